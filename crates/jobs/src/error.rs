@@ -1,0 +1,244 @@
+//! Typed errors of the engine and of the jobs it runs.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{JobId, JobStatus};
+
+/// Everything an engine call can fail with; each variant has a stable [`Error::code`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Another engine (this process or another) holds the database.
+    #[error("the job database {path} is already in use by another Charter engine")]
+    AlreadyOpen {
+        /// Database file in use.
+        path: PathBuf,
+    },
+    /// The database was written by a newer schema than this build knows.
+    #[error(
+        "the job database {path} was written by a newer version of Charter (schema {found}, this build knows up to {supported}); update Charter to open it"
+    )]
+    SchemaTooNew {
+        /// Database file.
+        path: PathBuf,
+        /// Newest migration version found in the file.
+        found: i64,
+        /// Newest migration version this build knows.
+        supported: i64,
+    },
+    /// The file is not an SQLite database, or is damaged beyond reading.
+    #[error("{path} is not a Charter job database (or it is damaged)")]
+    NotADatabase {
+        /// Offending file.
+        path: PathBuf,
+    },
+    /// The database or its folder cannot be written.
+    #[error("the job database cannot be written (read-only file or file system)")]
+    ReadOnly,
+    /// No space left on the device holding the database.
+    #[error("the disk holding the job database is full")]
+    DiskFull,
+    /// Another process holds a lock on the database past the busy timeout.
+    #[error("the job database is locked by another process")]
+    Locked,
+    /// No job with this id.
+    #[error("job {0} not found")]
+    NotFound(JobId),
+    /// The kind was never registered with this engine.
+    #[error("unknown job kind `{0}`")]
+    UnknownKind(String),
+    /// The input does not match what the kind expects.
+    #[error("invalid input for `{kind}`: {reason}")]
+    InvalidInput {
+        /// Job kind.
+        kind: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A state change that the lifecycle forbids.
+    #[error("job {id} cannot go from {from} to {to}")]
+    IllegalTransition {
+        /// Job id.
+        id: JobId,
+        /// Its current status.
+        from: JobStatus,
+        /// The requested status.
+        to: JobStatus,
+    },
+    /// The operation needs an active job but this one has finished.
+    #[error("job {id} has already {status}")]
+    AlreadyFinished {
+        /// Job id.
+        id: JobId,
+        /// Its terminal status.
+        status: JobStatus,
+    },
+    /// The operation needs a finished job but this one is still active.
+    #[error("job {id} is still {status}; cancel it first")]
+    StillActive {
+        /// Job id.
+        id: JobId,
+        /// Its active status.
+        status: JobStatus,
+    },
+    /// A stored row could not be decoded.
+    #[error("stored job data is damaged: {0}")]
+    Corrupt(String),
+    /// The engine has been shut down.
+    #[error("the job engine has shut down")]
+    ShutDown,
+    /// A file-system operation around the database failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// File concerned.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    /// Applying the migrations failed.
+    #[error("could not upgrade the job database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+impl Error {
+    /// Stable machine-readable code for the wire and for UI decisions.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::AlreadyOpen { .. } => "already_open",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::NotADatabase { .. } => "not_a_database",
+            Error::ReadOnly => "read_only",
+            Error::DiskFull => "disk_full",
+            Error::Locked => "locked",
+            Error::NotFound(_) => "not_found",
+            Error::UnknownKind(_) => "unknown_kind",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::IllegalTransition { .. } => "illegal_transition",
+            Error::AlreadyFinished { .. } => "already_finished",
+            Error::StillActive { .. } => "still_active",
+            Error::Corrupt(_) => "corrupt",
+            Error::ShutDown => "shut_down",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+            Error::Migrate(_) => "migrate",
+        }
+    }
+
+    /// True for storage failures (disk full, read-only, locked) rather than caller mistakes.
+    pub fn is_storage(&self) -> bool {
+        matches!(
+            self,
+            Error::ReadOnly
+                | Error::DiskFull
+                | Error::Locked
+                | Error::Database(_)
+                | Error::Io { .. }
+        )
+    }
+
+    /// Classifies a database error by SQLite's primary result code.
+    pub(crate) fn from_sqlx(err: sqlx::Error, path: &std::path::Path) -> Error {
+        if let sqlx::Error::Database(db) = &err {
+            let primary = db
+                .code()
+                .and_then(|c| c.parse::<i64>().ok())
+                .map(|c| c & 0xff);
+            match primary {
+                Some(5) | Some(6) => return Error::Locked,
+                Some(8) => return Error::ReadOnly,
+                Some(13) => return Error::DiskFull,
+                Some(11) | Some(26) => {
+                    return Error::NotADatabase {
+                        path: path.to_path_buf(),
+                    };
+                }
+                _ => {}
+            }
+        }
+        if let sqlx::Error::Io(io) = &err {
+            if let Some(e) = classify_io(io) {
+                return e;
+            }
+        }
+        Error::Database(err)
+    }
+}
+
+/// Maps the OS errors that have a typed variant.
+pub(crate) fn classify_io(io: &std::io::Error) -> Option<Error> {
+    match io.raw_os_error() {
+        Some(28) => Some(Error::DiskFull),            // ENOSPC
+        Some(30) | Some(13) => Some(Error::ReadOnly), // EROFS, EACCES
+        _ => None,
+    }
+}
+
+/// Result of engine calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a job failed: stored with the job and shown to the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct JobError {
+    /// Stable machine-readable code (e.g. `timeout`, `cancelled`).
+    pub code: String,
+    /// Plain-words message for the user.
+    pub message: String,
+    /// Whether retrying may help.
+    pub retryable: bool,
+    /// Extra structured context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+impl JobError {
+    /// A non-retryable error with a code and message.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        JobError {
+            code: code.into(),
+            message: message.into(),
+            retryable: false,
+            details: None,
+        }
+    }
+
+    /// A retryable error with a code and message.
+    pub fn retryable(code: impl Into<String>, message: impl Into<String>) -> Self {
+        JobError {
+            retryable: true,
+            ..JobError::new(code, message)
+        }
+    }
+
+    /// The error a job returns when it stops because it was cancelled.
+    pub fn cancelled() -> Self {
+        JobError::new("cancelled", "Cancelled")
+    }
+
+    /// Adds structured details.
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// True when this is the cancellation error.
+    pub fn is_cancelled(&self) -> bool {
+        self.code == "cancelled"
+    }
+}
+
+impl From<serde_json::Error> for JobError {
+    fn from(e: serde_json::Error) -> Self {
+        JobError::new(
+            "serialization",
+            format!("could not encode or decode data: {e}"),
+        )
+    }
+}

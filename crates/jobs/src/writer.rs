@@ -1,0 +1,201 @@
+//! The single writer task: owns the write connection and commits many queued
+//! writes per transaction (group commit).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::{Connection, SqliteConnection};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+use crate::store::WriteOp;
+
+/// Most writes committed in one transaction.
+const MAX_BATCH: usize = 512;
+
+/// Counters of what reached the database (for benchmarks and diagnostics).
+#[derive(Debug, Default)]
+pub struct WriteStats {
+    /// Transactions committed.
+    pub transactions: AtomicU64,
+    /// Write operations applied.
+    pub operations: AtomicU64,
+    /// Progress rows written by coalesced flushes.
+    pub progress_rows: AtomicU64,
+}
+
+/// A snapshot of [`WriteStats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteCounts {
+    /// Transactions committed.
+    pub transactions: u64,
+    /// Write operations applied.
+    pub operations: u64,
+    /// Progress rows written.
+    pub progress_rows: u64,
+}
+
+impl WriteStats {
+    /// Current values.
+    pub fn counts(&self) -> WriteCounts {
+        WriteCounts {
+            transactions: self.transactions.load(Ordering::Relaxed),
+            operations: self.operations.load(Ordering::Relaxed),
+            progress_rows: self.progress_rows.load(Ordering::Relaxed),
+        }
+    }
+}
+
+struct Request {
+    op: WriteOp,
+    reply: Option<oneshot::Sender<Result<u64>>>,
+}
+
+/// Handle to the writer task; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    tx: mpsc::UnboundedSender<Request>,
+    pub(crate) stats: Arc<WriteStats>,
+}
+
+impl Writer {
+    /// Starts the writer task on `conn`; it ends when every handle is dropped.
+    pub(crate) fn spawn(
+        conn: SqliteConnection,
+        path: PathBuf,
+    ) -> (Writer, tokio::task::JoinHandle<()>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let stats = Arc::new(WriteStats::default());
+        let handle = tokio::spawn(run(conn, rx, path, stats.clone()));
+        (Writer { tx, stats }, handle)
+    }
+
+    /// Queues a write without waiting for it (progress, step starts, partials).
+    pub(crate) fn send(&self, op: WriteOp) {
+        if self.tx.send(Request { op, reply: None }).is_err() {
+            tracing::warn!("job writer has stopped; a background write was dropped");
+        }
+    }
+
+    /// Queues a write and waits until its transaction has committed.
+    pub(crate) async fn commit(&self, op: WriteOp) -> Result<u64> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Request {
+                op,
+                reply: Some(reply),
+            })
+            .map_err(|_| Error::ShutDown)?;
+        rx.await.map_err(|_| Error::ShutDown)?
+    }
+}
+
+async fn run(
+    mut conn: SqliteConnection,
+    mut rx: mpsc::UnboundedReceiver<Request>,
+    path: PathBuf,
+    stats: Arc<WriteStats>,
+) {
+    let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(r) => batch.push(r),
+                Err(_) => break,
+            }
+        }
+        process(&mut conn, &mut batch, &path, &stats).await;
+    }
+    if let Err(e) = conn.close().await {
+        tracing::warn!(error = %e, "closing the job database");
+    }
+}
+
+async fn process(
+    conn: &mut SqliteConnection,
+    batch: &mut Vec<Request>,
+    path: &std::path::Path,
+    stats: &WriteStats,
+) {
+    let (solo, grouped): (Vec<Request>, Vec<Request>) =
+        batch.drain(..).partition(|r| r.op.needs_own_statement());
+    if !grouped.is_empty() {
+        match apply_all(conn, &grouped, stats).await {
+            Ok(results) => {
+                for (req, res) in grouped.into_iter().zip(results) {
+                    reply(req, res);
+                }
+            }
+            Err(e) if grouped.len() == 1 => {
+                let err = Error::from_sqlx(e, path);
+                tracing::error!(error = %err, "job database write failed");
+                for req in grouped {
+                    reply(req, Err(err));
+                    break;
+                }
+            }
+            Err(e) => {
+                // One bad write must not sink the others: retry each on its own.
+                tracing::warn!(error = %e, ops = grouped.len(), "group commit failed; retrying writes one by one");
+                for req in grouped {
+                    let one = std::slice::from_ref(&req);
+                    let res = match apply_all(conn, one, stats).await {
+                        Ok(mut r) => r.pop().unwrap_or(Ok(0)),
+                        Err(e) => Err(Error::from_sqlx(e, path)),
+                    };
+                    if let Err(e) = &res {
+                        if e.is_storage() {
+                            tracing::error!(error = %e, "job database write failed");
+                        }
+                    }
+                    reply(req, res);
+                }
+            }
+        }
+    }
+    for req in solo {
+        let res = match req.op.apply(conn).await {
+            Ok(r) => r,
+            Err(e) => Err(Error::from_sqlx(e, path)),
+        };
+        reply(req, res);
+    }
+}
+
+async fn apply_all(
+    conn: &mut SqliteConnection,
+    reqs: &[Request],
+    stats: &WriteStats,
+) -> std::result::Result<Vec<Result<u64>>, sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let mut results = Vec::with_capacity(reqs.len());
+    let mut progress_rows = 0u64;
+    for req in reqs {
+        if let WriteOp::Progress(rows) = &req.op {
+            progress_rows += rows.len() as u64;
+        }
+        results.push(req.op.apply(&mut tx).await?);
+    }
+    tx.commit().await?;
+    stats.transactions.fetch_add(1, Ordering::Relaxed);
+    stats
+        .operations
+        .fetch_add(reqs.len() as u64, Ordering::Relaxed);
+    stats
+        .progress_rows
+        .fetch_add(progress_rows, Ordering::Relaxed);
+    Ok(results)
+}
+
+fn reply(req: Request, res: Result<u64>) {
+    if let Some(tx) = req.reply {
+        // The caller may have gone away; the write stands either way.
+        let _ = tx.send(res);
+    } else if let Err(e) = res {
+        if e.is_storage() {
+            tracing::warn!(error = %e, "background job write failed");
+        }
+    }
+}
