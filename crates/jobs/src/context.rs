@@ -144,8 +144,10 @@ impl JobContext {
     {
         let index = self.inner.next_step.fetch_add(1, Ordering::Relaxed);
         let live = &self.inner.live;
-        if let Some((stored_name, output)) = self.inner.checkpoints.get(&index) {
-            if stored_name == name {
+        if let Some((stored_name, output)) = self.inner.checkpoints.get(&index)
+            && stored_name == name
+        {
+            {
                 match serde_json::from_value::<T>(output.clone()) {
                     Ok(value) => {
                         let mut st = live.lock();

@@ -333,8 +333,10 @@ impl Engine {
         }
         let snapshot = self.get(id).await?;
         // It may have been queued again (retry) while we read it.
-        if snapshot.job.status.is_active() {
-            if let Some(live) = self.live(id) {
+        if snapshot.job.status.is_active()
+            && let Some(live) = self.live(id)
+        {
+            {
                 let (snapshot, rx) = live.subscribe(&self.inner.eta);
                 let seq = snapshot.seq();
                 return Ok(Watch {

@@ -162,10 +162,10 @@ impl Error {
                 _ => {}
             }
         }
-        if let sqlx::Error::Io(io) = &err {
-            if let Some(e) = classify_io(io) {
-                return e;
-            }
+        if let sqlx::Error::Io(io) = &err
+            && let Some(e) = classify_io(io)
+        {
+            return e;
         }
         Error::Database(err)
     }

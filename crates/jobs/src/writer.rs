@@ -131,9 +131,8 @@ async fn process(
             Err(e) if grouped.len() == 1 => {
                 let err = Error::from_sqlx(e, path);
                 tracing::error!(error = %err, "job database write failed");
-                for req in grouped {
+                if let Some(req) = grouped.into_iter().next() {
                     reply(req, Err(err));
-                    break;
                 }
             }
             Err(e) => {
@@ -145,10 +144,10 @@ async fn process(
                         Ok(mut r) => r.pop().unwrap_or(Ok(0)),
                         Err(e) => Err(Error::from_sqlx(e, path)),
                     };
-                    if let Err(e) = &res {
-                        if e.is_storage() {
-                            tracing::error!(error = %e, "job database write failed");
-                        }
+                    if let Err(e) = &res
+                        && e.is_storage()
+                    {
+                        tracing::error!(error = %e, "job database write failed");
                     }
                     reply(req, res);
                 }
@@ -193,9 +192,9 @@ fn reply(req: Request, res: Result<u64>) {
     if let Some(tx) = req.reply {
         // The caller may have gone away; the write stands either way.
         let _ = tx.send(res);
-    } else if let Err(e) = res {
-        if e.is_storage() {
-            tracing::warn!(error = %e, "background job write failed");
-        }
+    } else if let Err(e) = res
+        && e.is_storage()
+    {
+        tracing::warn!(error = %e, "background job write failed");
     }
 }
