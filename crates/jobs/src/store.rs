@@ -56,9 +56,13 @@ pub(crate) async fn open_writer(config: &EngineConfig) -> Result<SqliteConnectio
     Ok(conn)
 }
 
-/// Opens the pool of read-only connections used for queries.
+/// Opens the pool of read-only connections used for queries (they inherit WAL from the file).
 pub(crate) async fn open_readers(config: &EngineConfig) -> Result<SqlitePool> {
-    let opts = connect_options(config).read_only(true);
+    let opts = SqliteConnectOptions::new()
+        .filename(&config.path)
+        .foreign_keys(true)
+        .busy_timeout(config.busy_timeout)
+        .read_only(true);
     SqlitePoolOptions::new()
         .max_connections(config.read_connections.max(1))
         .connect_with(opts)

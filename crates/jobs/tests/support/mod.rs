@@ -1,0 +1,224 @@
+//! Shared test kinds and helpers for the engine's integration tests.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::StreamExt;
+use jobs::{
+    Engine, EngineConfig, JobContext, JobError, JobId, JobKind, JobStatus, Snapshot, StartJob,
+    WatchItem,
+};
+use serde::{Deserialize, Serialize};
+
+/// One step of a [`Steps`] job.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StepSpec {
+    pub name: String,
+    /// How long the step works.
+    #[serde(default)]
+    pub ms: u64,
+    /// Progress updates emitted during the step.
+    #[serde(default)]
+    pub ticks: u32,
+    /// Emit a partial at the end of the step.
+    #[serde(default)]
+    pub partial: bool,
+    /// Fail instead of completing.
+    #[serde(default)]
+    pub fail: bool,
+    /// Ignore cancellation while working.
+    #[serde(default)]
+    pub stubborn: bool,
+}
+
+/// Input of a [`Steps`] job.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StepsInput {
+    pub steps: Vec<StepSpec>,
+}
+
+impl StepsInput {
+    pub fn named(names: &[&str], ms: u64) -> Self {
+        StepsInput {
+            steps: names
+                .iter()
+                .map(|n| StepSpec {
+                    name: n.to_string(),
+                    ms,
+                    ticks: 3,
+                    partial: true,
+                    ..Default::default()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which (job, step name) pairs actually executed, in order.
+pub type Executions = Arc<Mutex<Vec<(JobId, String)>>>;
+
+/// A job kind made of named steps that sleep, tick progress and emit partials.
+#[derive(Clone)]
+pub struct Steps {
+    pub name: &'static str,
+    pub executions: Executions,
+    pub concurrency: Option<usize>,
+    pub resumable: bool,
+    /// Steps whose failure is switched off after the first run (for retry tests).
+    pub fail_once: Arc<Mutex<HashMap<String, bool>>>,
+}
+
+impl Steps {
+    pub fn new(name: &'static str) -> Self {
+        Steps {
+            name,
+            executions: Arc::new(Mutex::new(Vec::new())),
+            concurrency: None,
+            resumable: true,
+            fail_once: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn ran(&self, id: JobId) -> Vec<String> {
+        self.executions
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(j, _)| *j == id)
+            .map(|(_, s)| s.clone())
+            .collect()
+    }
+}
+
+/// Output of a [`Steps`] job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepsOutput {
+    pub done: Vec<String>,
+}
+
+impl JobKind for Steps {
+    type Input = StepsInput;
+    type Output = StepsOutput;
+
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn resumable(&self) -> bool {
+        self.resumable
+    }
+
+    fn max_concurrency(&self) -> Option<usize> {
+        self.concurrency
+    }
+
+    fn validate(&self, input: &StepsInput) -> Result<(), String> {
+        if input.steps.iter().any(|s| s.name.is_empty()) {
+            return Err("every step needs a name".into());
+        }
+        Ok(())
+    }
+
+    async fn run(&self, input: StepsInput, ctx: JobContext) -> Result<StepsOutput, JobError> {
+        let total = input.steps.len().max(1) as f64;
+        let mut done = Vec::new();
+        for (i, spec) in input.steps.iter().enumerate() {
+            let executions = self.executions.clone();
+            let fail_once = self.fail_once.clone();
+            let ctx2 = ctx.clone();
+            let spec2 = spec.clone();
+            let name = spec.name.clone();
+            let out: String = ctx
+                .step(&spec.name, async move {
+                    executions.lock().unwrap().push((ctx2.job_id(), spec2.name.clone()));
+                    let ticks = spec2.ticks.max(1);
+                    for t in 0..ticks {
+                        let pct = (i as f64 + (t as f64 + 1.0) / ticks as f64) / total * 100.0;
+                        ctx2.progress(pct, format!("{} {}/{}", spec2.name, t + 1, ticks));
+                        let pause = Duration::from_millis(spec2.ms / ticks as u64);
+                        if spec2.stubborn {
+                            tokio::time::sleep(pause).await;
+                        } else {
+                            tokio::select! {
+                                _ = tokio::time::sleep(pause) => {}
+                                _ = ctx2.cancelled() => return Err(JobError::cancelled()),
+                            }
+                        }
+                    }
+                    let fail_now = spec2.fail
+                        || fail_once.lock().unwrap().remove(&spec2.name).unwrap_or(false);
+                    if fail_now {
+                        return Err(JobError::retryable("boom", format!("{} failed", spec2.name)));
+                    }
+                    if spec2.partial {
+                        ctx2.partial(&serde_json::json!({ "step": spec2.name }))?;
+                    }
+                    Ok(format!("{}:done", spec2.name))
+                })
+                .await?;
+            let _ = name;
+            done.push(out);
+        }
+        Ok(StepsOutput { done })
+    }
+}
+
+/// A fresh temp dir and a config with fast timings for tests.
+pub fn temp_config() -> (tempfile::TempDir, EngineConfig) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = EngineConfig::new(dir.path().join("jobs.db"));
+    config.progress_flush_interval = Duration::from_millis(50);
+    config.cancel_grace = Duration::from_millis(500);
+    config.prune_interval = None;
+    (dir, config)
+}
+
+pub async fn open(config: &EngineConfig, kind: &Steps) -> Engine {
+    Engine::builder(config.clone())
+        .register(kind.clone())
+        .open()
+        .await
+        .expect("engine opens")
+}
+
+pub async fn start(engine: &Engine, kind: &Steps, input: &StepsInput) -> JobId {
+    engine
+        .start(StartJob::new(kind.name, "Test job", serde_json::to_value(input).unwrap()))
+        .await
+        .expect("job starts")
+}
+
+/// Waits (up to 20 s) for the job to reach a terminal state and returns its final snapshot.
+pub async fn wait_finished(engine: &Engine, id: JobId) -> Snapshot {
+    let fut = async {
+        let mut watch = engine.watch(id).await.expect("watch");
+        while let Some(item) = watch.events.next().await {
+            if let WatchItem::Event(e) = item
+                && let jobs::JobChange::Finished { snapshot } = e.change
+            {
+                return *snapshot;
+            }
+        }
+        engine.get(id).await.expect("get")
+    };
+    tokio::time::timeout(Duration::from_secs(20), fut)
+        .await
+        .expect("job finishes within 20 s")
+}
+
+/// Polls until `f` holds (up to 10 s).
+pub async fn eventually<F: FnMut() -> bool>(mut f: F) {
+    for _ in 0..1000 {
+        if f() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("condition not reached within 10 s");
+}
+
+pub fn is_terminal(s: JobStatus) -> bool {
+    s.is_finished()
+}
