@@ -1004,6 +1004,12 @@ async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::
         st.record.updated_at = row.at;
         st.record.stalled = false;
         st.dirty = false;
+    }
+    // Out of the registry first, so whoever hears "finished" finds it finished everywhere.
+    // (Never hold a job's state lock while taking the registry lock: lists take them the other way.)
+    inner.remove_live(live.id);
+    {
+        let st = live.lock();
         let snapshot = snapshot_of(&st, &inner.eta);
         live.emit_reserved(
             &st,
@@ -1013,19 +1019,18 @@ async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::
             },
         );
     }
-    inner.remove_live(live.id);
     inner.publish(live, row.to, progress, ChangeKind::Finished);
 }
 
 /// The outcome could not be stored: tell watchers so, and leave the row for recovery.
 fn lose(inner: &Inner, live: &Arc<LiveJob>, reason: String) {
+    live.lock().finishing = true;
+    inner.remove_live(live.id);
     let progress = {
         let mut st = live.lock();
-        st.finishing = true;
         live.emit(&mut st, JobChange::Lost { reason });
         st.record.progress
     };
-    inner.remove_live(live.id);
     inner.publish(
         live,
         JobStatus::Interrupted,

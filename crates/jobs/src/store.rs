@@ -832,10 +832,11 @@ pub(crate) async fn recover(
     let error = serde_json::to_string(&error).map_err(|e| Error::Corrupt(e.to_string()))?;
     let interrupted: Vec<String> = sqlx::query_scalar(
         "UPDATE jobs SET status = 'interrupted', error = ?1, updated_at = ?2, finished_at = ?2 \
-         WHERE status IN ('pending', 'running') RETURNING id",
+         WHERE status IN ('pending', 'running') AND owner IS NOT ?3 RETURNING id",
     )
     .bind(&error)
     .bind(now)
+    .bind(owner)
     .fetch_all(&mut *tx)
     .await
     .map_err(map)?;

@@ -195,10 +195,12 @@ pub async fn wait_finished(engine: &Engine, id: JobId) -> Snapshot {
     let fut = async {
         let mut watch = engine.watch(id).await.expect("watch");
         while let Some(item) = watch.events.next().await {
-            if let WatchItem::Event(e) = item
-                && let jobs::JobChange::Finished { snapshot } = e.change
-            {
-                return *snapshot;
+            if let WatchItem::Event(e) = item {
+                match e.change {
+                    jobs::JobChange::Finished { snapshot } => return *snapshot,
+                    jobs::JobChange::Lost { reason } => eprintln!("job {id} lost: {reason}"),
+                    _ => {}
+                }
             }
         }
         engine.get(id).await.expect("get")
@@ -221,4 +223,68 @@ pub async fn eventually<F: FnMut() -> bool>(mut f: F) {
 
 pub fn is_terminal(s: JobStatus) -> bool {
     s.is_finished()
+}
+
+/// Runs `work` against an engine on its own runtime, then kills that runtime without
+/// any shutdown code running (tasks dropped mid-flight), like a crash of the process.
+pub fn crash_after<F, Fut, T>(config: &EngineConfig, kind: &Steps, work: F) -> T
+where
+    F: FnOnce(Engine) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T> + Send,
+    T: Send + 'static,
+{
+    let config = config.clone();
+    let kind = kind.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let out = rt.block_on(async move {
+            let engine = open(&config, &kind).await;
+            work(engine).await
+        });
+        // Drops every task where it stands (no shutdown code runs) and waits for the threads.
+        rt.shutdown_timeout(std::time::Duration::from_secs(5));
+        out
+    })
+    .join()
+    .expect("crashing thread")
+}
+
+/// A multi-thread runtime for sync tests.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Opens the database file directly and runs `PRAGMA integrity_check`.
+pub async fn integrity(path: &std::path::Path) -> String {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.expect("connect");
+    let r: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .expect("integrity_check");
+    r
+}
+
+/// Status of every job, straight from the file.
+pub async fn raw_statuses(path: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.expect("connect");
+    sqlx::query_as("SELECT id, status FROM jobs ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("statuses")
 }
