@@ -351,6 +351,11 @@ impl Engine {
         })
     }
 
+    /// How many views watch this job now (0 once it has finished).
+    pub fn watchers(&self, id: JobId) -> usize {
+        self.live(id).map_or(0, |l| l.watchers())
+    }
+
     fn overlay(&self, mut records: Vec<JobRecord>) -> Vec<JobRecord> {
         let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());
         for r in records.iter_mut() {

@@ -148,6 +148,11 @@ impl LiveJob {
         record_of(&st, eta)
     }
 
+    /// Views currently subscribed.
+    pub fn watchers(&self) -> usize {
+        self.events.receiver_count()
+    }
+
     pub fn user_cancelled(&self) -> bool {
         self.cancel_requested.load(Ordering::Acquire)
     }
