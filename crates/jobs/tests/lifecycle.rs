@@ -92,7 +92,12 @@ async fn retry_resumes_after_the_last_completed_step() {
     let kind = Steps::new("steps");
     kind.fail_once.lock().unwrap().insert("c".into(), true);
     let engine = open(&config, &kind).await;
-    let id = start(&engine, &kind, &StepsInput::named(&["a", "b", "c", "d"], 10)).await;
+    let id = start(
+        &engine,
+        &kind,
+        &StepsInput::named(&["a", "b", "c", "d"], 10),
+    )
+    .await;
     let failed = wait_finished(&engine, id).await;
     assert_eq!(failed.job.status, JobStatus::Failed);
     assert_eq!(kind.ran(id), ["a", "b", "c"]);
@@ -101,15 +106,25 @@ async fn retry_resumes_after_the_last_completed_step() {
     let done = wait_finished(&engine, id).await;
     assert_eq!(done.job.status, JobStatus::Completed);
     assert_eq!(done.job.attempt, 2);
-    assert_eq!(kind.ran(id), ["a", "b", "c", "c", "d"], "a and b are not run again");
+    assert_eq!(
+        kind.ran(id),
+        ["a", "b", "c", "c", "d"],
+        "a and b are not run again"
+    );
     assert!(done.job.error.is_none());
     assert_eq!(done.partials.len(), 4, "no duplicated partials");
-    assert!(done.job.seq > failed.job.seq, "sequence numbers keep growing across attempts");
+    assert!(
+        done.job.seq > failed.job.seq,
+        "sequence numbers keep growing across attempts"
+    );
 
     // A completed job cannot be retried; a running one neither.
     assert!(matches!(
         engine.retry(id).await,
-        Err(Error::IllegalTransition { from: JobStatus::Completed, .. })
+        Err(Error::IllegalTransition {
+            from: JobStatus::Completed,
+            ..
+        })
     ));
 }
 
@@ -123,12 +138,18 @@ async fn cancel_is_cooperative_and_keeps_what_was_done() {
     eventually(|| k.ran(id).len() == 1).await;
     let snap = engine.cancel_and_wait(id).await.unwrap();
     assert_eq!(snap.job.status, JobStatus::Cancelled);
-    assert_eq!(snap.job.error.as_ref().map(|e| e.code.as_str()), Some("cancelled"));
+    assert_eq!(
+        snap.job.error.as_ref().map(|e| e.code.as_str()),
+        Some("cancelled")
+    );
     assert_eq!(kind.ran(id), ["a"]);
     // Cancelling a finished job is a clear error.
     assert!(matches!(
         engine.cancel(id).await,
-        Err(Error::AlreadyFinished { status: JobStatus::Cancelled, .. })
+        Err(Error::AlreadyFinished {
+            status: JobStatus::Cancelled,
+            ..
+        })
     ));
     // And it can be retried.
     engine.retry(id).await.unwrap();
@@ -171,19 +192,36 @@ async fn bad_requests_get_typed_errors_and_store_nothing() {
         .await;
     assert!(matches!(shape, Err(Error::InvalidInput { .. })));
     let semantic = engine
-        .start(StartJob::new("steps", "x", serde_json::json!({"steps": [{"name": ""}]})))
+        .start(StartJob::new(
+            "steps",
+            "x",
+            serde_json::json!({"steps": [{"name": ""}]}),
+        ))
         .await;
     assert!(matches!(semantic, Err(Error::InvalidInput { reason, .. }) if reason.contains("name")));
     let untitled = engine
-        .start(StartJob::new("steps", "  ", serde_json::json!({"steps": []})))
+        .start(StartJob::new(
+            "steps",
+            "  ",
+            serde_json::json!({"steps": []}),
+        ))
         .await;
     assert!(matches!(untitled, Err(Error::InvalidInput { .. })));
     assert_eq!(engine.counts(None).await.unwrap().total(), 0);
     let missing = jobs::JobId::new();
     assert!(matches!(engine.get(missing).await, Err(Error::NotFound(_))));
-    assert!(matches!(engine.cancel(missing).await, Err(Error::NotFound(_))));
-    assert!(matches!(engine.retry(missing).await, Err(Error::NotFound(_))));
-    assert!(matches!(engine.delete(&[missing]).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        engine.cancel(missing).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        engine.retry(missing).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        engine.delete(&[missing]).await,
+        Err(Error::NotFound(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,7 +254,10 @@ async fn per_kind_concurrency_limit_keeps_extra_jobs_pending() {
     let mut saw_pending = false;
     loop {
         let running = engine.running();
-        let n = running.iter().filter(|r| r.status == JobStatus::Running).count();
+        let n = running
+            .iter()
+            .filter(|r| r.status == JobStatus::Running)
+            .count();
         max_running = max_running.max(n);
         saw_pending |= running.iter().any(|r| r.status == JobStatus::Pending);
         if running.is_empty() {
@@ -227,7 +268,10 @@ async fn per_kind_concurrency_limit_keeps_extra_jobs_pending() {
     assert_eq!(max_running, 2);
     assert!(saw_pending);
     for id in ids {
-        assert_eq!(engine.get(id).await.unwrap().job.status, JobStatus::Completed);
+        assert_eq!(
+            engine.get(id).await.unwrap().job.status,
+            JobStatus::Completed
+        );
     }
 }
 
@@ -239,11 +283,17 @@ async fn a_pending_job_waiting_for_a_slot_can_be_cancelled() {
     let engine = open(&config, &kind).await;
     let first = start(&engine, &kind, &StepsInput::named(&["work"], 500)).await;
     let second = start(&engine, &kind, &StepsInput::named(&["work"], 500)).await;
-    assert_eq!(engine.get(second).await.unwrap().job.status, JobStatus::Pending);
+    assert_eq!(
+        engine.get(second).await.unwrap().job.status,
+        JobStatus::Pending
+    );
     engine.cancel(second).await.unwrap();
     let snap = wait_finished(&engine, second).await;
     assert_eq!(snap.job.status, JobStatus::Cancelled);
     assert_eq!(snap.job.attempt, 0, "it never ran");
     assert!(kind.ran(second).is_empty());
-    assert_eq!(wait_finished(&engine, first).await.job.status, JobStatus::Completed);
+    assert_eq!(
+        wait_finished(&engine, first).await.job.status,
+        JobStatus::Completed
+    );
 }

@@ -7,7 +7,13 @@ use std::time::Duration;
 use jobs::{ChangeKind, Error, JobQuery, JobStatus, Retention, StartJob};
 use support::*;
 
-async fn start_titled(engine: &jobs::Engine, kind: &Steps, title: &str, session: &str, fail: bool) -> jobs::JobId {
+async fn start_titled(
+    engine: &jobs::Engine,
+    kind: &Steps,
+    title: &str,
+    session: &str,
+    fail: bool,
+) -> jobs::JobId {
     let mut input = StepsInput::named(&["only"], 1);
     input.steps[0].fail = fail;
     engine
@@ -31,8 +37,19 @@ async fn list_filters_pages_by_keyset_and_counts_per_status() {
         .unwrap();
     let mut ids = Vec::new();
     for i in 0..25 {
-        let title = if i % 5 == 0 { format!("Bakery 100% — {i}") } else { format!("Coffee shop {i}") };
-        let id = start_titled(&engine, &kind, &title, if i < 10 { "s1" } else { "s2" }, i % 7 == 0).await;
+        let title = if i % 5 == 0 {
+            format!("Bakery 100% — {i}")
+        } else {
+            format!("Coffee shop {i}")
+        };
+        let id = start_titled(
+            &engine,
+            &kind,
+            &title,
+            if i < 10 { "s1" } else { "s2" },
+            i % 7 == 0,
+        )
+        .await;
         ids.push(id);
     }
     let o = start_titled(&engine, &other, "Other kind", "s1", false).await;
@@ -42,7 +59,10 @@ async fn list_filters_pages_by_keyset_and_counts_per_status() {
 
     // Newest first, keyset pages of 10 that cover everything exactly once.
     let mut seen = Vec::new();
-    let mut query = JobQuery { limit: Some(10), ..Default::default() };
+    let mut query = JobQuery {
+        limit: Some(10),
+        ..Default::default()
+    };
     loop {
         let page = engine.list(&query).await.unwrap();
         assert!(page.items.len() <= 10);
@@ -57,7 +77,10 @@ async fn list_filters_pages_by_keyset_and_counts_per_status() {
     assert_eq!(seen, expected);
 
     let failed = engine
-        .list(&JobQuery { statuses: vec![JobStatus::Failed], ..Default::default() })
+        .list(&JobQuery {
+            statuses: vec![JobStatus::Failed],
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(failed.items.len(), 4); // i = 0, 7, 14, 21
@@ -67,7 +90,10 @@ async fn list_filters_pages_by_keyset_and_counts_per_status() {
     assert_eq!(failed.counts.total(), 26);
 
     let by_kind = engine
-        .list(&JobQuery { kind: Some("other".into()), ..Default::default() })
+        .list(&JobQuery {
+            kind: Some("other".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(by_kind.items.len(), 1);
@@ -75,41 +101,68 @@ async fn list_filters_pages_by_keyset_and_counts_per_status() {
 
     // Text search is case-insensitive and treats % literally.
     let text = engine
-        .list(&JobQuery { text: Some("bakery 100%".into()), ..Default::default() })
+        .list(&JobQuery {
+            text: Some("bakery 100%".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(text.items.len(), 5);
     let literal = engine
-        .list(&JobQuery { text: Some("%".into()), ..Default::default() })
+        .list(&JobQuery {
+            text: Some("%".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(literal.items.len(), 5);
 
     let session = engine
-        .list(&JobQuery { session_id: Some("s1".into()), ..Default::default() })
+        .list(&JobQuery {
+            session_id: Some("s1".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(session.items.len(), 11);
     assert_eq!(session.counts.total(), 11);
 
     // Time range on creation time.
-    let all = engine.list(&JobQuery { limit: Some(500), ..Default::default() }).await.unwrap();
+    let all = engine
+        .list(&JobQuery {
+            limit: Some(500),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let pivot = all.items[10].created_at;
     let newer = engine
-        .list(&JobQuery { created_from: Some(pivot), limit: Some(500), ..Default::default() })
+        .list(&JobQuery {
+            created_from: Some(pivot),
+            limit: Some(500),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert!(newer.items.iter().all(|j| j.created_at >= pivot));
     assert!(newer.items.len() >= 11);
     let older = engine
-        .list(&JobQuery { created_to: Some(pivot), limit: Some(500), ..Default::default() })
+        .list(&JobQuery {
+            created_to: Some(pivot),
+            limit: Some(500),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert!(older.items.iter().all(|j| j.created_at < pivot));
     assert_eq!(older.items.len() + newer.items.len(), 26);
 
     // Latest job of a session, by kind.
-    let latest = engine.by_session("s1", Some("steps")).await.unwrap().unwrap();
+    let latest = engine
+        .by_session("s1", Some("steps"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(latest.id, ids[9]);
     assert_eq!(engine.by_session("s1", None).await.unwrap().unwrap().id, o);
     assert!(engine.by_session("nobody", None).await.unwrap().is_none());
@@ -131,7 +184,13 @@ async fn recent_completions_until_marked_seen() {
     let recent = engine.recent_completions(0, 10).await.unwrap();
     assert_eq!(recent.iter().map(|j| j.id).collect::<Vec<_>>(), vec![b]);
     let future = jobs_now() + 60_000;
-    assert!(engine.recent_completions(future, 10).await.unwrap().is_empty());
+    assert!(
+        engine
+            .recent_completions(future, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 fn jobs_now() -> i64 {
@@ -181,11 +240,17 @@ async fn retention_prunes_per_state_and_never_pinned_jobs() {
     assert_eq!(engine.prune().await.unwrap(), 1);
     assert!(matches!(engine.get(old).await, Err(Error::NotFound(_))));
     assert!(engine.get(pinned).await.unwrap().job.pinned);
-    assert_eq!(engine.get(failed).await.unwrap().job.status, JobStatus::Failed);
+    assert_eq!(
+        engine.get(failed).await.unwrap().job.status,
+        JobStatus::Failed
+    );
     // Steps and partials went with the job (foreign keys cascade).
     let counts = engine.counts(None).await.unwrap();
     assert_eq!(counts.total(), 2);
-    assert!(matches!(engine.pin(old, true).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        engine.pin(old, true).await,
+        Err(Error::NotFound(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,9 +269,18 @@ async fn the_engine_stream_reports_every_change() {
     }
     assert_eq!(changes.first(), Some(&ChangeKind::Created));
     assert!(changes.contains(&ChangeKind::Started));
-    assert!(changes.contains(&ChangeKind::Progress), "coalesced progress is published");
+    assert!(
+        changes.contains(&ChangeKind::Progress),
+        "coalesced progress is published"
+    );
     assert!(changes.contains(&ChangeKind::Finished));
     assert_eq!(changes.last(), Some(&ChangeKind::Seen));
-    let progress = changes.iter().filter(|c| **c == ChangeKind::Progress).count();
-    assert!(progress < 20, "progress on the engine stream is coalesced, got {progress}");
+    let progress = changes
+        .iter()
+        .filter(|c| **c == ChangeKind::Progress)
+        .count();
+    assert!(
+        progress < 20,
+        "progress on the engine stream is coalesced, got {progress}"
+    );
 }

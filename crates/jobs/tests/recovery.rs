@@ -56,8 +56,16 @@ fn a_non_resumable_job_is_marked_interrupted_and_retry_resumes_it() {
         let error = snap.job.error.expect("interrupted jobs say why");
         assert!(error.retryable);
         assert!(error.message.contains("Retry"));
-        assert_eq!(snap.job.attempt, 1, "the attempt was counted before the run");
-        assert!(raw_statuses(&config.path).await.iter().all(|(_, s)| s != "running"));
+        assert_eq!(
+            snap.job.attempt, 1,
+            "the attempt was counted before the run"
+        );
+        assert!(
+            raw_statuses(&config.path)
+                .await
+                .iter()
+                .all(|(_, s)| s != "running")
+        );
         // It shows among recent completions (unseen outcomes).
         let recent = engine.recent_completions(0, 10).await.unwrap();
         assert_eq!(recent.len(), 1);
@@ -111,7 +119,10 @@ fn graceful_shutdown_leaves_running_jobs_to_resume_at_next_open() {
     runtime().block_on(async {
         let engine = open(&config, &kind).await;
         assert_eq!(engine.recovery().resumed, vec![id]);
-        assert_eq!(wait_finished(&engine, id).await.job.status, JobStatus::Completed);
+        assert_eq!(
+            wait_finished(&engine, id).await.job.status,
+            JobStatus::Completed
+        );
         assert_eq!(kind.ran(id), ["a", "b", "b"]);
     });
 }

@@ -14,26 +14,48 @@ async fn a_view_that_attaches_late_gets_everything_so_far_then_the_rest_exactly_
     let (_dir, config) = temp_config();
     let kind = Steps::new("steps");
     let engine = open(&config, &kind).await;
-    let id = start(&engine, &kind, &StepsInput::named(&["a", "b", "c", "d"], 150)).await;
+    let id = start(
+        &engine,
+        &kind,
+        &StepsInput::named(&["a", "b", "c", "d"], 150),
+    )
+    .await;
     let k = kind.clone();
     eventually(|| k.ran(id).len() == 3).await;
 
     let mut watch = engine.watch(id).await.unwrap();
     let snap = watch.snapshot.clone();
     assert_eq!(snap.job.status, JobStatus::Running);
-    assert!(snap.job.progress >= 50.0, "no reset to 0: {}", snap.job.progress);
-    assert_eq!(snap.partials.len(), 2, "partials of a and b are in the snapshot");
+    assert!(
+        snap.job.progress >= 50.0,
+        "no reset to 0: {}",
+        snap.job.progress
+    );
+    assert_eq!(
+        snap.partials.len(),
+        2,
+        "partials of a and b are in the snapshot"
+    );
     let mut partials: Vec<_> = snap.partials.iter().map(|p| p.value.clone()).collect();
     let mut last = snap.seq();
     while let Some(item) = watch.events.next().await {
-        let WatchItem::Event(e) = item else { panic!("no resync expected") };
-        assert_eq!(e.seq, last + 1, "gap-free: every event exactly once, in order");
+        let WatchItem::Event(e) = item else {
+            panic!("no resync expected")
+        };
+        assert_eq!(
+            e.seq,
+            last + 1,
+            "gap-free: every event exactly once, in order"
+        );
         last = e.seq;
         if let JobChange::Partial { value, .. } = &e.change {
             partials.push((**value).clone());
         }
     }
-    let names: Vec<_> = partials.iter().map(|v| v["step"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<_> = partials
+        .iter()
+        .map(|v| v["step"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names, ["a", "b", "c", "d"]);
 }
 
@@ -115,7 +137,11 @@ async fn a_silent_job_is_flagged_stalled_but_not_killed() {
     }
     assert!(stalled_event);
     let finished = finished.unwrap();
-    assert_eq!(finished.job.status, JobStatus::Completed, "stalled is a hint, not a kill");
+    assert_eq!(
+        finished.job.status,
+        JobStatus::Completed,
+        "stalled is a hint, not a kill"
+    );
     assert!(!finished.job.stalled);
 }
 
@@ -128,14 +154,27 @@ async fn eta_is_learned_from_past_steps_of_the_same_kind() {
     let first = start(&engine, &kind, &input).await;
     let k = kind.clone();
     eventually(|| !k.ran(first).is_empty()).await;
-    assert_eq!(engine.get(first).await.unwrap().job.eta_ms, None, "no history yet");
+    assert_eq!(
+        engine.get(first).await.unwrap().job.eta_ms,
+        None,
+        "no history yet"
+    );
     wait_finished(&engine, first).await;
 
     let second = start(&engine, &kind, &input).await;
     let k = kind.clone();
     eventually(|| !k.ran(second).is_empty()).await;
-    let eta = engine.get(second).await.unwrap().job.eta_ms.expect("eta from history");
-    assert!((300..=700).contains(&eta), "about three 200 ms steps left: {eta}");
+    let eta = engine
+        .get(second)
+        .await
+        .unwrap()
+        .job
+        .eta_ms
+        .expect("eta from history");
+    assert!(
+        (300..=700).contains(&eta),
+        "about three 200 ms steps left: {eta}"
+    );
     wait_finished(&engine, second).await;
     engine.shutdown(Duration::from_secs(1)).await;
 

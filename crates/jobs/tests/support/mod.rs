@@ -132,7 +132,10 @@ impl JobKind for Steps {
             let name = spec.name.clone();
             let out: String = ctx
                 .step(&spec.name, async move {
-                    executions.lock().unwrap().push((ctx2.job_id(), spec2.name.clone()));
+                    executions
+                        .lock()
+                        .unwrap()
+                        .push((ctx2.job_id(), spec2.name.clone()));
                     let ticks = spec2.ticks.max(1);
                     for t in 0..ticks {
                         let pct = (i as f64 + (t as f64 + 1.0) / ticks as f64) / total * 100.0;
@@ -148,9 +151,16 @@ impl JobKind for Steps {
                         }
                     }
                     let fail_now = spec2.fail
-                        || fail_once.lock().unwrap().remove(&spec2.name).unwrap_or(false);
+                        || fail_once
+                            .lock()
+                            .unwrap()
+                            .remove(&spec2.name)
+                            .unwrap_or(false);
                     if fail_now {
-                        return Err(JobError::retryable("boom", format!("{} failed", spec2.name)));
+                        return Err(JobError::retryable(
+                            "boom",
+                            format!("{} failed", spec2.name),
+                        ));
                     }
                     if spec2.partial {
                         ctx2.partial(&serde_json::json!({ "step": spec2.name }))?;
@@ -185,7 +195,11 @@ pub async fn open(config: &EngineConfig, kind: &Steps) -> Engine {
 
 pub async fn start(engine: &Engine, kind: &Steps, input: &StepsInput) -> JobId {
     engine
-        .start(StartJob::new(kind.name, "Test job", serde_json::to_value(input).unwrap()))
+        .start(StartJob::new(
+            kind.name,
+            "Test job",
+            serde_json::to_value(input).unwrap(),
+        ))
         .await
         .expect("job starts")
 }
@@ -268,7 +282,9 @@ pub async fn integrity(path: &std::path::Path) -> String {
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
         .read_only(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.expect("connect");
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("connect");
     let r: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
@@ -282,7 +298,9 @@ pub async fn raw_statuses(path: &std::path::Path) -> Vec<(String, String)> {
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
         .read_only(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.expect("connect");
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("connect");
     sqlx::query_as("SELECT id, status FROM jobs ORDER BY id")
         .fetch_all(&mut conn)
         .await
