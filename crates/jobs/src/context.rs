@@ -147,26 +147,24 @@ impl JobContext {
         if let Some((stored_name, output)) = self.inner.checkpoints.get(&index)
             && stored_name == name
         {
-            {
-                match serde_json::from_value::<T>(output.clone()) {
-                    Ok(value) => {
-                        let mut st = live.lock();
-                        st.touch();
-                        st.record.current_step = Some(name.to_owned());
-                        live.emit(
-                            &mut st,
-                            JobChange::StepCompleted {
-                                index,
-                                name: Arc::from(name),
-                                duration_ms: 0,
-                                resumed: true,
-                            },
-                        );
-                        return Ok(value);
-                    }
-                    Err(e) => {
-                        tracing::warn!(job = %live.id, step = name, error = %e, "stored checkpoint no longer fits; running the step again");
-                    }
+            match serde_json::from_value::<T>(output.clone()) {
+                Ok(value) => {
+                    let mut st = live.lock();
+                    st.touch();
+                    st.record.current_step = Some(name.to_owned());
+                    live.emit(
+                        &mut st,
+                        JobChange::StepCompleted {
+                            index,
+                            name: Arc::from(name),
+                            duration_ms: 0,
+                            resumed: true,
+                        },
+                    );
+                    return Ok(value);
+                }
+                Err(e) => {
+                    tracing::warn!(job = %live.id, step = name, error = %e, "stored checkpoint no longer fits; running the step again");
                 }
             }
         }

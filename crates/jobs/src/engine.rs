@@ -336,14 +336,12 @@ impl Engine {
         if snapshot.job.status.is_active()
             && let Some(live) = self.live(id)
         {
-            {
-                let (snapshot, rx) = live.subscribe(&self.inner.eta);
-                let seq = snapshot.seq();
-                return Ok(Watch {
-                    snapshot,
-                    events: WatchStream::live(&live, self.inner.eta.clone(), rx, seq),
-                });
-            }
+            let (snapshot, rx) = live.subscribe(&self.inner.eta);
+            let seq = snapshot.seq();
+            return Ok(Watch {
+                snapshot,
+                events: WatchStream::live(&live, self.inner.eta.clone(), rx, seq),
+            });
         }
         Ok(Watch {
             snapshot,

@@ -168,23 +168,44 @@ async fn apply_all(
     reqs: &[Request],
     stats: &WriteStats,
 ) -> std::result::Result<Vec<Result<u64>>, sqlx::Error> {
-    let mut tx = conn.begin().await?;
-    let mut results = Vec::with_capacity(reqs.len());
-    let mut progress_rows = 0u64;
-    for req in reqs {
-        if let WriteOp::Progress(rows) = &req.op {
-            progress_rows += rows.len() as u64;
+    // Plain BEGIN/COMMIT/ROLLBACK rather than sqlx's transaction guard: when COMMIT fails
+    // (e.g. SQLITE_FULL) SQLite has already rolled back, sqlx's own ROLLBACK then fails and
+    // it would treat every later begin() as a nested savepoint that never commits.
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    let outcome = apply_and_commit(conn, reqs).await;
+    match outcome {
+        Ok(results) => {
+            let progress_rows: u64 = reqs
+                .iter()
+                .map(|r| match &r.op {
+                    WriteOp::Progress(rows) => rows.len() as u64,
+                    _ => 0,
+                })
+                .sum();
+            stats.transactions.fetch_add(1, Ordering::Relaxed);
+            stats.operations.fetch_add(reqs.len() as u64, Ordering::Relaxed);
+            stats.progress_rows.fetch_add(progress_rows, Ordering::Relaxed);
+            Ok(results)
         }
-        results.push(req.op.apply(&mut tx).await?);
+        Err(e) => {
+            // May fail with "no transaction is active" when SQLite rolled back already.
+            if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
+                tracing::debug!(error = %rollback, "rollback after a failed write");
+            }
+            Err(e)
+        }
     }
-    tx.commit().await?;
-    stats.transactions.fetch_add(1, Ordering::Relaxed);
-    stats
-        .operations
-        .fetch_add(reqs.len() as u64, Ordering::Relaxed);
-    stats
-        .progress_rows
-        .fetch_add(progress_rows, Ordering::Relaxed);
+}
+
+async fn apply_and_commit(
+    conn: &mut SqliteConnection,
+    reqs: &[Request],
+) -> std::result::Result<Vec<Result<u64>>, sqlx::Error> {
+    let mut results = Vec::with_capacity(reqs.len());
+    for req in reqs {
+        results.push(req.op.apply(conn).await?);
+    }
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
     Ok(results)
 }
 

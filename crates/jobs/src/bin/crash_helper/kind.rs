@@ -89,7 +89,9 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 impl StepHasher {
     /// Starts step `index` of a job seeded with `seed`, chained on the previous step's hash.
     pub fn new(seed: u64, index: u32, prev: u64) -> Self {
-        let mix = seed ^ prev.rotate_left(17) ^ (u64::from(index) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mix = seed
+            ^ prev.rotate_left(17)
+            ^ (u64::from(index) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         StepHasher {
             rng: if mix == 0 { 0x2545_f491_4f6c_dd1d } else { mix },
             hash: FNV_OFFSET ^ prev,
@@ -128,7 +130,8 @@ fn hex(h: u64) -> String {
 }
 
 fn unhex(s: &str) -> Result<u64, JobError> {
-    u64::from_str_radix(s, 16).map_err(|e| JobError::new("bad_checkpoint", format!("bad hash `{s}`: {e}")))
+    u64::from_str_radix(s, 16)
+        .map_err(|e| JobError::new("bad_checkpoint", format!("bad hash `{s}`: {e}")))
 }
 
 /// Every step's hash, computed directly (what a correct run must checkpoint).
@@ -149,9 +152,7 @@ pub fn expected_step_hashes(input: &CrashInput) -> Vec<String> {
 /// The output a correct run produces.
 pub fn expected_output(input: &CrashInput) -> CrashOutput {
     CrashOutput {
-        digest: expected_step_hashes(input)
-            .pop()
-            .unwrap_or_else(|| hex(0)),
+        digest: expected_step_hashes(input).pop().unwrap_or_else(|| hex(0)),
         steps: input.steps,
         pad: "x".repeat(input.pad as usize),
     }

@@ -78,14 +78,8 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        let number = |v: &str| {
-            v.parse::<u64>()
-                .map_err(|e| format!("{flag} {v}: {e}"))
-        };
-        let small = |v: &str| {
-            v.parse::<u32>()
-                .map_err(|e| format!("{flag} {v}: {e}"))
-        };
+        let number = |v: &str| v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
+        let small = |v: &str| v.parse::<u32>().map_err(|e| format!("{flag} {v}: {e}"));
         match flag.as_str() {
             "--concurrency" => run.concurrency = number(value)?.max(1),
             "--steps" => run.steps = small(value)?.max(1),
@@ -110,16 +104,22 @@ fn config(db: PathBuf) -> EngineConfig {
 
 /// Prints the outcome of one job; returns an error only for engine failures.
 async fn report(engine: &Engine, id: JobId) -> Result<(), String> {
-    match kind::wait_final(engine, id).await.map_err(|e| format!("watch {id}: {e}"))? {
+    match kind::wait_final(engine, id)
+        .await
+        .map_err(|e| format!("watch {id}: {e}"))?
+    {
         Final::Finished(snapshot) if snapshot.job.status == JobStatus::Completed => {
             let result = snapshot.job.result.unwrap_or_default();
-            let output: kind::CrashOutput = serde_json::from_value(result)
-                .map_err(|e| format!("result of {id}: {e}"))?;
+            let output: kind::CrashOutput =
+                serde_json::from_value(result).map_err(|e| format!("result of {id}: {e}"))?;
             let input: CrashInput = serde_json::from_value(snapshot.job.input)
                 .map_err(|e| format!("input of {id}: {e}"))?;
             let want = kind::expected_output(&input);
             if output != want {
-                say(format_args!("MISMATCH {id} {} {}", output.digest, want.digest));
+                say(format_args!(
+                    "MISMATCH {id} {} {}",
+                    output.digest, want.digest
+                ));
             }
             say(format_args!("COMPLETED {id} {}", output.digest));
         }
@@ -208,16 +208,26 @@ async fn hold_lock(db: PathBuf) -> Result<(), String> {
 }
 
 async fn main_inner(args: Vec<String>) -> Result<(), String> {
-    let (mode, rest) = args.split_first().ok_or("usage: jobs-crash-helper <run|hold-engine|hold-lock|expect> ...")?;
-    let db = || rest.first().map(PathBuf::from).ok_or_else(|| format!("{mode} needs a database path"));
+    let (mode, rest) = args
+        .split_first()
+        .ok_or("usage: jobs-crash-helper <run|hold-engine|hold-lock|expect> ...")?;
+    let db = || {
+        rest.first()
+            .map(PathBuf::from)
+            .ok_or_else(|| format!("{mode} needs a database path"))
+    };
     match mode.as_str() {
         "run" => run(parse_run(rest)?).await,
         "hold-engine" => hold_engine(db()?).await,
         "hold-lock" => hold_lock(db()?).await,
         "expect" => {
             let text = rest.first().ok_or("expect needs the input as JSON")?;
-            let input: CrashInput = serde_json::from_str(text).map_err(|e| format!("input: {e}"))?;
-            say(format_args!("EXPECTED {}", kind::expected_output(&input).digest));
+            let input: CrashInput =
+                serde_json::from_str(text).map_err(|e| format!("input: {e}"))?;
+            say(format_args!(
+                "EXPECTED {}",
+                kind::expected_output(&input).digest
+            ));
             Ok(())
         }
         other => Err(format!("unknown mode {other}")),
