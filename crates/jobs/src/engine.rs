@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, broadcast};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -190,11 +190,19 @@ impl Engine {
         if self.inner.recovery.resumed.is_empty() {
             return Ok(());
         }
-        for record in self.inner.reader.owned_active(&self.inner.owner).await? {
-            let steps = self.inner.reader.steps(record.id).await?;
-            let partials = self.inner.reader.partials(record.id).await?;
-            let live = LiveJob::new(record, steps, partials, self.inner.shutdown.child_token());
-            self.launch(live);
+        let records = self.inner.reader.owned_active(&self.inner.owner).await?;
+        let ids: Vec<JobId> = records.iter().map(|r| r.id).collect();
+        let mut work = self.inner.reader.work_of(&ids).await?;
+        // Load everything first, then launch: runners would compete with the loading.
+        let lives: Vec<_> = records
+            .into_iter()
+            .map(|record| {
+                let (steps, partials) = work.remove(&record.id).unwrap_or_default();
+                LiveJob::new(record, steps, partials, self.inner.shutdown.child_token())
+            })
+            .collect();
+        for live in lives {
+            self.launch(live, Admission::Queued);
         }
         Ok(())
     }
@@ -243,12 +251,23 @@ impl Engine {
                 kind: request.kind.clone(),
                 reason,
             })?;
+        // With a free slot the job is stored as running right away (attempt 1), saving a
+        // transaction; otherwise it waits as pending.
+        let admission = match &entry.slots {
+            None => Some(None),
+            Some(slots) => slots.clone().try_acquire_owned().ok().map(Some),
+        };
+        let started = admission.is_some();
         let now = now_ms();
         let record = JobRecord {
             id: JobId::new(),
             kind: request.kind,
             title: title.to_owned(),
-            status: JobStatus::Pending,
+            status: if started {
+                JobStatus::Running
+            } else {
+                JobStatus::Pending
+            },
             progress: 0.0,
             message: None,
             current_step: None,
@@ -258,11 +277,11 @@ impl Engine {
             session_id: request.session_id,
             entity_id: request.entity_id,
             entity_type: request.entity_type,
-            attempt: 0,
+            attempt: u32::from(started),
             seq: 0,
             pinned: false,
             created_at: now,
-            started_at: None,
+            started_at: started.then_some(now),
             updated_at: now,
             finished_at: None,
             seen_at: None,
@@ -272,7 +291,10 @@ impl Engine {
         let id = record.id;
         self.inner
             .writer
-            .commit(WriteOp::Insert(Box::new(record.clone())))
+            .commit(WriteOp::Insert {
+                job: Box::new(record.clone()),
+                owner: self.inner.owner.clone(),
+            })
             .await?;
         let live = LiveJob::new(
             record,
@@ -280,12 +302,17 @@ impl Engine {
             Vec::new(),
             self.inner.shutdown.child_token(),
         );
-        self.publish(&live, JobStatus::Pending, 0.0, ChangeKind::Created);
-        self.launch(live);
+        let status = live.lock().record.status;
+        self.publish(&live, status, 0.0, ChangeKind::Created);
+        let admission = match admission {
+            Some(permit) => Admission::Started(permit),
+            None => Admission::Queued,
+        };
+        self.launch(live, admission);
         Ok(id)
     }
 
-    fn launch(&self, live: Arc<LiveJob>) {
+    fn launch(&self, live: Arc<LiveJob>, admission: Admission) {
         self.inner
             .live
             .write()
@@ -293,7 +320,7 @@ impl Engine {
             .insert(live.id, live.clone());
         let inner = self.inner.clone();
         self.inner.runners.spawn(async move {
-            run_job(inner, live).await;
+            run_job(inner, live, admission).await;
         });
     }
 
@@ -596,7 +623,7 @@ impl Engine {
         );
         let inner = self.inner.clone();
         self.inner.runners.spawn(async move {
-            run_job(inner, live).await;
+            run_job(inner, live, Admission::Queued).await;
         });
         Ok(())
     }
@@ -853,56 +880,35 @@ impl Inner {
     }
 }
 
-/// Runs one job from pending to its terminal state.
-async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>) {
+/// How a job gets its turn to run.
+pub(crate) enum Admission {
+    /// Stored as pending: wait for a slot, then mark it running.
+    Queued,
+    /// Stored as running already (a slot was free at start); holds the slot, if limited.
+    Started(Option<OwnedSemaphorePermit>),
+}
+
+/// Runs one job to its terminal state.
+async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>, admission: Admission) {
     let Some(entry) = inner.kinds.get(live.kind.as_ref()) else {
         tracing::error!(job = %live.id, kind = %live.kind, "no such kind registered");
         inner.remove_live(live.id);
         return;
     };
-    let _permit = match &entry.slots {
-        Some(slots) => tokio::select! {
-            permit = slots.clone().acquire_owned() => permit.ok(),
-            _ = live.cancel.cancelled() => None,
+    let _permit = match admission {
+        Admission::Started(permit) => permit,
+        Admission::Queued => match admit(&inner, &live, entry).await {
+            Some(permit) => permit,
+            None => return,
         },
-        None => None,
     };
-    if live.cancel.is_cancelled() {
-        if live.user_cancelled() {
-            finish(&inner, &live, Err(JobError::cancelled())).await;
-        } else {
-            inner.remove_live(live.id); // shutting down: stays pending for the next start
-        }
-        return;
-    }
-
-    let (seq, attempt) = {
-        let st = live.lock();
-        (st.record.seq, st.record.attempt + 1)
-    };
-    let started_at = now_ms();
-    let marked = inner
-        .writer
-        .commit(WriteOp::MarkRunning {
-            id: live.id,
-            owner: inner.owner.clone(),
-            seq,
-            at: started_at,
-        })
-        .await;
-    if let Err(e) = marked {
-        tracing::error!(job = %live.id, error = %e, "could not start job");
-        lose(&inner, &live, format!("the job could not be started: {e}"));
-        return;
-    }
-    {
+    let attempt = {
         let mut st = live.lock();
-        st.record.status = JobStatus::Running;
-        st.record.attempt = attempt;
-        st.record.started_at = Some(started_at);
         st.touch();
+        let attempt = st.record.attempt;
         live.emit(&mut st, JobChange::Started { attempt });
-    }
+        attempt
+    };
     inner.publish(
         &live,
         JobStatus::Running,
@@ -932,6 +938,51 @@ async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>) {
         return;
     }
     finish(&inner, &live, outcome).await;
+}
+
+/// Waits for a slot, then commits pending → running (the attempt is counted before the
+/// run starts). `None` when the job ended instead (cancelled, shutdown, storage failure).
+async fn admit(
+    inner: &Arc<Inner>,
+    live: &Arc<LiveJob>,
+    entry: &KindEntry,
+) -> Option<Option<OwnedSemaphorePermit>> {
+    let permit = match &entry.slots {
+        Some(slots) => tokio::select! {
+            permit = slots.clone().acquire_owned() => permit.ok(),
+            _ = live.cancel.cancelled() => None,
+        },
+        None => None,
+    };
+    if live.cancel.is_cancelled() {
+        if live.user_cancelled() {
+            finish(inner, live, Err(JobError::cancelled())).await;
+        } else {
+            inner.remove_live(live.id); // shutting down: stays pending for the next start
+        }
+        return None;
+    }
+    let seq = live.lock().record.seq;
+    let started_at = now_ms();
+    let marked = inner
+        .writer
+        .commit(WriteOp::MarkRunning {
+            id: live.id,
+            owner: inner.owner.clone(),
+            seq,
+            at: started_at,
+        })
+        .await;
+    if let Err(e) = marked {
+        tracing::error!(job = %live.id, error = %e, "could not start job");
+        lose(inner, live, format!("the job could not be started: {e}"));
+        return None;
+    }
+    let mut st = live.lock();
+    st.record.status = JobStatus::Running;
+    st.record.attempt += 1;
+    st.record.started_at = Some(started_at);
+    Some(permit)
 }
 
 /// Commits the terminal state, then tells watchers and the engine stream.

@@ -1,5 +1,6 @@
 //! All SQL of the engine: opening, migrations, reads and the writes the writer task applies.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -246,6 +247,50 @@ impl Reader {
         rows.iter().map(partial_from_row).collect()
     }
 
+    /// Steps and partials of many jobs in two queries (recovery loads hundreds at once).
+    pub(crate) async fn work_of(
+        &self,
+        ids: &[JobId],
+    ) -> Result<HashMap<JobId, (Vec<StepRecord>, Vec<PartialRecord>)>> {
+        let ids_json = ids_json(ids);
+        let steps = sqlx::query(
+            "SELECT job_id, idx, name, status, output, attempt, started_at, finished_at \
+             FROM job_steps WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, idx",
+        )
+        .bind(&ids_json)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let partials = sqlx::query(
+            "SELECT job_id, seq, step_idx, value, created_at FROM job_partials \
+             WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, seq",
+        )
+        .bind(&ids_json)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let mut out: HashMap<JobId, (Vec<StepRecord>, Vec<PartialRecord>)> = HashMap::new();
+        let job_of = |row: &SqliteRow| -> Result<JobId> {
+            let id: String = row
+                .try_get("job_id")
+                .map_err(|e| Error::Corrupt(e.to_string()))?;
+            JobId::from_str(&id)
+        };
+        for row in &steps {
+            out.entry(job_of(row)?)
+                .or_default()
+                .0
+                .push(step_from_row(row)?);
+        }
+        for row in &partials {
+            out.entry(job_of(row)?)
+                .or_default()
+                .1
+                .push(partial_from_row(row)?);
+        }
+        Ok(out)
+    }
+
     pub(crate) async fn list(&self, q: &JobQuery) -> Result<(Vec<JobRecord>, Option<JobId>)> {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
@@ -427,7 +472,10 @@ pub(crate) struct FinishRow {
 /// One write the writer task applies; see [`crate::writer`].
 #[derive(Debug)]
 pub(crate) enum WriteOp {
-    Insert(Box<JobRecord>),
+    Insert {
+        job: Box<JobRecord>,
+        owner: String,
+    },
     MarkRunning {
         id: JobId,
         owner: String,
@@ -491,11 +539,11 @@ impl WriteOp {
         conn: &mut SqliteConnection,
     ) -> std::result::Result<Result<u64>, sqlx::Error> {
         match self {
-            WriteOp::Insert(job) => {
+            WriteOp::Insert { job, owner } => {
                 let r = sqlx::query(
                     "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, entity_id, \
-                     entity_type, attempt, seq, pinned, created_at, updated_at) \
-                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+                     entity_type, attempt, seq, pinned, created_at, started_at, updated_at, owner) \
+                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
                 )
                 .bind(job.id.to_string())
                 .bind(&job.kind)
@@ -505,8 +553,11 @@ impl WriteOp {
                 .bind(&job.session_id)
                 .bind(&job.entity_id)
                 .bind(&job.entity_type)
+                .bind(i64::from(job.attempt))
                 .bind(job.created_at)
+                .bind(job.started_at)
                 .bind(job.updated_at)
+                .bind(owner)
                 .execute(&mut *conn)
                 .await?;
                 Ok(Ok(r.rows_affected()))
@@ -740,6 +791,23 @@ impl WriteOp {
                 Ok(Ok(0))
             }
             WriteOp::Flush => Ok(Ok(0)),
+        }
+    }
+
+    /// Ops that write with one statement (a failed guard only reads afterwards), so that
+    /// alone in a batch they can run in autocommit mode: one round trip instead of three.
+    pub(crate) fn is_single_statement(&self) -> bool {
+        match self {
+            WriteOp::Insert { .. }
+            | WriteOp::MarkRunning { .. }
+            | WriteOp::Finish(_)
+            | WriteOp::Partial { .. }
+            | WriteOp::Delete(_)
+            | WriteOp::MarkSeen { .. }
+            | WriteOp::Pin { .. }
+            | WriteOp::Flush => true,
+            WriteOp::Progress(rows) => rows.len() <= 1,
+            _ => false,
         }
     }
 

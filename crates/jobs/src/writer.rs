@@ -171,8 +171,16 @@ async fn apply_all(
     // Plain BEGIN/COMMIT/ROLLBACK rather than sqlx's transaction guard: when COMMIT fails
     // (e.g. SQLITE_FULL) SQLite has already rolled back, sqlx's own ROLLBACK then fails and
     // it would treat every later begin() as a nested savepoint that never commits.
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    let outcome = apply_and_commit(conn, reqs).await;
+    let autocommit = reqs.len() == 1 && reqs[0].op.is_single_statement();
+    let outcome = if autocommit {
+        match reqs[0].op.apply(conn).await {
+            Ok(result) => Ok(vec![result]),
+            Err(e) => return Err(e),
+        }
+    } else {
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        apply_and_commit(conn, reqs).await
+    };
     match outcome {
         Ok(results) => {
             let progress_rows: u64 = reqs
@@ -183,8 +191,12 @@ async fn apply_all(
                 })
                 .sum();
             stats.transactions.fetch_add(1, Ordering::Relaxed);
-            stats.operations.fetch_add(reqs.len() as u64, Ordering::Relaxed);
-            stats.progress_rows.fetch_add(progress_rows, Ordering::Relaxed);
+            stats
+                .operations
+                .fetch_add(reqs.len() as u64, Ordering::Relaxed);
+            stats
+                .progress_rows
+                .fetch_add(progress_rows, Ordering::Relaxed);
             Ok(results)
         }
         Err(e) => {
