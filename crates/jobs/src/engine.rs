@@ -16,7 +16,7 @@ use crate::config::EngineConfig;
 use crate::context::JobContext;
 use crate::error::{Error, JobError, Result, classify_io};
 use crate::kind::{Erased, ErasedKind, JobKind};
-use crate::live::{EtaModel, LiveJob, now_ms, record_of, snapshot_of};
+use crate::live::{EtaModel, LiveJob, now_ms, snapshot_of};
 use crate::model::{
     ChangeKind, EngineEvent, JobChange, JobId, JobQuery, JobRecord, JobStatus, Page, Snapshot,
     StartJob, StatusCounts, StepStatus,
@@ -1091,11 +1091,4 @@ fn lose(inner: &Inner, live: &Arc<LiveJob>, reason: String) {
         progress,
         ChangeKind::Interrupted,
     );
-}
-
-#[allow(dead_code)]
-fn _assert_send_sync() {
-    fn is<T: Send + Sync>() {}
-    is::<Engine>();
-    let _ = record_of;
 }

@@ -57,8 +57,6 @@ async fn watch_delivers_snapshot_then_ordered_events_ending_with_finished() {
         }
     }
     assert!(finished);
-    let _ = Error::ShutDown;
-    let _ = StartJob::new("x", "y", serde_json::json!({}));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

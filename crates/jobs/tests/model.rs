@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use jobs::{
-    Engine, EngineConfig, JobChange, JobContext, JobError, JobId, JobKind, JobStatus, StartJob,
-    StepStatus, WatchItem,
+    Engine, EngineConfig, JobContext, JobError, JobId, JobKind, JobStatus, StartJob, StepStatus,
+    WatchItem,
 };
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -480,6 +480,5 @@ proptest! {
             h.apply(op);
             h.check();
         }
-        let _ = JobChange::Stalled { since: 0 };
     }
 }

@@ -129,7 +129,6 @@ impl JobKind for Steps {
             let fail_once = self.fail_once.clone();
             let ctx2 = ctx.clone();
             let spec2 = spec.clone();
-            let name = spec.name.clone();
             let out: String = ctx
                 .step(&spec.name, async move {
                     executions
@@ -168,7 +167,6 @@ impl JobKind for Steps {
                     Ok(format!("{}:done", spec2.name))
                 })
                 .await?;
-            let _ = name;
             done.push(out);
         }
         Ok(StepsOutput { done })
@@ -276,33 +274,29 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// Opens the database file directly and runs `PRAGMA integrity_check`.
-pub async fn integrity(path: &std::path::Path) -> String {
+/// A read-only connection straight to the file, bypassing the engine.
+async fn raw_connection(path: &std::path::Path) -> sqlx::SqliteConnection {
     use sqlx::Connection;
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
         .read_only(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+    sqlx::SqliteConnection::connect_with(&opts)
         .await
-        .expect("connect");
-    let r: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
+        .expect("connect")
+}
+
+/// Runs `PRAGMA integrity_check` on the file.
+pub async fn integrity(path: &std::path::Path) -> String {
+    sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut raw_connection(path).await)
         .await
-        .expect("integrity_check");
-    r
+        .expect("integrity_check")
 }
 
 /// Status of every job, straight from the file.
 pub async fn raw_statuses(path: &std::path::Path) -> Vec<(String, String)> {
-    use sqlx::Connection;
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true);
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts)
-        .await
-        .expect("connect");
     sqlx::query_as("SELECT id, status FROM jobs ORDER BY id")
-        .fetch_all(&mut conn)
+        .fetch_all(&mut raw_connection(path).await)
         .await
         .expect("statuses")
 }
