@@ -1,0 +1,2 @@
+//! Charter's operations.
+pub mod plan;
