@@ -1,2 +1,20 @@
-//! Charter's operations.
+//! Charter's operations: initiatives, the providers that supply content, the planning
+//! core that computes schedules and budgets, and the program-generation job.
+
+pub mod artefact;
+pub mod epm;
+pub mod error;
+pub mod export;
+pub mod initiative;
 pub mod plan;
+pub mod playbook;
+pub mod program;
+pub mod provider;
+pub mod store;
+pub mod workspace;
+
+pub use error::{Error, Result};
+pub use initiative::{Initiative, InitiativeDraft};
+pub use program::Program;
+pub use provider::{ProviderChoice, Providers};
+pub use workspace::{Workspace, WorkspaceConfig};

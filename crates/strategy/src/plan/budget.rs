@@ -142,7 +142,7 @@ pub fn roll_up(input: &BudgetInput<'_>) -> Budget {
     let mut ws_other: BTreeMap<&str, i64> = BTreeMap::new();
     let mut role_weeks: BTreeMap<&str, (u32, i64)> = BTreeMap::new();
     let mut months: BTreeMap<(i32, u32), (i64, i64)> = BTreeMap::new();
-    let mut note_ws = |ws: &str, order: &mut Vec<String>| {
+    let note_ws = |ws: &str, order: &mut Vec<String>| {
         if !order.iter().any(|w| w == ws) {
             order.push(ws.to_owned());
         }

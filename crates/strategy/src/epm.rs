@@ -1,0 +1,330 @@
+//! The `epm_generation` job: eight checkpointed steps from an initiative to a program.
+
+use std::sync::Arc;
+
+use jobs::{JobContext, JobError, JobKind};
+use serde::{Deserialize, Serialize};
+
+use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList};
+use crate::initiative::{Initiative, InitiativeDraft};
+use crate::plan::{Budget, Risk, StageGate};
+use crate::program::{self, Parts, Program, Schedule};
+use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers};
+
+/// Kind name.
+pub const EPM_GENERATION: &str = "epm_generation";
+
+/// The step names, in order; each is a checkpoint.
+pub const STEPS: [&str; 8] = [
+    "Analysing the initiative",
+    "Extracting workstreams and tasks",
+    "Generating resources",
+    "Scheduling",
+    "Budgeting",
+    "Assessing risks",
+    "Setting KPIs and stage gates",
+    "Assembling the program",
+];
+
+/// What a generation starts from: a snapshot of the initiative and the provider to use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpmInput {
+    /// The initiative as it was when the user clicked Generate.
+    pub initiative: Initiative,
+    /// Where the content comes from.
+    #[serde(default)]
+    pub provider: ProviderChoice,
+}
+
+/// A short account of a finished step, streamed as a partial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    /// Step index, 0-based.
+    pub index: u32,
+    /// Step name.
+    pub step: String,
+    /// One line for the user.
+    pub summary: String,
+}
+
+/// Output of step 6.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Assessed {
+    risks: Vec<Risk>,
+    warnings: Vec<String>,
+}
+
+/// Output of step 7.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Targets {
+    kpis: Measures,
+    stage_gates: Vec<StageGate>,
+}
+
+/// The job kind; holds what builds providers (and their keys), never the keys in input.
+#[derive(Clone)]
+pub struct EpmGeneration {
+    providers: Providers,
+}
+
+impl EpmGeneration {
+    /// A kind that resolves providers with `providers`.
+    pub fn new(providers: Providers) -> Self {
+        EpmGeneration { providers }
+    }
+}
+
+/// Progress for step `index` of eight; `within` is 0–1 inside the step.
+fn percent(index: usize, within: f64) -> f64 {
+    (index as f64 + within.clamp(0.0, 0.99)) * 100.0 / STEPS.len() as f64
+}
+
+/// An `Io` whose activity reports become progress messages of step `index`.
+fn io_for(ctx: &JobContext, index: usize) -> Io {
+    let ctx_progress = ctx.clone();
+    let step = STEPS[index];
+    Io {
+        cancel: ctx.cancellation_token(),
+        activity: Arc::new(move |activity| {
+            let (within, message) = match activity {
+                Activity::Waiting { attempt: 1 } => (0.05, format!("{step}…")),
+                Activity::Waiting { attempt } => (0.05, format!("{step}… (attempt {attempt})")),
+                Activity::Receiving { chars } => (
+                    // Approaches the end of the step as the answer grows; lengths are unknown.
+                    0.1 + 0.85 * (chars as f64 / (chars as f64 + 3_000.0)),
+                    format!("{step}… receiving the answer ({chars} characters)"),
+                ),
+                Activity::Backoff { delay, status } => (
+                    0.05,
+                    format!(
+                        "{step}… the server is busy (HTTP {status}); retrying in {:.0} s",
+                        delay.as_secs_f64().ceil()
+                    ),
+                ),
+                Activity::Repairing => (0.5, format!("{step}… asking the model to fix its answer")),
+            };
+            ctx_progress.progress(percent(index, within), message);
+        }),
+    }
+}
+
+impl EpmGeneration {
+    async fn ask<T: crate::artefact::Artefact>(
+        provider: &dyn Provider,
+        input: &EpmInput,
+        context: &Context,
+        ctx: &JobContext,
+        index: usize,
+    ) -> Result<T, JobError> {
+        let io = io_for(ctx, index);
+        provider::ask::<T>(provider, &input.initiative, context, &io)
+            .await
+            .map_err(JobError::from)
+    }
+}
+
+/// Starts step `index`: progress message, then the checkpointed work, then its partial.
+async fn run_step<T, F>(
+    ctx: &JobContext,
+    index: usize,
+    work: F,
+    summary: impl FnOnce(&T) -> String,
+) -> Result<T, JobError>
+where
+    T: Serialize + serde::de::DeserializeOwned,
+    F: std::future::Future<Output = Result<T, JobError>>,
+{
+    ctx.check_cancelled()?;
+    ctx.progress(percent(index, 0.0), format!("{}…", STEPS[index]));
+    let value = ctx.step(STEPS[index], work).await?;
+    ctx.partial(&StepResult {
+        index: index as u32,
+        step: STEPS[index].to_owned(),
+        summary: summary(&value),
+    })?;
+    Ok(value)
+}
+
+impl JobKind for EpmGeneration {
+    type Input = EpmInput;
+    type Output = Program;
+
+    fn name(&self) -> &str {
+        EPM_GENERATION
+    }
+
+    fn max_concurrency(&self) -> Option<usize> {
+        Some(4)
+    }
+
+    fn validate(&self, input: &EpmInput) -> Result<(), String> {
+        let i = &input.initiative;
+        InitiativeDraft {
+            name: i.name.clone(),
+            description: i.description.clone(),
+            industry: i.industry.clone(),
+            budget: i.budget,
+            currency: i.currency.clone(),
+            horizon_months: i.horizon_months,
+            team_size: i.team_size,
+            start_date: i.start_date,
+            constraints: i.constraints.clone(),
+        }
+        .validate()
+        .map_err(|e| e.to_string())?;
+        input.provider.validate()
+    }
+
+    async fn run(&self, input: EpmInput, ctx: JobContext) -> Result<Program, JobError> {
+        let provider = self
+            .providers
+            .resolve(&input.provider)
+            .map_err(|e| JobError::new(e.code(), e.to_string()))?;
+        let provider = provider.as_ref();
+        let initiative = &input.initiative;
+        let mut context = Context::default();
+
+        let analysis: Analysis = run_step(
+            &ctx,
+            0,
+            Self::ask(provider, &input, &context, &ctx, 0),
+            |a: &Analysis| match &a.playbook {
+                Some(p) => format!("{} (offline playbook: {})", a.industry, p.name),
+                None => a.industry.clone(),
+            },
+        )
+        .await?;
+        context.analysis = Some(analysis.clone());
+
+        let outline: Outline = run_step(
+            &ctx,
+            1,
+            Self::ask(provider, &input, &context, &ctx, 1),
+            |o: &Outline| {
+                format!(
+                    "{} workstreams, {} tasks",
+                    o.workstreams.len(),
+                    o.tasks().count()
+                )
+            },
+        )
+        .await?;
+        context.outline = Some(outline.clone());
+
+        let resources: Resources = run_step(
+            &ctx,
+            2,
+            Self::ask(provider, &input, &context, &ctx, 2),
+            |r: &Resources| {
+                let people: u32 = r.roles.iter().map(|x| x.headcount).sum();
+                format!("{} roles, {people} people", r.roles.len())
+            },
+        )
+        .await?;
+        context.resources = Some(resources.clone());
+
+        let schedule: Schedule = run_step(
+            &ctx,
+            3,
+            async {
+                program::schedule(&outline, &resources)
+                    .map_err(|e| JobError::new("plan", e.to_string()))
+            },
+            |s: &Schedule| {
+                format!(
+                    "critical path {} weeks; levelled schedule {} weeks",
+                    s.cpm.duration, s.levelled.makespan
+                )
+            },
+        )
+        .await?;
+
+        let budget: Budget = run_step(
+            &ctx,
+            4,
+            async { Ok(program::budget(initiative, &outline, &resources, &schedule)) },
+            |b: &Budget| {
+                format!(
+                    "{} {} including {:.0} % contingency",
+                    provider::thousands(b.total),
+                    b.currency,
+                    b.contingency_rate * 100.0
+                )
+            },
+        )
+        .await?;
+
+        let assessed: Assessed = run_step(
+            &ctx,
+            5,
+            async {
+                let proposed: RiskList = Self::ask(provider, &input, &context, &ctx, 5).await?;
+                let (leading, computed, warnings) =
+                    program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
+                Ok(Assessed {
+                    risks: program::risk_register(leading, computed, proposed.risks),
+                    warnings,
+                })
+            },
+            |a: &Assessed| {
+                let top = a
+                    .risks
+                    .first()
+                    .map_or(String::new(), |r| format!("; top: {}", r.title));
+                format!("{} risks{top}", a.risks.len())
+            },
+        )
+        .await?;
+
+        let targets: Targets = run_step(
+            &ctx,
+            6,
+            async {
+                let kpis: Measures = Self::ask(provider, &input, &context, &ctx, 6).await?;
+                Ok(Targets {
+                    kpis,
+                    stage_gates: program::gates(initiative, &outline, &schedule),
+                })
+            },
+            |t: &Targets| {
+                format!(
+                    "{} KPIs, {} stage gates",
+                    t.kpis.kpis.len(),
+                    t.stage_gates.len()
+                )
+            },
+        )
+        .await?;
+
+        let source = provider.source();
+        let program: Program = run_step(
+            &ctx,
+            7,
+            async {
+                Ok(program::assemble(Parts {
+                    initiative,
+                    source,
+                    analysis: &analysis,
+                    outline: &outline,
+                    resources: &resources,
+                    schedule: &schedule,
+                    budget: &budget,
+                    risks: &assessed.risks,
+                    kpis: &targets.kpis.kpis,
+                    stage_gates: &targets.stage_gates,
+                    warnings: &assessed.warnings,
+                }))
+            },
+            |p: &Program| {
+                format!(
+                    "program ready: {} workstreams ending {}",
+                    p.workstreams.len(),
+                    p.schedule.end_date
+                )
+            },
+        )
+        .await?;
+        ctx.progress(100.0, "Program ready");
+        Ok(program)
+    }
+}
