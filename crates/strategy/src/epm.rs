@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use jobs::{JobContext, JobError, JobKind};
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList};
 use crate::initiative::{Initiative, InitiativeDraft};
@@ -108,41 +109,224 @@ fn io_for(ctx: &JobContext, index: usize) -> Io {
     }
 }
 
-impl EpmGeneration {
+/// Where the pipeline runs: as a job (checkpoints, progress, partials) or directly.
+#[derive(Clone, Copy)]
+enum Runner<'a> {
+    Job(&'a JobContext),
+    Direct(&'a CancellationToken),
+}
+
+impl Runner<'_> {
+    fn io(&self, index: usize) -> Io {
+        match self {
+            Runner::Job(ctx) => io_for(ctx, index),
+            Runner::Direct(cancel) => Io::quiet((*cancel).clone()),
+        }
+    }
+
+    fn check_cancelled(&self) -> Result<(), JobError> {
+        match self {
+            Runner::Job(ctx) => ctx.check_cancelled(),
+            Runner::Direct(cancel) if cancel.is_cancelled() => Err(JobError::cancelled()),
+            Runner::Direct(_) => Ok(()),
+        }
+    }
+
     async fn ask<T: crate::artefact::Artefact>(
+        self,
         provider: &dyn Provider,
-        input: &EpmInput,
+        initiative: &Initiative,
         context: &Context,
-        ctx: &JobContext,
         index: usize,
     ) -> Result<T, JobError> {
-        let io = io_for(ctx, index);
-        provider::ask::<T>(provider, &input.initiative, context, &io)
+        let io = self.io(index);
+        provider::ask::<T>(provider, initiative, context, &io)
             .await
             .map_err(JobError::from)
     }
+
+    /// Step `index`: progress message, the checkpointed work, then its partial.
+    async fn step<T, F>(
+        self,
+        index: usize,
+        work: F,
+        summary: impl FnOnce(&T) -> String,
+    ) -> Result<T, JobError>
+    where
+        T: Serialize + serde::de::DeserializeOwned,
+        F: std::future::Future<Output = Result<T, JobError>>,
+    {
+        self.check_cancelled()?;
+        let Runner::Job(ctx) = self else {
+            return work.await;
+        };
+        ctx.progress(percent(index, 0.0), format!("{}…", STEPS[index]));
+        let value = ctx.step(STEPS[index], work).await?;
+        ctx.partial(&StepResult {
+            index: index as u32,
+            step: STEPS[index].to_owned(),
+            summary: summary(&value),
+        })?;
+        Ok(value)
+    }
 }
 
-/// Starts step `index`: progress message, then the checkpointed work, then its partial.
-async fn run_step<T, F>(
-    ctx: &JobContext,
-    index: usize,
-    work: F,
-    summary: impl FnOnce(&T) -> String,
-) -> Result<T, JobError>
-where
-    T: Serialize + serde::de::DeserializeOwned,
-    F: std::future::Future<Output = Result<T, JobError>>,
-{
-    ctx.check_cancelled()?;
-    ctx.progress(percent(index, 0.0), format!("{}…", STEPS[index]));
-    let value = ctx.step(STEPS[index], work).await?;
-    ctx.partial(&StepResult {
-        index: index as u32,
-        step: STEPS[index].to_owned(),
-        summary: summary(&value),
-    })?;
-    Ok(value)
+/// Generates a program without the job engine (no checkpoints, no progress): for
+/// benchmarks, tests and tools. The job runs the very same pipeline.
+pub async fn generate(
+    provider: &dyn Provider,
+    initiative: &Initiative,
+    cancel: &CancellationToken,
+) -> Result<Program, JobError> {
+    pipeline(provider, initiative, Runner::Direct(cancel)).await
+}
+
+async fn pipeline(
+    provider: &dyn Provider,
+    initiative: &Initiative,
+    run: Runner<'_>,
+) -> Result<Program, JobError> {
+    let mut context = Context::default();
+
+    let analysis: Analysis = run
+        .step(
+            0,
+            run.ask(provider, initiative, &context, 0),
+            |a: &Analysis| match &a.playbook {
+                Some(p) => format!("{} (offline playbook: {})", a.industry, p.name),
+                None => a.industry.clone(),
+            },
+        )
+        .await?;
+    context.analysis = Some(analysis.clone());
+
+    let outline: Outline = run
+        .step(
+            1,
+            run.ask(provider, initiative, &context, 1),
+            |o: &Outline| {
+                format!(
+                    "{} workstreams, {} tasks",
+                    o.workstreams.len(),
+                    o.tasks().count()
+                )
+            },
+        )
+        .await?;
+    context.outline = Some(outline.clone());
+
+    let resources: Resources = run
+        .step(
+            2,
+            run.ask(provider, initiative, &context, 2),
+            |r: &Resources| {
+                let people: u32 = r.roles.iter().map(|x| x.headcount).sum();
+                format!("{} roles, {people} people", r.roles.len())
+            },
+        )
+        .await?;
+    context.resources = Some(resources.clone());
+
+    let schedule: Schedule = run
+        .step(
+            3,
+            async {
+                program::schedule(&outline, &resources)
+                    .map_err(|e| JobError::new("plan", e.to_string()))
+            },
+            |s: &Schedule| {
+                format!(
+                    "critical path {} weeks; levelled schedule {} weeks",
+                    s.cpm.duration, s.levelled.makespan
+                )
+            },
+        )
+        .await?;
+
+    let budget: Budget = run
+        .step(
+            4,
+            async { Ok(program::budget(initiative, &outline, &resources, &schedule)) },
+            |b: &Budget| {
+                format!(
+                    "{} {} including {:.0} % contingency",
+                    provider::thousands(b.total),
+                    b.currency,
+                    b.contingency_rate * 100.0
+                )
+            },
+        )
+        .await?;
+
+    let assessed: Assessed = run
+        .step(
+            5,
+            async {
+                let proposed: RiskList = run.ask(provider, initiative, &context, 5).await?;
+                let (leading, computed, warnings) =
+                    program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
+                Ok(Assessed {
+                    risks: program::risk_register(leading, computed, proposed.risks),
+                    warnings,
+                })
+            },
+            |a: &Assessed| {
+                let top = a
+                    .risks
+                    .first()
+                    .map_or(String::new(), |r| format!("; top: {}", r.title));
+                format!("{} risks{top}", a.risks.len())
+            },
+        )
+        .await?;
+
+    let targets: Targets = run
+        .step(
+            6,
+            async {
+                let kpis: Measures = run.ask(provider, initiative, &context, 6).await?;
+                Ok(Targets {
+                    kpis,
+                    stage_gates: program::gates(initiative, &outline, &schedule),
+                })
+            },
+            |t: &Targets| {
+                format!(
+                    "{} KPIs, {} stage gates",
+                    t.kpis.kpis.len(),
+                    t.stage_gates.len()
+                )
+            },
+        )
+        .await?;
+
+    let source = provider.source();
+    run.step(
+        7,
+        async {
+            Ok(program::assemble(Parts {
+                initiative,
+                source,
+                analysis: &analysis,
+                outline: &outline,
+                resources: &resources,
+                schedule: &schedule,
+                budget: &budget,
+                risks: &assessed.risks,
+                kpis: &targets.kpis.kpis,
+                stage_gates: &targets.stage_gates,
+                warnings: &assessed.warnings,
+            }))
+        },
+        |p: &Program| {
+            format!(
+                "program ready: {} workstreams ending {}",
+                p.workstreams.len(),
+                p.schedule.end_date
+            )
+        },
+    )
+    .await
 }
 
 impl JobKind for EpmGeneration {
@@ -180,150 +364,7 @@ impl JobKind for EpmGeneration {
             .providers
             .resolve(&input.provider)
             .map_err(|e| JobError::new(e.code(), e.to_string()))?;
-        let provider = provider.as_ref();
-        let initiative = &input.initiative;
-        let mut context = Context::default();
-
-        let analysis: Analysis = run_step(
-            &ctx,
-            0,
-            Self::ask(provider, &input, &context, &ctx, 0),
-            |a: &Analysis| match &a.playbook {
-                Some(p) => format!("{} (offline playbook: {})", a.industry, p.name),
-                None => a.industry.clone(),
-            },
-        )
-        .await?;
-        context.analysis = Some(analysis.clone());
-
-        let outline: Outline = run_step(
-            &ctx,
-            1,
-            Self::ask(provider, &input, &context, &ctx, 1),
-            |o: &Outline| {
-                format!(
-                    "{} workstreams, {} tasks",
-                    o.workstreams.len(),
-                    o.tasks().count()
-                )
-            },
-        )
-        .await?;
-        context.outline = Some(outline.clone());
-
-        let resources: Resources = run_step(
-            &ctx,
-            2,
-            Self::ask(provider, &input, &context, &ctx, 2),
-            |r: &Resources| {
-                let people: u32 = r.roles.iter().map(|x| x.headcount).sum();
-                format!("{} roles, {people} people", r.roles.len())
-            },
-        )
-        .await?;
-        context.resources = Some(resources.clone());
-
-        let schedule: Schedule = run_step(
-            &ctx,
-            3,
-            async {
-                program::schedule(&outline, &resources)
-                    .map_err(|e| JobError::new("plan", e.to_string()))
-            },
-            |s: &Schedule| {
-                format!(
-                    "critical path {} weeks; levelled schedule {} weeks",
-                    s.cpm.duration, s.levelled.makespan
-                )
-            },
-        )
-        .await?;
-
-        let budget: Budget = run_step(
-            &ctx,
-            4,
-            async { Ok(program::budget(initiative, &outline, &resources, &schedule)) },
-            |b: &Budget| {
-                format!(
-                    "{} {} including {:.0} % contingency",
-                    provider::thousands(b.total),
-                    b.currency,
-                    b.contingency_rate * 100.0
-                )
-            },
-        )
-        .await?;
-
-        let assessed: Assessed = run_step(
-            &ctx,
-            5,
-            async {
-                let proposed: RiskList = Self::ask(provider, &input, &context, &ctx, 5).await?;
-                let (leading, computed, warnings) =
-                    program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
-                Ok(Assessed {
-                    risks: program::risk_register(leading, computed, proposed.risks),
-                    warnings,
-                })
-            },
-            |a: &Assessed| {
-                let top = a
-                    .risks
-                    .first()
-                    .map_or(String::new(), |r| format!("; top: {}", r.title));
-                format!("{} risks{top}", a.risks.len())
-            },
-        )
-        .await?;
-
-        let targets: Targets = run_step(
-            &ctx,
-            6,
-            async {
-                let kpis: Measures = Self::ask(provider, &input, &context, &ctx, 6).await?;
-                Ok(Targets {
-                    kpis,
-                    stage_gates: program::gates(initiative, &outline, &schedule),
-                })
-            },
-            |t: &Targets| {
-                format!(
-                    "{} KPIs, {} stage gates",
-                    t.kpis.kpis.len(),
-                    t.stage_gates.len()
-                )
-            },
-        )
-        .await?;
-
-        let source = provider.source();
-        let program: Program = run_step(
-            &ctx,
-            7,
-            async {
-                Ok(program::assemble(Parts {
-                    initiative,
-                    source,
-                    analysis: &analysis,
-                    outline: &outline,
-                    resources: &resources,
-                    schedule: &schedule,
-                    budget: &budget,
-                    risks: &assessed.risks,
-                    kpis: &targets.kpis.kpis,
-                    stage_gates: &targets.stage_gates,
-                    warnings: &assessed.warnings,
-                }))
-            },
-            |p: &Program| {
-                format!(
-                    "program ready: {} workstreams ending {}",
-                    p.workstreams.len(),
-                    p.schedule.end_date
-                )
-            },
-        )
-        .await?;
+        let program = pipeline(provider.as_ref(), &input.initiative, Runner::Job(&ctx)).await?;
         ctx.progress(100.0, "Program ready");
         Ok(program)
     }
