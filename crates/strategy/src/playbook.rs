@@ -309,7 +309,6 @@ fn library() -> Result<&'static Library, PlaybookError> {
             let documents = playbooks
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.id != GENERAL)
                 .map(|(i, p)| Document::new(i, ranking_text(p)));
             let index =
                 SearchEngineBuilder::<usize>::with_documents(Language::English, documents).build();
@@ -346,8 +345,9 @@ pub fn by_id(id: &str) -> Result<Option<&'static Playbook>, PlaybookError> {
     Ok(all()?.iter().find(|p| p.id == id))
 }
 
-/// Industry playbooks ranked against `text`, best first (ties by id); only those that
-/// share a term with it. Empty when nothing matches: use [`GENERAL`].
+/// Playbooks ranked against `text`, best first (ties by id); only those that share a term
+/// with it. The general playbook competes too, so generic wording picks it; when nothing
+/// matches at all the list is empty: use [`GENERAL`].
 pub fn rank(text: &str) -> Result<Vec<(&'static Playbook, f64)>, PlaybookError> {
     let library = library()?;
     let mut ranked: Vec<(&Playbook, f64)> = library

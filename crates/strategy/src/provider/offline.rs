@@ -22,6 +22,10 @@ pub const OFFLINE_LABEL: &str = "Charter offline engine (built-in industry playb
 /// Most repeated units (stores, clinics…) one programme plans.
 pub const MAX_ROLLOUT_UNITS: u32 = 24;
 
+/// Weakest BM25 match that picks an industry playbook; below it a single common word
+/// ("open", "season") decided the match, so the general playbook is used instead.
+const MIN_MATCH_SCORE: f64 = 2.0;
+
 /// Share of the budget beyond the reference programme spent on set-up of further units
 /// (the rest pays for the people who open them and for contingency).
 const ROLLOUT_SHARE: f64 = 0.6;
@@ -139,14 +143,14 @@ impl OfflineScale {
         }
         let ranked = playbook::rank(&query).map_err(offline)?;
         let (chosen, score) = match ranked.first() {
-            Some((p, s)) => (*p, *s),
-            None => (
+            Some((p, s)) if *s >= MIN_MATCH_SCORE => (*p, *s),
+            best => (
                 playbook::by_id(playbook::GENERAL)
                     .map_err(offline)?
                     .ok_or_else(|| {
                         ProviderError::Offline("the general playbook is missing".into())
                     })?,
-                0.0,
+                best.map_or(0.0, |(_, s)| *s),
             ),
         };
         let (fx, known_currency) = match units_per_usd(&initiative.currency) {
