@@ -19,7 +19,7 @@ use strategy::{Initiative, InitiativeDraft, ProviderChoice, Workspace, Workspace
 use tokio_util::sync::CancellationToken;
 
 fn initiative(name: &str, description: &str, budget: f64, team: u32, months: u32) -> Initiative {
-    let d = InitiativeDraft {
+    let draft = InitiativeDraft {
         name: name.into(),
         description: description.into(),
         industry: None,
@@ -29,23 +29,8 @@ fn initiative(name: &str, description: &str, budget: f64, team: u32, months: u32
         team_size: team,
         start_date: NaiveDate::from_ymd_opt(2027, 1, 4).expect("date"),
         constraints: Vec::new(),
-    }
-    .validate()
-    .expect("valid");
-    Initiative {
-        id: "bench".into(),
-        name: d.name,
-        description: d.description,
-        industry: d.industry,
-        budget: d.budget,
-        currency: d.currency,
-        horizon_months: d.horizon_months,
-        team_size: d.team_size,
-        start_date: d.start_date,
-        constraints: d.constraints,
-        created_at: 0,
-        updated_at: 0,
-    }
+    };
+    Initiative::from_draft("bench".into(), draft.validate().expect("valid"), 0, 0)
 }
 
 /// Median and best of `runs` timings of `f`.
@@ -154,17 +139,7 @@ fn main() {
             providers: Default::default(),
         }))
         .expect("workspace");
-    let draft = InitiativeDraft {
-        name: large.name.clone(),
-        description: large.description.clone(),
-        industry: None,
-        budget: large.budget,
-        currency: large.currency.clone(),
-        horizon_months: large.horizon_months,
-        team_size: large.team_size,
-        start_date: large.start_date,
-        constraints: Vec::new(),
-    };
+    let draft = large.draft();
     let stored = rt
         .block_on(workspace.initiatives().create(draft))
         .expect("initiative");

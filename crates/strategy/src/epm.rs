@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList};
-use crate::initiative::{Initiative, InitiativeDraft};
+use crate::initiative::Initiative;
 use crate::plan::{Budget, Risk, StageGate};
 use crate::program::{self, Parts, Program, Schedule};
 use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers};
@@ -342,20 +342,11 @@ impl JobKind for EpmGeneration {
     }
 
     fn validate(&self, input: &EpmInput) -> Result<(), String> {
-        let i = &input.initiative;
-        InitiativeDraft {
-            name: i.name.clone(),
-            description: i.description.clone(),
-            industry: i.industry.clone(),
-            budget: i.budget,
-            currency: i.currency.clone(),
-            horizon_months: i.horizon_months,
-            team_size: i.team_size,
-            start_date: i.start_date,
-            constraints: i.constraints.clone(),
-        }
-        .validate()
-        .map_err(|e| e.to_string())?;
+        input
+            .initiative
+            .draft()
+            .validate()
+            .map_err(|e| e.to_string())?;
         input.provider.validate()
     }
 

@@ -58,6 +58,39 @@ pub struct Initiative {
 }
 
 impl Initiative {
+    /// An initiative with these fields (the draft is taken as validated).
+    pub fn from_draft(id: String, d: InitiativeDraft, created_at: i64, updated_at: i64) -> Self {
+        Initiative {
+            id,
+            name: d.name,
+            description: d.description,
+            industry: d.industry,
+            budget: d.budget,
+            currency: d.currency,
+            horizon_months: d.horizon_months,
+            team_size: d.team_size,
+            start_date: d.start_date,
+            constraints: d.constraints,
+            created_at,
+            updated_at,
+        }
+    }
+
+    /// Its editable fields, as a form would hold them.
+    pub fn draft(&self) -> InitiativeDraft {
+        InitiativeDraft {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            industry: self.industry.clone(),
+            budget: self.budget,
+            currency: self.currency.clone(),
+            horizon_months: self.horizon_months,
+            team_size: self.team_size,
+            start_date: self.start_date,
+            constraints: self.constraints.clone(),
+        }
+    }
+
     /// The horizon in whole weeks (rounded up).
     pub fn horizon_weeks(&self) -> u32 {
         (self.horizon_months * 52).div_ceil(12)

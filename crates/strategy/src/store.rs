@@ -68,7 +68,7 @@ impl InitiativeStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
-        Ok(from_draft(id, draft, now, now))
+        Ok(Initiative::from_draft(id, draft, now, now))
     }
 
     /// The initiative with this id.
@@ -103,7 +103,12 @@ impl InitiativeStore {
         let now = now_ms();
         let mut conn = self.pool.acquire().await?;
         let created_at = update_row(&mut conn, id, &draft, now).await?;
-        Ok(from_draft(id.to_owned(), draft, created_at, now))
+        Ok(Initiative::from_draft(
+            id.to_owned(),
+            draft,
+            created_at,
+            now,
+        ))
     }
 
     /// Deletes an initiative; `false` if there was none.
@@ -149,23 +154,6 @@ fn to_minor(amount: f64) -> i64 {
 
 fn constraints_json(constraints: &[String]) -> String {
     serde_json::Value::from(constraints.to_vec()).to_string()
-}
-
-fn from_draft(id: String, d: InitiativeDraft, created_at: i64, updated_at: i64) -> Initiative {
-    Initiative {
-        id,
-        name: d.name,
-        description: d.description,
-        industry: d.industry,
-        budget: d.budget,
-        currency: d.currency,
-        horizon_months: d.horizon_months,
-        team_size: d.team_size,
-        start_date: d.start_date,
-        constraints: d.constraints,
-        created_at,
-        updated_at,
-    }
 }
 
 fn parse(row: &SqliteRow) -> Result<Initiative> {

@@ -36,6 +36,30 @@ fn program_of(snapshot: &Snapshot) -> Program {
     serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("program")
 }
 
+/// A script answering like a model (the offline engine's content), except that requests for
+/// `artefact` get `special()`.
+fn answers_except(
+    initiative: strategy::Initiative,
+    artefact: &'static str,
+    special: impl Fn() -> Reply + Send + Sync + 'static,
+) -> impl Fn(&support::Received, usize) -> Reply + Send + Sync + 'static {
+    move |r, _| {
+        if r.artefact == artefact {
+            special()
+        } else {
+            Reply::Stream(offline_answer(&initiative, &r.artefact))
+        }
+    }
+}
+
+/// The model provider served by `server`.
+fn model(server: &ChatServer) -> ProviderChoice {
+    ProviderChoice::OpenaiCompatible {
+        base_url: server.base_url.clone(),
+        model: "test-model".into(),
+    }
+}
+
 /// A script answering every artefact like a model would (from the offline engine's content).
 fn model_answers(initiative: strategy::Initiative) -> impl Fn(&support::Received, usize) -> Reply {
     move |r, _| Reply::Stream(offline_answer(&initiative, &r.artefact))
@@ -43,13 +67,7 @@ fn model_answers(initiative: strategy::Initiative) -> impl Fn(&support::Received
 
 #[tokio::test]
 async fn offline_generation_runs_eight_steps_and_stores_the_program() {
-    let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
     let id = workspace
         .generate_program(&initiative.id, ProviderChoice::Offline)
         .await
@@ -119,22 +137,10 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
 
 #[tokio::test]
 async fn a_model_generation_streams_progress_and_labels_its_source() {
-    let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
     let server = ChatServer::start(model_answers(initiative.clone())).await;
     let id = workspace
-        .generate_program(
-            &initiative.id,
-            ProviderChoice::OpenaiCompatible {
-                base_url: server.base_url.clone(),
-                model: "test-model".into(),
-            },
-        )
+        .generate_program(&initiative.id, model(&server))
         .await
         .expect("start");
     // Collect the live progress messages.
@@ -197,14 +203,10 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
     let server = rt.block_on({
         let init = draft_initiative.clone();
         let gate = gate.clone();
-        ChatServer::start(move |r, _| {
-            let answer = offline_answer(&init, &r.artefact);
-            if r.artefact == "risks" {
-                Reply::Gated(gate.clone(), answer)
-            } else {
-                Reply::Stream(answer)
-            }
-        })
+        let answer = offline_answer(&init, "risks");
+        ChatServer::start(answers_except(init, "risks", move || {
+            Reply::Gated(gate.clone(), answer.clone())
+        }))
     });
     let base_url = server.base_url.clone();
     let server = Arc::new(server);
@@ -277,30 +279,13 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
 
 #[tokio::test]
 async fn cancelling_during_a_model_call_stops_at_once() {
-    let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
-    let init = initiative.clone();
-    let server = ChatServer::start(move |r, _| {
-        if r.artefact == "outline" {
-            Reply::StreamThenHang(vec!["{\"workstreams\": [".into()])
-        } else {
-            Reply::Stream(offline_answer(&init, &r.artefact))
-        }
-    })
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let server = ChatServer::start(answers_except(initiative.clone(), "outline", || {
+        Reply::StreamThenHang(vec!["{\"workstreams\": [".into()])
+    }))
     .await;
     let id = workspace
-        .generate_program(
-            &initiative.id,
-            ProviderChoice::OpenaiCompatible {
-                base_url: server.base_url.clone(),
-                model: "m".into(),
-            },
-        )
+        .generate_program(&initiative.id, model(&server))
         .await
         .expect("start");
     support::eventually("the outline request", || server.count("outline") == 1).await;
@@ -329,26 +314,12 @@ async fn cancelling_during_a_model_call_stops_at_once() {
 
 #[tokio::test]
 async fn retry_after_a_failure_resumes_at_the_failed_step() {
-    let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
-    let init = initiative.clone();
-    let server = ChatServer::start(move |r, _| {
-        if r.artefact == "measures" {
-            Reply::Status(401, None, r#"{"error":{"message":"key revoked"}}"#.into())
-        } else {
-            Reply::Stream(offline_answer(&init, &r.artefact))
-        }
-    })
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let server = ChatServer::start(answers_except(initiative.clone(), "measures", || {
+        Reply::Status(401, None, r#"{"error":{"message":"key revoked"}}"#.into())
+    }))
     .await;
-    let choice = ProviderChoice::OpenaiCompatible {
-        base_url: server.base_url.clone(),
-        model: "m".into(),
-    };
+    let choice = model(&server);
     let id = workspace
         .generate_program(&initiative.id, choice)
         .await

@@ -38,21 +38,8 @@ pub fn coffee_draft() -> InitiativeDraft {
 
 /// A stored-looking initiative from a draft, without a database.
 pub fn initiative(draft: InitiativeDraft) -> Initiative {
-    let d = draft.validate().expect("valid draft");
-    Initiative {
-        id: "00000000-0000-7000-8000-000000000001".into(),
-        name: d.name,
-        description: d.description,
-        industry: d.industry,
-        budget: d.budget,
-        currency: d.currency,
-        horizon_months: d.horizon_months,
-        team_size: d.team_size,
-        start_date: d.start_date,
-        constraints: d.constraints,
-        created_at: 0,
-        updated_at: 0,
-    }
+    let id = "00000000-0000-7000-8000-000000000001".to_owned();
+    Initiative::from_draft(id, draft.validate().expect("valid draft"), 0, 0)
 }
 
 /// Engine settings on a fresh temp folder.
@@ -82,6 +69,18 @@ pub async fn open(config: &EngineConfig, providers: &Providers) -> Workspace {
     })
     .await
     .expect("open workspace")
+}
+
+/// A workspace on a temp folder with the coffee-bar initiative stored in it.
+pub async fn workspace_with_initiative() -> (tempfile::TempDir, Workspace, Initiative) {
+    let (dir, config) = temp_config();
+    let workspace = open(&config, &fast_providers()).await;
+    let initiative = workspace
+        .initiatives()
+        .create(coffee_draft())
+        .await
+        .expect("create");
+    (dir, workspace, initiative)
 }
 
 /// Runs `work` against a workspace on its own runtime, then kills that runtime with no
