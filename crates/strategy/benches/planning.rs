@@ -137,6 +137,7 @@ fn main() {
         .block_on(Workspace::open(WorkspaceConfig {
             engine: EngineConfig::new(dir.path().join("bench.db")),
             providers: Default::default(),
+            research: Default::default(),
         }))
         .expect("workspace");
     let draft = large.draft();

@@ -107,6 +107,7 @@ async fn main() -> Result<()> {
             keys: Arc::new(EnvKey),
             ..Providers::default()
         },
+        research: Default::default(),
     })
     .await?;
     let initiative = workspace.initiatives().create(args.draft).await?;

@@ -30,6 +30,9 @@ pub enum Error {
         /// What failed to parse.
         reason: String,
     },
+    /// A note or attachment was refused.
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
     /// The plan cannot be computed.
     #[error(transparent)]
     Plan(#[from] PlanError),
@@ -49,6 +52,13 @@ impl Error {
             Error::Database(_) => "storage",
             Error::Corrupt { .. } => "corrupt",
             Error::Plan(_) => "plan",
+            Error::Document(e) => match e {
+                crate::documents::DocumentError::TooLarge { .. } => "too_large",
+                crate::documents::DocumentError::NotText { .. } => "not_text",
+                crate::documents::DocumentError::UnsupportedType { .. } => "unsupported_type",
+                crate::documents::DocumentError::Empty(_) => "invalid_input",
+                crate::documents::DocumentError::Unreadable { .. } => "unreadable",
+            },
             Error::Provider(e) => e.code(),
         }
     }

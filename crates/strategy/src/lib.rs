@@ -2,6 +2,7 @@
 //! core that computes schedules and budgets, and the program-generation job.
 
 pub mod artefact;
+pub mod documents;
 pub mod epm;
 pub mod error;
 pub mod export;
@@ -10,6 +11,8 @@ pub mod plan;
 pub mod playbook;
 pub mod program;
 pub mod provider;
+pub mod rank;
+pub mod research;
 pub mod store;
 pub mod workspace;
 

@@ -1,12 +1,21 @@
 //! One handle on everything the app needs: the job engine with every operation kind
 //! registered, and the initiatives stored beside the jobs.
 
-use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob};
+use std::path::Path;
 
+use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob};
+use serde::Serialize;
+
+use crate::artefact::Evidence;
+use crate::documents::{Document, read_attachment};
 use crate::epm::{EPM_GENERATION, EpmGeneration, EpmInput};
 use crate::error::{Error, Result};
 use crate::initiative::Initiative;
 use crate::provider::{ProviderChoice, Providers};
+use crate::research::{
+    BMC_RESEARCH, BmcInput, BmcResearch, FIVE_WHYS, FiveWhys, FiveWhysInput, ResearchReport,
+    ResearchSettings, SearchChoice, WEB_RESEARCH, WebResearch, WebResearchInput,
+};
 use crate::store::InitiativeStore;
 
 /// Settings for [`Workspace::open`].
@@ -16,6 +25,19 @@ pub struct WorkspaceConfig {
     pub engine: EngineConfig,
     /// How providers are built.
     pub providers: Providers,
+    /// Limits of web research.
+    pub research: ResearchSettings,
+}
+
+impl WorkspaceConfig {
+    /// Defaults for a database at `path`.
+    pub fn new(path: impl Into<std::path::PathBuf>) -> Self {
+        WorkspaceConfig {
+            engine: EngineConfig::new(path),
+            providers: Providers::default(),
+            research: ResearchSettings::default(),
+        }
+    }
 }
 
 /// The engine, the operations and the initiatives.
@@ -28,8 +50,16 @@ impl Workspace {
     /// Opens (creating and migrating if needed) the database, registers every operation
     /// kind and runs recovery.
     pub async fn open(config: WorkspaceConfig) -> Result<Workspace> {
+        let providers = config.providers.clone();
         let engine = Engine::builder(config.engine.clone())
-            .register(EpmGeneration::new(config.providers.clone()))
+            .register(EpmGeneration::new(providers.clone()))
+            .register(BmcResearch::new(providers.clone()))
+            .register(FiveWhys::new(providers.clone()))
+            .register(WebResearch::new(
+                providers,
+                config.research.clone(),
+                config.engine.path.clone(),
+            ))
             .open()
             .await?;
         let initiatives = InitiativeStore::open(&config.engine.path).await?;
@@ -49,32 +79,189 @@ impl Workspace {
         &self.initiatives
     }
 
+    /// Starts a job of `kind` for an initiative with `input`; returns its id at once.
+    async fn start<T: Serialize>(
+        &self,
+        kind: &str,
+        title: String,
+        session: &str,
+        input: &T,
+    ) -> Result<JobId> {
+        let input = serde_json::to_value(input).map_err(|e| jobs::Error::InvalidInput {
+            kind: kind.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(self
+            .engine
+            .start(StartJob::new(kind, title, input).session(session))
+            .await?)
+    }
+
+    fn check(kind: &str, outcome: std::result::Result<(), String>) -> Result<()> {
+        outcome.map_err(|reason| {
+            Error::Jobs(jobs::Error::InvalidInput {
+                kind: kind.to_owned(),
+                reason,
+            })
+        })
+    }
+
     /// Starts generating a program for an initiative; returns the job id at once.
     pub async fn generate_program(
         &self,
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<JobId> {
-        provider
-            .validate()
-            .map_err(|reason| jobs::Error::InvalidInput {
-                kind: EPM_GENERATION.to_owned(),
-                reason,
-            })?;
+        Self::check(EPM_GENERATION, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Program for {}", initiative.name);
-        let input = EpmInput {
+        self.start(
+            EPM_GENERATION,
+            title,
+            initiative_id,
+            &EpmInput {
+                initiative,
+                provider,
+            },
+        )
+        .await
+    }
+
+    /// Starts researching a Business Model Canvas; the latest research report's findings,
+    /// if there is one, become its citable evidence.
+    pub async fn research_canvas(
+        &self,
+        initiative_id: &str,
+        provider: ProviderChoice,
+    ) -> Result<JobId> {
+        Self::check(BMC_RESEARCH, provider.validate())?;
+        let initiative = self.initiatives.get(initiative_id).await?;
+        let latest = self.latest_report(initiative_id).await?;
+        let (report_job, report_findings) = match latest {
+            Some((job, report)) => {
+                let title_of = |id: &str| {
+                    report
+                        .sources
+                        .iter()
+                        .find(|s| s.id == id)
+                        .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
+                        .unwrap_or_default()
+                };
+                let findings = report
+                    .findings
+                    .iter()
+                    .map(|f| Evidence {
+                        id: f.id.clone(),
+                        text: f.statement.clone(),
+                        source: title_of(&f.source_id),
+                    })
+                    .collect();
+                (Some(job.to_string()), findings)
+            }
+            None => (None, Vec::new()),
+        };
+        let title = format!("Business Model Canvas for {}", initiative.name);
+        let input = BmcInput {
             initiative,
             provider,
+            report_findings,
+            report_job,
         };
-        let input = serde_json::to_value(&input).map_err(|e| jobs::Error::InvalidInput {
-            kind: EPM_GENERATION.to_owned(),
-            reason: e.to_string(),
-        })?;
-        Ok(self
+        self.start(BMC_RESEARCH, title, initiative_id, &input).await
+    }
+
+    /// The newest completed research report of an initiative.
+    pub async fn latest_report(
+        &self,
+        initiative_id: &str,
+    ) -> Result<Option<(JobId, ResearchReport)>> {
+        let page = self
             .engine
-            .start(StartJob::new(EPM_GENERATION, title, input).session(initiative_id))
-            .await?)
+            .list(&JobQuery {
+                statuses: vec![JobStatus::Completed],
+                kind: Some(WEB_RESEARCH.to_owned()),
+                session_id: Some(initiative_id.to_owned()),
+                limit: Some(1),
+                ..JobQuery::default()
+            })
+            .await?;
+        let Some(job) = page.items.into_iter().next() else {
+            return Ok(None);
+        };
+        let report = job
+            .result
+            .and_then(|r| serde_json::from_value::<ResearchReport>(r).ok());
+        Ok(report.map(|r| (job.id, r)))
+    }
+
+    /// Starts a five-whys analysis of a problem statement.
+    pub async fn five_whys(
+        &self,
+        initiative_id: &str,
+        problem: &str,
+        max_depth: u32,
+        provider: ProviderChoice,
+    ) -> Result<JobId> {
+        Self::check(
+            FIVE_WHYS,
+            crate::research::validate_problem(problem, max_depth),
+        )?;
+        Self::check(FIVE_WHYS, provider.validate())?;
+        let initiative = self.initiatives.get(initiative_id).await?;
+        let short: String = problem.trim().chars().take(60).collect();
+        let title = format!("Five whys: {short}");
+        let input = FiveWhysInput {
+            initiative,
+            problem: problem.trim().to_owned(),
+            max_depth,
+            provider,
+        };
+        self.start(FIVE_WHYS, title, initiative_id, &input).await
+    }
+
+    /// Starts web research (offline: the knowledge base and the initiative's documents).
+    pub async fn web_research(
+        &self,
+        initiative_id: &str,
+        questions: Vec<String>,
+        provider: ProviderChoice,
+        search: SearchChoice,
+    ) -> Result<JobId> {
+        Self::check(
+            WEB_RESEARCH,
+            crate::research::validate_questions(&questions),
+        )?;
+        Self::check(WEB_RESEARCH, provider.validate())?;
+        Self::check(WEB_RESEARCH, search.validate())?;
+        let initiative = self.initiatives.get(initiative_id).await?;
+        let title = format!("Research for {}", initiative.name);
+        let input = WebResearchInput {
+            initiative,
+            questions,
+            provider,
+            search,
+        };
+        self.start(WEB_RESEARCH, title, initiative_id, &input).await
+    }
+
+    /// Adds a typed note to an initiative.
+    pub async fn add_note(
+        &self,
+        initiative_id: &str,
+        title: &str,
+        text: String,
+    ) -> Result<Document> {
+        self.initiatives
+            .add_document(initiative_id, "note", title, text)
+            .await
+    }
+
+    /// Attaches a `.txt` or `.md` file's text to an initiative.
+    pub async fn attach_file(&self, initiative_id: &str, path: &Path) -> Result<Document> {
+        let (name, text) = read_attachment(path)?;
+        self.initiatives
+            .add_document(initiative_id, "file", &name, text)
+            .await
     }
 
     /// Deletes an initiative with its jobs (running ones are cancelled first).

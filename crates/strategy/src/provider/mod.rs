@@ -2,6 +2,7 @@
 
 mod http;
 mod offline;
+mod offline_research;
 mod prompt;
 
 use std::sync::Arc;
@@ -209,6 +210,9 @@ pub enum ProviderError {
     /// The provider is misconfigured.
     #[error("the provider is not set up correctly: {0}")]
     Config(String),
+    /// The offline knowledge has nothing on the question.
+    #[error("{0}")]
+    NoKnowledge(String),
     /// The offline engine failed (a defect in its data).
     #[error("the offline engine failed: {0}")]
     Offline(String),
@@ -228,6 +232,7 @@ impl ProviderError {
             ProviderError::Protocol(_) => "protocol",
             ProviderError::InvalidAnswer { .. } => "invalid_answer",
             ProviderError::Config(_) => "provider_config",
+            ProviderError::NoKnowledge(_) => "no_knowledge",
             ProviderError::Offline(_) => "offline_engine",
         }
     }
@@ -235,8 +240,10 @@ impl ProviderError {
 
 impl From<ProviderError> for jobs::JobError {
     fn from(e: ProviderError) -> Self {
-        match e {
+        match &e {
             ProviderError::Cancelled => jobs::JobError::cancelled(),
+            // The same input would find nothing again.
+            ProviderError::NoKnowledge(_) => jobs::JobError::new(e.code(), e.to_string()),
             // Worth retrying once the user has fixed a key, a URL or the server.
             other => jobs::JobError::retryable(other.code(), other.to_string()),
         }
@@ -317,6 +324,9 @@ pub struct Providers {
     pub http: HttpSettings,
     /// Where keys come from.
     pub keys: Arc<dyn ApiKeys>,
+    /// What [`ProviderChoice::Offline`] resolves to: the built-in engine, or a wrapper
+    /// around it (tests pace it to stop a job between steps).
+    pub offline: Arc<dyn Provider>,
 }
 
 impl Default for Providers {
@@ -324,6 +334,7 @@ impl Default for Providers {
         Providers {
             http: HttpSettings::default(),
             keys: Arc::new(NoKeys),
+            offline: Arc::new(OfflineProvider),
         }
     }
 }
@@ -333,7 +344,7 @@ impl Providers {
     pub fn resolve(&self, choice: &ProviderChoice) -> Result<Arc<dyn Provider>, ProviderError> {
         choice.validate().map_err(ProviderError::Config)?;
         match choice {
-            ProviderChoice::Offline => Ok(Arc::new(OfflineProvider)),
+            ProviderChoice::Offline => Ok(self.offline.clone()),
             ProviderChoice::OpenaiCompatible { base_url, model } => {
                 let key = self.keys.api_key(base_url);
                 Ok(Arc::new(HttpProvider::new(

@@ -3,10 +3,10 @@
 
 use futures::future::BoxFuture;
 
-use super::{Io, Provider, ProviderError, Request, Source};
+use super::{Io, Provider, ProviderError, Request, Source, offline_research};
 use crate::artefact::{
-    Analysis, ArtefactKind, Kpi, Measures, Outline, PlaybookChoice, Resources, RiskList, RolePlan,
-    TaskPlan, WorkstreamPlan,
+    Analysis, ArtefactKind, Kpi, Measures, Outline, PlaybookChoice, ResearchAsk, Resources,
+    RiskList, RolePlan, TaskPlan, WorkstreamPlan,
 };
 use crate::initiative::Initiative;
 use crate::plan::{CostItem, RiskInput};
@@ -50,12 +50,48 @@ impl Provider for OfflineProvider {
                 return Err(ProviderError::Cancelled);
             }
             let scale = OfflineScale::for_initiative(request.initiative)?;
-            let value = match request.kind {
-                ArtefactKind::Analysis => to_json(&scale.analysis(request.initiative)),
-                ArtefactKind::Outline => to_json(&scale.outline()),
-                ArtefactKind::Resources => to_json(&scale.resources(&scale.outline())),
-                ArtefactKind::Risks => to_json(&scale.risks(request.initiative)),
-                ArtefactKind::Measures => to_json(&scale.measures(&scale.outline())),
+            let research = request.context.research.as_ref();
+            let missing = || {
+                ProviderError::Offline(format!(
+                    "a {} request needs its research question",
+                    request.kind.as_str()
+                ))
+            };
+            let value = match (request.kind, research) {
+                (ArtefactKind::Analysis, _) => to_json(&scale.analysis(request.initiative)),
+                (ArtefactKind::Outline, _) => to_json(&scale.outline()),
+                (ArtefactKind::Resources, _) => to_json(&scale.resources(&scale.outline())),
+                (ArtefactKind::Risks, _) => to_json(&scale.risks(request.initiative)),
+                (ArtefactKind::Measures, _) => to_json(&scale.measures(&scale.outline())),
+                (ArtefactKind::CanvasBlock, Some(ResearchAsk::CanvasBlock { block, evidence })) => {
+                    to_json(&offline_research::canvas_block(
+                        scale.playbook,
+                        *block,
+                        evidence,
+                    ))
+                }
+                (
+                    ArtefactKind::WhyLevel,
+                    Some(ResearchAsk::WhyLevel {
+                        problem,
+                        chain,
+                        max_depth,
+                    }),
+                ) => to_json(&offline_research::why_level(
+                    scale.playbook,
+                    problem,
+                    chain,
+                    *max_depth,
+                )?),
+                (ArtefactKind::Findings, Some(ResearchAsk::Findings { query, source })) => {
+                    to_json(&offline_research::findings(query, source))
+                }
+                (
+                    ArtefactKind::CanvasBlock | ArtefactKind::WhyLevel | ArtefactKind::Findings,
+                    _,
+                ) => {
+                    return Err(missing());
+                }
             }?;
             (request.check)(&value).map_err(|problems| {
                 ProviderError::Offline(format!(

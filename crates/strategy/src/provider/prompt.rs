@@ -1,7 +1,7 @@
 //! Prompts for model providers: what each artefact must contain, as instructions and an
 //! example of the JSON shape.
 
-use crate::artefact::{ArtefactKind, Context};
+use crate::artefact::{ArtefactKind, Context, ResearchAsk};
 use crate::initiative::Initiative;
 
 /// The system message: the model's role and the answer format.
@@ -50,6 +50,51 @@ pub fn user(kind: ArtefactKind, initiative: &Initiative, context: &Context) -> S
             workstreams.join(", ")
         ));
     }
+    match &context.research {
+        Some(ResearchAsk::CanvasBlock { block, evidence }) => {
+            text.push_str(&format!("\nCanvas block to research: {}\n", block.title()));
+            if evidence.is_empty() {
+                text.push_str("No evidence is available; leave every evidence list empty.\n");
+            } else {
+                text.push_str("Evidence you may cite by id (cite only what supports an entry):\n");
+                for e in evidence {
+                    text.push_str(&format!("- [{}] {} (source: {})\n", e.id, e.text, e.source));
+                }
+            }
+        }
+        Some(ResearchAsk::WhyLevel {
+            problem,
+            chain,
+            max_depth,
+        }) => {
+            text.push_str(&format!("\nProblem statement: {problem}\n"));
+            for (i, level) in chain.iter().enumerate() {
+                text.push_str(&format!(
+                    "Why {}: {} → {}\n",
+                    i + 1,
+                    level.question,
+                    level.answer
+                ));
+            }
+            text.push_str(&format!(
+                "Give level {} of at most {max_depth}.\n",
+                chain.len() + 1
+            ));
+        }
+        Some(ResearchAsk::Findings { query, source }) => {
+            let excerpt: String = source.text.chars().take(12_000).collect();
+            text.push_str(&format!(
+                "\nResearch question: {query}\nSource “{}”{}:\n<<<\n{excerpt}\n>>>\n",
+                source.title,
+                source
+                    .url
+                    .as_deref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default()
+            ));
+        }
+        None => {}
+    }
     text.push('\n');
     text.push_str(instructions(kind, initiative));
     text
@@ -76,6 +121,18 @@ fn instructions(kind: ArtefactKind, _initiative: &Initiative) -> &'static str {
         ArtefactKind::Measures => {
             r#"List 5-9 KPIs with numeric baselines and targets; direction is "increase" or "decrease"; frequency is daily, weekly, monthly or quarterly; workstream is a workstream id or null.
 {"kpis": [{"name": "Paying customers", "unit": "customers", "baseline": 0, "target": 150, "direction": "increase", "frequency": "monthly", "workstream": null}]}"#
+        }
+        ArtefactKind::CanvasBlock => {
+            r#"Write 3-6 entries for this block of the Business Model Canvas, specific to the initiative. Each entry cites the ids of the evidence that supports it (an empty list when none does). block is the block's snake_case name.
+{"block": "customer_segments", "entries": [{"text": "Commuters buying breakfast on the way to the ferry", "evidence": ["F2"]}]}"#
+        }
+        ArtefactKind::WhyLevel => {
+            r#"Ask the next why-question about the last answer (or the problem, for level 1) and answer it with the most likely cause, a countermeasure, and your confidence (0-1). Set root_cause to true when the answer is a root cause that asking why again would not improve, or at the last allowed level.
+{"question": "Why is it that ...?", "answer": "the cause", "countermeasure": "what to do", "confidence": 0.7, "root_cause": false}"#
+        }
+        ArtefactKind::Findings => {
+            r#"Extract up to 5 findings from the source that answer the research question. Each finding has a one-sentence statement and a verbatim quote copied exactly from the source. Return an empty list when the source says nothing relevant.
+{"findings": [{"statement": "what the source establishes", "quote": "exact words from the source"}]}"#
         }
     }
 }

@@ -66,6 +66,7 @@ pub async fn open(config: &EngineConfig, providers: &Providers) -> Workspace {
     Workspace::open(WorkspaceConfig {
         engine: config.clone(),
         providers: providers.clone(),
+        research: Default::default(),
     })
     .await
     .expect("open workspace")

@@ -1,0 +1,178 @@
+//! `bmc_research`: the nine blocks of a Business Model Canvas, each a checkpointed step
+//! streamed as it lands, with the evidence behind every entry.
+
+use std::sync::Arc;
+
+use jobs::{JobContext, JobError, JobKind};
+use serde::{Deserialize, Serialize};
+
+use crate::artefact::{BlockKind, CanvasBlock, Context, Evidence, ResearchAsk};
+use crate::initiative::Initiative;
+use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers, Source};
+
+/// Kind name.
+pub const BMC_RESEARCH: &str = "bmc_research";
+
+/// What a canvas is researched from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BmcInput {
+    /// The initiative as it was at the start.
+    pub initiative: Initiative,
+    /// Where the content comes from.
+    #[serde(default)]
+    pub provider: ProviderChoice,
+    /// Findings of the initiative's latest research report, citable by id.
+    #[serde(default)]
+    pub report_findings: Vec<Evidence>,
+    /// Job id of that report, if one was used.
+    #[serde(default)]
+    pub report_job: Option<String>,
+}
+
+/// The researched canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Canvas {
+    /// Initiative id.
+    pub initiative_id: String,
+    /// Where the content came from.
+    pub source: Source,
+    /// Made without a network.
+    pub offline: bool,
+    /// How it was made, in a sentence for the user.
+    pub note: String,
+    /// The nine blocks, in canvas order.
+    pub blocks: Vec<CanvasBlock>,
+    /// Every piece of evidence an entry cites.
+    pub evidence: Vec<Evidence>,
+    /// The research report whose findings were used, if any.
+    pub report_job: Option<String>,
+}
+
+/// The job kind.
+#[derive(Clone)]
+pub struct BmcResearch {
+    providers: Providers,
+}
+
+impl BmcResearch {
+    /// A kind that builds providers with `providers`.
+    pub fn new(providers: Providers) -> Self {
+        BmcResearch { providers }
+    }
+}
+
+/// The evidence a canvas may cite: the report's findings, then the knowledge base's
+/// facts for the initiative's industry.
+fn evidence_for(input: &BmcInput) -> Result<Vec<Evidence>, JobError> {
+    let scale = OfflineScale::for_initiative(&input.initiative).map_err(JobError::from)?;
+    let mut evidence = input.report_findings.clone();
+    evidence.extend(scale.playbook.facts.iter().map(|f| Evidence {
+        id: f.id.clone(),
+        text: f.text.clone(),
+        source: f.source.clone(),
+    }));
+    Ok(evidence)
+}
+
+impl JobKind for BmcResearch {
+    type Input = BmcInput;
+    type Output = Canvas;
+
+    fn name(&self) -> &str {
+        BMC_RESEARCH
+    }
+
+    fn max_concurrency(&self) -> Option<usize> {
+        Some(4)
+    }
+
+    fn validate(&self, input: &BmcInput) -> Result<(), String> {
+        input
+            .initiative
+            .draft()
+            .validate()
+            .map_err(|e| e.to_string())?;
+        input.provider.validate()
+    }
+
+    async fn run(&self, input: BmcInput, ctx: JobContext) -> Result<Canvas, JobError> {
+        let provider = self
+            .providers
+            .resolve(&input.provider)
+            .map_err(JobError::from)?;
+        let evidence = evidence_for(&input)?;
+        let mut blocks = Vec::with_capacity(BlockKind::ALL.len());
+        for (i, block) in BlockKind::ALL.into_iter().enumerate() {
+            ctx.check_cancelled()?;
+            let base = i as f64 * 100.0 / 9.0;
+            ctx.progress(
+                base,
+                format!("Researching {}…", block.title().to_lowercase()),
+            );
+            let context = Context {
+                research: Some(ResearchAsk::CanvasBlock {
+                    block,
+                    evidence: evidence.clone(),
+                }),
+                ..Context::default()
+            };
+            let progress = ctx.clone();
+            let io = Io {
+                cancel: ctx.cancellation_token(),
+                activity: Arc::new(move |a| {
+                    if let provider::Activity::Receiving { chars } = a {
+                        progress.progress(
+                            base + 10.0 * (chars as f64 / (chars as f64 + 1_500.0)),
+                            format!(
+                                "Researching {}… ({chars} characters)",
+                                block.title().to_lowercase()
+                            ),
+                        );
+                    }
+                }),
+            };
+            let researched: CanvasBlock = ctx
+                .step(block.title(), async {
+                    provider::ask(provider.as_ref(), &input.initiative, &context, &io)
+                        .await
+                        .map_err(JobError::from)
+                })
+                .await?;
+            ctx.partial(&researched)?;
+            blocks.push(researched);
+        }
+        let cited: Vec<Evidence> = evidence
+            .into_iter()
+            .filter(|e| {
+                blocks
+                    .iter()
+                    .flat_map(|b| &b.entries)
+                    .any(|entry| entry.evidence.contains(&e.id))
+            })
+            .collect();
+        let source = provider.source();
+        let offline = source.engine == "offline";
+        let note = match (offline, input.report_job.is_some()) {
+            (true, true) => {
+                "Made offline from the industry playbook, citing your research report and the built-in knowledge base."
+            }
+            (true, false) => {
+                "Made offline from the industry playbook, citing the built-in knowledge base; run web research first to cite your own findings."
+            }
+            (false, true) => {
+                "Written by the model, citing your research report and the built-in knowledge base."
+            }
+            (false, false) => "Written by the model, citing the built-in knowledge base.",
+        };
+        ctx.progress(100.0, "Canvas ready");
+        Ok(Canvas {
+            initiative_id: input.initiative.id.clone(),
+            source,
+            offline,
+            note: note.to_owned(),
+            blocks,
+            evidence: cited,
+            report_job: input.report_job,
+        })
+    }
+}
