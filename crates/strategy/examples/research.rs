@@ -44,7 +44,11 @@ fn print_partial(value: &serde_json::Value) {
             "     → {} (confidence {:.0} %){}",
             level.why.answer,
             level.why.confidence * 100.0,
-            if level.why.root_cause { "  ROOT CAUSE" } else { "" }
+            if level.why.root_cause {
+                "  ROOT CAUSE"
+            } else {
+                ""
+            }
         );
         println!("     countermeasure: {}", level.why.countermeasure);
     }
@@ -75,7 +79,12 @@ async fn follow(workspace: &Workspace, id: JobId) -> Result<Snapshot> {
 
 fn check(snapshot: &Snapshot) -> Result<serde_json::Value> {
     if snapshot.job.status != JobStatus::Completed {
-        let error = snapshot.job.error.clone().map(|e| e.message).unwrap_or_default();
+        let error = snapshot
+            .job
+            .error
+            .clone()
+            .map(|e| e.message)
+            .unwrap_or_default();
         bail!("{} {}: {error}", snapshot.job.title, snapshot.job.status);
     }
     snapshot.job.result.clone().context("no result")
@@ -120,14 +129,21 @@ async fn main() -> Result<()> {
 
     println!("\nWeb research (offline: knowledge base + your notes) — findings as they land:");
     let id = workspace
-        .web_research(&initiative.id, Vec::new(), ProviderChoice::Offline, SearchChoice::Offline)
+        .web_research(
+            &initiative.id,
+            Vec::new(),
+            ProviderChoice::Offline,
+            SearchChoice::Offline,
+        )
         .await?;
     let report = check(&follow(&workspace, id).await?)?;
     println!("  {}", report["summary"].as_str().unwrap_or_default());
     println!("  {}", report["note"].as_str().unwrap_or_default());
 
     println!("\nBusiness Model Canvas — block by block, citing the report:");
-    let id = workspace.research_canvas(&initiative.id, ProviderChoice::Offline).await?;
+    let id = workspace
+        .research_canvas(&initiative.id, ProviderChoice::Offline)
+        .await?;
     let canvas = check(&follow(&workspace, id).await?)?;
     println!("  {}", canvas["note"].as_str().unwrap_or_default());
 
@@ -136,8 +152,14 @@ async fn main() -> Result<()> {
         .five_whys(&initiative.id, &problem, 5, ProviderChoice::Offline)
         .await?;
     let chain = check(&follow(&workspace, id).await?)?;
-    println!("  stopped: {}", chain["stopped"].as_str().unwrap_or_default());
+    println!(
+        "  stopped: {}",
+        chain["stopped"].as_str().unwrap_or_default()
+    );
     println!("  {}", chain["note"].as_str().unwrap_or_default());
-    workspace.engine().shutdown(std::time::Duration::from_secs(2)).await;
+    workspace
+        .engine()
+        .shutdown(std::time::Duration::from_secs(2))
+        .await;
     Ok(())
 }

@@ -22,9 +22,14 @@ pub fn rank_texts<S: AsRef<str>>(query: &str, texts: &[S]) -> Vec<(usize, f64)> 
     ranked
 }
 
-/// Splits text into sentences (on `.`, `!`, `?` followed by whitespace), whitespace collapsed.
+/// Splits text into sentences (at line breaks, and at `.`, `!`, `?` followed by
+/// whitespace), whitespace collapsed.
 pub fn sentences(text: &str) -> Vec<String> {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.lines().flat_map(sentences_of_line).collect()
+}
+
+fn sentences_of_line(line: &str) -> Vec<String> {
+    let flat = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = Vec::new();
     let mut current = String::new();
     let mut chars = flat.chars().peekable();

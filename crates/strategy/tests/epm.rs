@@ -7,30 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use jobs::{JobChange, JobId, JobStatus, Snapshot, StepStatus, WatchItem};
+use jobs::{JobChange, JobStatus, Snapshot, StepStatus, WatchItem};
 use strategy::epm::{STEPS, StepResult};
-use strategy::{Program, ProviderChoice, Workspace, export};
-use support::{ChatServer, Reply, coffee_draft, fast_providers, offline_answer, open, temp_config};
-
-async fn wait_finished(workspace: &Workspace, id: JobId) -> Snapshot {
-    let wait = async {
-        let mut watch = workspace.engine().watch(id).await.expect("watch");
-        if watch.snapshot.job.status.is_finished() {
-            return watch.snapshot;
-        }
-        while let Some(item) = watch.events.next().await {
-            if let WatchItem::Event(event) = item
-                && let JobChange::Finished { snapshot } = event.change
-            {
-                return *snapshot;
-            }
-        }
-        workspace.engine().get(id).await.expect("get")
-    };
-    tokio::time::timeout(Duration::from_secs(30), wait)
-        .await
-        .expect("job finished in time")
-}
+use strategy::{Program, ProviderChoice, export};
+use support::{
+    ChatServer, Reply, coffee_draft, fast_providers, offline_answer, open, temp_config,
+    wait_finished,
+};
 
 fn program_of(snapshot: &Snapshot) -> Program {
     serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("program")

@@ -126,10 +126,8 @@ pub fn findings(query: &str, source: &SourceText) -> Findings {
         .collect();
     // Scores within one source only order its sentences (BM25's IDF over a handful of
     // sentences is small); the search already judged the source relevant to the query.
-    let mut picked: Vec<(usize, f64)> = rank_texts(query, &candidates)
-        .into_iter()
-        .take(2)
-        .collect();
+    let mut picked: Vec<(usize, f64)> =
+        rank_texts(query, &candidates).into_iter().take(2).collect();
     if picked.is_empty() && candidates.len() <= 3 && !candidates.is_empty() {
         // A short passage found for the query (by its title) stands as one finding.
         picked.push((0, 0.0));

@@ -210,7 +210,11 @@ impl SearchBackend for OfflineKnowledge {
             let mut ranked: Vec<(usize, f64)> = rank_texts(query, &self.texts)
                 .into_iter()
                 .map(|(i, score)| {
-                    let boost = if self.passages[i].kind == "document" { DOCUMENT_BOOST } else { 1.0 };
+                    let boost = if self.passages[i].kind == "document" {
+                        DOCUMENT_BOOST
+                    } else {
+                        1.0
+                    };
                     (i, score * boost)
                 })
                 .collect();
@@ -398,7 +402,20 @@ pub async fn fetch_page(
         } else {
             String::from_utf8_lossy(&body).into_owned()
         };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // One block per line, without the Markdown-like markers of headings and bullets,
+        // so that sentences never run across a heading.
+        let text = text
+            .lines()
+            .map(|line| {
+                line.trim()
+                    .trim_start_matches(['#', '*', '-', '>'])
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
         if text.len() < 40 {
             return Err("no readable text".to_owned());
         }

@@ -372,3 +372,115 @@ pub const ARTEFACTS: [ArtefactKind; 5] = [
     ArtefactKind::Risks,
     ArtefactKind::Measures,
 ];
+
+// ---------------------------------------------------------------------------
+// A paced offline provider: the real offline engine, one call per permit
+
+/// The offline engine behind a gate: each call waits for a permit, then is recorded.
+pub struct Paced {
+    permits: Arc<tokio::sync::Semaphore>,
+    calls: Arc<Mutex<Vec<String>>>,
+}
+
+/// What a paced provider's calls are released with and recorded in.
+#[derive(Clone)]
+pub struct Pace {
+    /// Add permits to let calls through.
+    pub permits: Arc<tokio::sync::Semaphore>,
+    /// One line per call that went through (`canvas_block:Channels`, `why_level:2`, `findings:S3`).
+    pub calls: Arc<Mutex<Vec<String>>>,
+}
+
+impl Pace {
+    /// Lets `n` more calls through.
+    pub fn release(&self, n: usize) {
+        self.permits.add_permits(n);
+    }
+
+    /// Calls made so far.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().expect("lock").clone()
+    }
+}
+
+/// Providers whose offline engine is paced, with the handle that paces it.
+pub fn paced_providers() -> (Providers, Pace) {
+    let pace = Pace {
+        permits: Arc::new(tokio::sync::Semaphore::new(0)),
+        calls: Arc::new(Mutex::new(Vec::new())),
+    };
+    let providers = Providers {
+        offline: Arc::new(Paced {
+            permits: pace.permits.clone(),
+            calls: pace.calls.clone(),
+        }),
+        ..fast_providers()
+    };
+    (providers, pace)
+}
+
+impl strategy::provider::Provider for Paced {
+    fn source(&self) -> strategy::provider::Source {
+        strategy::provider::OfflineProvider.source()
+    }
+
+    fn generate<'a>(
+        &'a self,
+        request: strategy::provider::Request<'a>,
+        io: &'a strategy::provider::Io,
+    ) -> futures::future::BoxFuture<'a, Result<Value, strategy::provider::ProviderError>> {
+        Box::pin(async move {
+            tokio::select! {
+                _ = io.cancel.cancelled() => return Err(strategy::provider::ProviderError::Cancelled),
+                permit = self.permits.acquire() => permit.expect("semaphore").forget(),
+            }
+            use strategy::artefact::ResearchAsk;
+            let detail = match &request.context.research {
+                Some(ResearchAsk::CanvasBlock { block, .. }) => block.title().to_owned(),
+                Some(ResearchAsk::WhyLevel { chain, .. }) => (chain.len() + 1).to_string(),
+                Some(ResearchAsk::Findings { source, .. }) => source.id.clone(),
+                None => String::new(),
+            };
+            self.calls
+                .lock()
+                .expect("lock")
+                .push(format!("{}:{detail}", request.kind.as_str()));
+            strategy::provider::OfflineProvider
+                .generate(request, io)
+                .await
+        })
+    }
+}
+
+/// Polls the job until it has `n` partials (10 s at most).
+pub async fn wait_partials(workspace: &Workspace, id: jobs::JobId, n: usize) {
+    for _ in 0..1000 {
+        let snapshot = workspace.engine().get(id).await.expect("get");
+        if snapshot.partials.len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for {n} partials");
+}
+
+/// Waits for a job to finish (30 s at most) and returns its final snapshot.
+pub async fn wait_finished(workspace: &Workspace, id: jobs::JobId) -> jobs::Snapshot {
+    let wait = async {
+        let mut watch = workspace.engine().watch(id).await.expect("watch");
+        if watch.snapshot.job.status.is_finished() {
+            return watch.snapshot;
+        }
+        while let Some(item) = watch.events.next().await {
+            if let jobs::WatchItem::Event(event) = item
+                && let jobs::JobChange::Finished { snapshot } = event.change
+            {
+                return *snapshot;
+            }
+        }
+        workspace.engine().get(id).await.expect("get")
+    };
+    tokio::time::timeout(Duration::from_secs(30), wait)
+        .await
+        .expect("job finished in time")
+}
