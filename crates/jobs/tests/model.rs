@@ -342,11 +342,12 @@ impl Harness {
             Op::StepDone(n) => {
                 let Some(i) = self.pick_active(n) else { return };
                 let (id, step) = (self.jobs[i].id, self.jobs[i].completed);
+                // Read before sending: once told, the job may start the next step at once.
+                let next_runs = self.kind.runs(id, step + 1);
                 self.send(i, Cmd::Done);
                 if step + 1 == self.jobs[i].steps {
                     self.finish_wait(i, JobStatus::Completed);
                 } else {
-                    let next_runs = self.kind.runs(id, step + 1);
                     self.wait("the checkpoint", |h| {
                         h.snapshot(id)
                             .steps

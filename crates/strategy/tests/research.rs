@@ -824,3 +824,108 @@ async fn a_problem_the_offline_knowledge_cannot_explain_fails_with_advice() {
     );
     workspace.engine().shutdown(Duration::from_secs(2)).await;
 }
+
+// ---------------------------------------------------------------------------
+// With a model
+
+#[tokio::test]
+async fn with_a_model_the_why_chain_comes_from_the_model_and_stops_where_it_says() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let server = support::ChatServer::start(|r, _| {
+        assert_eq!(r.artefact, "why_level");
+        // The prompt says which level it wants: "Give level N of at most M".
+        let prompt = r.last_message();
+        let level: usize = prompt
+            .split("Give level ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("level in prompt");
+        let level = level - 1;
+        let answer = json!({
+            "question": format!("Why, at level {}?", level + 1),
+            "answer": format!("cause number {}", level + 1),
+            "countermeasure": "fix it",
+            "confidence": 0.6,
+            "root_cause": level + 1 == 3,
+        });
+        support::Reply::Stream(answer.to_string())
+    })
+    .await;
+    let id = workspace
+        .five_whys(
+            &initiative.id,
+            "Churn doubled this quarter",
+            5,
+            ProviderChoice::OpenaiCompatible {
+                base_url: server.base_url.clone(),
+                model: "m".into(),
+            },
+        )
+        .await
+        .expect("start");
+    let chain: WhyChain = result(&wait_finished(&workspace, id).await);
+    assert_eq!(chain.levels.len(), 3);
+    assert_eq!(chain.root_cause, "cause number 3");
+    assert_eq!(chain.stopped, "root_cause");
+    assert!(!chain.offline && chain.source.engine == "model");
+    assert!(chain.note.contains("model"));
+    // Each request carried the chain so far.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests[2].last_message().contains("cause number 2"));
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}
+
+/// The source text a findings prompt carries between its `<<<` and `>>>` markers.
+fn source_in_prompt(prompt: &str) -> String {
+    let start = prompt.find("<<<\n").map(|i| i + 4).unwrap_or(0);
+    let end = prompt.rfind("\n>>>").unwrap_or(prompt.len());
+    prompt[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn a_models_made_up_quote_is_sent_back_and_only_verbatim_quotes_are_kept() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let server = support::ChatServer::start(|r, _| {
+        assert_eq!(r.artefact, "findings");
+        let first_try = r.messages() == 2;
+        let prompt = r.body["messages"][1]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let source = source_in_prompt(&prompt);
+        let quote = if first_try {
+            "a sentence the source never said at all".to_owned()
+        } else {
+            source.split(". ").next().unwrap_or_default().to_owned()
+        };
+        let answer = json!({"findings": [{"statement": "A finding.", "quote": quote}]});
+        support::Reply::Stream(answer.to_string())
+    })
+    .await;
+    let id = workspace
+        .web_research(
+            &initiative.id,
+            vec!["coffee margins".into()],
+            ProviderChoice::OpenaiCompatible {
+                base_url: server.base_url.clone(),
+                model: "m".into(),
+            },
+            SearchChoice::Offline,
+        )
+        .await
+        .expect("start");
+    let report: ResearchReport = result(&wait_finished(&workspace, id).await);
+    assert!(!report.findings.is_empty());
+    assert!(!report.offline);
+    // One repair per source: the made-up quote was named as the problem.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2 * report.sources.len());
+    assert!(
+        requests[1]
+            .last_message()
+            .contains("not found verbatim in the source")
+    );
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}
