@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs Charter. Until the desktop shell lands this is the job engine's terminal demo:
-# press Ctrl-C half-way, run it again, and the interrupted jobs resume.
+# Builds the UI and runs the Charter desktop app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
-cargo run --release --locked -p jobs --example demo -- "$@"
+npm ci --no-audit --no-fund
+npm run ui:build
+cargo run --locked -p charter -- "$@"

@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, unit, integration, property and crash tests.
+# Runs every check and test: UI type-check and build, formatting, lints, unit,
+# integration, property and crash tests, then the desktop end-to-end test under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 
+echo "== npm ci"
+npm ci --no-audit --no-fund
+echo "== UI build (type-checked; Tauri embeds src-ui/dist at compile time)"
+npm run ui:build
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+echo "== desktop end-to-end (Xvfb, WebDriver, D-Bus)"
+cargo build -p charter --locked
+./tests/e2e/run.sh
+
+# One closing line for everything: cargo's tests plus the end-to-end checks.
+read -r e2e_passed e2e_failed < target/e2e-artifacts/checks.txt
+unit_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+echo "summary: $((unit_passed + e2e_passed)) passed, $e2e_failed failed"

@@ -185,6 +185,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Why a job failed: stored with the job and shown to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{message}")]
 pub struct JobError {
     /// Stable machine-readable code (e.g. `timeout`, `cancelled`).
@@ -195,6 +196,7 @@ pub struct JobError {
     pub retryable: bool,
     /// Extra structured context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Unknown>))]
     pub details: Option<serde_json::Value>,
 }
 

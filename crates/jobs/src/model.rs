@@ -10,6 +10,7 @@ use crate::error::{Error, JobError};
 
 /// A job's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct JobId(pub uuid::Uuid);
 
@@ -52,6 +53,7 @@ impl FromStr for JobId {
 
 /// Where a job is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Waiting to run (or for a concurrency slot).
@@ -147,6 +149,7 @@ impl FromStr for JobStatus {
 
 /// A job as stored, with live values overlaid while it runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobRecord {
     /// Id.
     pub id: JobId,
@@ -163,8 +166,10 @@ pub struct JobRecord {
     /// Name of the step running now (or last run).
     pub current_step: Option<String>,
     /// Input as given at start.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Unknown))]
     pub input: serde_json::Value,
     /// Output when completed.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Unknown>))]
     pub result: Option<serde_json::Value>,
     /// Error when failed, cancelled or interrupted.
     pub error: Option<JobError>,
@@ -177,27 +182,35 @@ pub struct JobRecord {
     /// Runs started so far (counted before each run begins).
     pub attempt: u32,
     /// Last event sequence number.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub seq: u64,
     /// Pinned jobs are never pruned.
     pub pinned: bool,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at: i64,
     /// Unix ms of the latest run's start.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub started_at: Option<i64>,
     /// Unix ms of the latest change.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub updated_at: i64,
     /// Unix ms of the terminal state.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub finished_at: Option<i64>,
     /// Unix ms when the user saw the outcome.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub seen_at: Option<i64>,
     /// Running with no activity for longer than the stall threshold.
     pub stalled: bool,
     /// Estimated ms to completion, learned from past steps of this kind.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub eta_ms: Option<u64>,
 }
 
 /// Status of one checkpointed step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Started, not finished.
@@ -233,6 +246,7 @@ impl FromStr for StepStatus {
 
 /// One step checkpoint of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepRecord {
     /// Position in the job, from 0.
     pub index: u32,
@@ -241,12 +255,15 @@ pub struct StepRecord {
     /// Step status.
     pub status: StepStatus,
     /// Output when completed.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Unknown>))]
     pub output: Option<serde_json::Value>,
     /// Attempt that ran it.
     pub attempt: u32,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub started_at: i64,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub finished_at: Option<i64>,
 }
 
@@ -259,19 +276,24 @@ impl StepRecord {
 
 /// One streamed partial output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartialRecord {
     /// Event sequence number it was emitted with.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub seq: u64,
     /// Step it was emitted in.
     pub step_index: Option<u32>,
     /// The value.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Unknown))]
     pub value: serde_json::Value,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at: i64,
 }
 
 /// Everything a view needs to draw a job; events with a higher `seq` follow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Snapshot {
     /// The job.
     pub job: JobRecord,
@@ -290,12 +312,15 @@ impl Snapshot {
 
 /// One change to one job, as a watcher sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobEvent {
     /// Job id.
     pub job_id: JobId,
     /// Per-job sequence number, strictly increasing.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub seq: u64,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub at: i64,
     /// What changed.
     pub change: JobChange,
@@ -303,6 +328,7 @@ pub struct JobEvent {
 
 /// What changed in a [`JobEvent`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum JobChange {
     /// A run started (attempt counted).
@@ -331,6 +357,7 @@ pub enum JobChange {
         /// Step name.
         name: Arc<str>,
         /// Duration.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
         duration_ms: i64,
         /// True when the output came from an earlier run's checkpoint.
         resumed: bool,
@@ -349,11 +376,13 @@ pub enum JobChange {
         /// Step it belongs to.
         step_index: Option<u32>,
         /// The value.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Unknown))]
         value: Arc<serde_json::Value>,
     },
     /// No activity for longer than the stall threshold.
     Stalled {
         /// Unix ms of the last activity.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
         since: i64,
     },
     /// The job reached a terminal state, already committed; the snapshot is final.
@@ -387,6 +416,7 @@ pub enum WatchItem {
 
 /// Kind of change on the engine-wide stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// A job was created.
@@ -415,6 +445,7 @@ pub enum ChangeKind {
 
 /// One change on the engine-wide stream, for lists, the tray and notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EngineEvent {
     /// Job id.
     pub job_id: JobId,
@@ -434,12 +465,14 @@ pub struct EngineEvent {
 
 /// A request to start a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StartJob {
     /// Registered kind name.
     pub kind: String,
     /// Human label.
     pub title: String,
     /// Input, checked against the kind's input type before anything is stored.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Unknown))]
     pub input: serde_json::Value,
     /// Session (initiative) id.
     pub session_id: Option<String>,
@@ -482,6 +515,7 @@ impl StartJob {
 
 /// Filters and paging for [`crate::Engine::list`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobQuery {
     /// Only these statuses (empty: all).
     pub statuses: Vec<JobStatus>,
@@ -492,8 +526,10 @@ pub struct JobQuery {
     /// Case-insensitive substring of the title.
     pub text: Option<String>,
     /// Created at or after (unix ms).
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub created_from: Option<i64>,
     /// Created before (unix ms).
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub created_to: Option<i64>,
     /// Page size (default 50, at most 500).
     pub limit: Option<u32>,
@@ -503,18 +539,25 @@ pub struct JobQuery {
 
 /// Counts per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatusCounts {
     /// Pending.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub pending: u64,
     /// Running.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub running: u64,
     /// Completed.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub completed: u64,
     /// Failed.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub failed: u64,
     /// Cancelled.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub cancelled: u64,
     /// Interrupted.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub interrupted: u64,
 }
 
@@ -543,6 +586,7 @@ impl StatusCounts {
 
 /// One page of jobs, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page {
     /// The jobs.
     pub items: Vec<JobRecord>,

@@ -10,6 +10,7 @@ use crate::plan::{Network, PlanTask, RiskInput};
 
 /// Which artefact a provider is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ArtefactKind {
     /// [`Analysis`].
@@ -57,6 +58,7 @@ pub trait Artefact: Serialize + DeserializeOwned + Send + 'static {
 
 /// Earlier artefacts a later one must agree with.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Context {
     /// The analysis, once made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +76,7 @@ pub struct Context {
 
 /// The question behind a research artefact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResearchAsk {
     /// One block of the Business Model Canvas, with the evidence it may cite.
@@ -103,6 +106,7 @@ pub enum ResearchAsk {
 
 /// A piece of evidence a canvas entry can cite.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Evidence {
     /// Id to cite (`F3` for a research finding, a fact id for the knowledge base).
     pub id: String,
@@ -114,6 +118,7 @@ pub struct Evidence {
 
 /// A source's readable text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SourceText {
     /// Source id (`S1`…).
     pub id: String,
@@ -128,6 +133,7 @@ pub struct SourceText {
 
 /// The nine blocks of the Business Model Canvas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     /// Who the business serves.
@@ -199,6 +205,7 @@ impl BlockKind {
 
 /// One researched block of the canvas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CanvasBlock {
     /// Which block.
     pub block: BlockKind,
@@ -208,6 +215,7 @@ pub struct CanvasBlock {
 
 /// One entry of a canvas block with the evidence behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CanvasEntry {
     /// The entry.
     pub text: String,
@@ -218,6 +226,7 @@ pub struct CanvasEntry {
 
 /// One level of a why-chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WhyLevel {
     /// The why-question asked.
     pub question: String,
@@ -236,6 +245,7 @@ pub struct WhyLevel {
 
 /// Findings extracted from one source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Findings {
     /// The findings (may be empty when the source says nothing on the query).
     pub findings: Vec<FindingText>,
@@ -243,6 +253,7 @@ pub struct Findings {
 
 /// One finding with the words of the source it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FindingText {
     /// The finding, in a sentence.
     pub statement: String,
@@ -260,6 +271,7 @@ pub fn normalise(text: &str) -> String {
 
 /// The first read of the initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Analysis {
     /// Two or three sentences on what the programme must achieve.
     pub summary: String,
@@ -276,6 +288,7 @@ pub struct Analysis {
 
 /// Which playbook the offline engine chose, and how clearly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlaybookChoice {
     /// Playbook id.
     pub id: String,
@@ -293,6 +306,7 @@ pub struct PlaybookChoice {
 
 /// Workstreams and their tasks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Outline {
     /// In delivery order.
     pub workstreams: Vec<WorkstreamPlan>,
@@ -300,6 +314,7 @@ pub struct Outline {
 
 /// One workstream as proposed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WorkstreamPlan {
     /// Unique id (snake_case).
     pub id: String,
@@ -317,6 +332,7 @@ pub struct WorkstreamPlan {
 
 /// One task as proposed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaskPlan {
     /// Unique id across the outline.
     pub id: String,
@@ -367,6 +383,7 @@ impl Outline {
 
 /// People and money.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Resources {
     /// Roles with headcount and rates.
     pub roles: Vec<RolePlan>,
@@ -376,6 +393,7 @@ pub struct Resources {
 
 /// One role of the team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RolePlan {
     /// Id used by tasks.
     pub id: String,
@@ -389,6 +407,7 @@ pub struct RolePlan {
 
 /// Proposed risks (scored by the planning core).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RiskList {
     /// The risks.
     pub risks: Vec<RiskInput>,
@@ -396,6 +415,7 @@ pub struct RiskList {
 
 /// KPIs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Measures {
     /// The KPIs.
     pub kpis: Vec<Kpi>,
@@ -403,6 +423,7 @@ pub struct Measures {
 
 /// A key performance indicator with its target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Kpi {
     /// What is measured.
     pub name: String,

@@ -12,6 +12,7 @@ pub const TEXT_EXTENSIONS: [&str; 4] = ["txt", "md", "markdown", "text"];
 
 /// A stored note or document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Document {
     /// UUIDv7.
     pub id: String,
@@ -24,13 +25,16 @@ pub struct Document {
     /// The text.
     pub content: String,
     /// Size of the text in bytes.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub bytes: u64,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at: i64,
 }
 
 /// Why an attachment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum DocumentError {
     /// Over [`MAX_DOCUMENT_BYTES`].
@@ -39,8 +43,10 @@ pub enum DocumentError {
         /// File or note title.
         name: String,
         /// Its size.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
         bytes: u64,
         /// The limit.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
         limit: u64,
     },
     /// Binary or not UTF-8.

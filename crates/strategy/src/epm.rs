@@ -29,6 +29,7 @@ pub const STEPS: [&str; 8] = [
 
 /// What a generation starts from: a snapshot of the initiative and the provider to use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EpmInput {
     /// The initiative as it was when the user clicked Generate.
     pub initiative: Initiative,
@@ -39,6 +40,7 @@ pub struct EpmInput {
 
 /// A short account of a finished step, streamed as a partial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepResult {
     /// Step index, 0-based.
     pub index: u32,
@@ -50,6 +52,7 @@ pub struct StepResult {
 
 /// Output of step 6.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Assessed {
     risks: Vec<Risk>,
     warnings: Vec<String>,
@@ -57,6 +60,7 @@ struct Assessed {
 
 /// Output of step 7.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Targets {
     kpis: Measures,
     stage_gates: Vec<StageGate>,

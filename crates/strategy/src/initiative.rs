@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the user fills in to create or edit an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InitiativeDraft {
     /// Short name, e.g. "Neighbourhood coffee bar".
     pub name: String,
@@ -30,6 +31,7 @@ pub struct InitiativeDraft {
 
 /// A stored initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Initiative {
     /// UUIDv7.
     pub id: String,
@@ -52,8 +54,10 @@ pub struct Initiative {
     /// Hard limits.
     pub constraints: Vec<String>,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at: i64,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub updated_at: i64,
 }
 
@@ -113,6 +117,7 @@ impl Initiative {
 
 /// One problem with one field of a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// Field name as in [`InitiativeDraft`].
     pub field: String,
@@ -122,6 +127,7 @@ pub struct FieldError {
 
 /// Every problem found in a draft, so a form can show them all at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
 pub struct ValidationErrors(pub Vec<FieldError>);
 

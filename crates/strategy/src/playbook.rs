@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// One industry's playbook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Playbook {
     /// File stem, e.g. `saas`.
@@ -45,6 +46,7 @@ pub struct Playbook {
 
 /// Size of the reference programme.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// Budget in US dollars.
@@ -57,6 +59,7 @@ pub struct Reference {
 
 /// A role with its rate and its share of the team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookRole {
     /// Id used by tasks.
@@ -71,6 +74,7 @@ pub struct PlaybookRole {
 
 /// When a workstream is part of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Always.
@@ -83,6 +87,7 @@ pub enum Tier {
 
 /// A workstream template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookWorkstream {
     /// Id.
@@ -105,6 +110,7 @@ pub struct PlaybookWorkstream {
 
 /// A non-labour cost in US dollars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct NonLabour {
     /// What it is.
@@ -115,6 +121,7 @@ pub struct NonLabour {
 
 /// A task template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookTask {
     /// Id (`workstream.task`, or local in a rollout).
@@ -133,6 +140,7 @@ pub struct PlaybookTask {
 
 /// A repeated unit of growth (a store, a clinic, a hub…).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Rollout {
     /// Singular noun.
@@ -153,6 +161,7 @@ pub struct Rollout {
 
 /// A typical risk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookRisk {
     /// Id.
@@ -173,6 +182,7 @@ pub struct PlaybookRisk {
 
 /// A typical KPI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PlaybookKpi {
     /// What is measured.
@@ -194,6 +204,7 @@ pub struct PlaybookKpi {
 
 /// A knowledge-base fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
     /// Id, unique across playbooks.
@@ -208,6 +219,7 @@ pub struct Fact {
 
 /// A cause-and-effect link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Cause {
     /// Id, unique across playbooks.
@@ -228,6 +240,7 @@ pub struct Cause {
 
 /// Starting entries for the nine canvas blocks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct CanvasSeed {
     /// Customer segments.

@@ -19,6 +19,7 @@ pub const PROGRAM_FORMAT: u32 = 1;
 
 /// The executable program for an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Program {
     /// [`PROGRAM_FORMAT`] at generation.
     pub format: u32,
@@ -50,6 +51,7 @@ pub struct Program {
 
 /// One workstream in the program.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProgramWorkstream {
     /// Id.
     pub id: String,
@@ -77,6 +79,7 @@ pub struct ProgramWorkstream {
 
 /// One task with its dates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScheduledTask {
     /// Id.
     pub id: String,
@@ -116,6 +119,7 @@ pub struct ScheduledTask {
 
 /// The schedule in one look.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScheduleSummary {
     /// Length of the critical path, unconstrained by headcount.
     pub critical_path_weeks: u32,
@@ -137,6 +141,7 @@ pub struct ScheduleSummary {
 
 /// One role of the team with its load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ResourceLine {
     /// Role id.
     pub id: String,
@@ -156,6 +161,7 @@ pub struct ResourceLine {
 
 /// Unconstrained and levelled schedules together (the output of the Scheduling step).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Schedule {
     /// Critical-path dates.
     pub cpm: CpmSchedule,

@@ -12,6 +12,7 @@ use super::PlanTask;
 
 /// A non-labour cost of a workstream (equipment, licences, fit-out…).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CostItem {
     /// Workstream id it belongs to.
     pub workstream: String,
@@ -48,6 +49,7 @@ pub struct BudgetInput<'a> {
 
 /// One workstream's costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BudgetLine {
     /// Workstream id.
     pub workstream: String,
@@ -61,6 +63,7 @@ pub struct BudgetLine {
 
 /// One role's costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoleLine {
     /// Role id.
     pub role: String,
@@ -72,6 +75,7 @@ pub struct RoleLine {
 
 /// One calendar month's spend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MonthLine {
     /// `YYYY-MM`.
     pub month: String,
@@ -87,6 +91,7 @@ pub struct MonthLine {
 
 /// The rolled-up budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Budget {
     /// ISO currency code.
     pub currency: String,

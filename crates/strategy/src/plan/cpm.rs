@@ -6,6 +6,7 @@ use super::{Network, PlanError, PlanTask};
 
 /// Dates of one task in weeks from the programme start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CpmRow {
     /// Earliest start.
     pub early_start: u32,
@@ -23,6 +24,7 @@ pub struct CpmRow {
 
 /// The unconstrained schedule: rows in task order, the end week and the critical tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CpmSchedule {
     /// One row per task, in the order the tasks were given.
     pub rows: Vec<CpmRow>,

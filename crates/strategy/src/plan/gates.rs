@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A go/no-go review at a workstream milestone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StageGate {
     /// `G1`, `G2`… in date order.
     pub id: String,

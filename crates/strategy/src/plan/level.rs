@@ -9,6 +9,7 @@ use super::{CpmSchedule, Network, PlanError, PlanTask};
 
 /// A resource-feasible schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Levelled {
     /// Start week of each task, in task order.
     pub start: Vec<u32>,

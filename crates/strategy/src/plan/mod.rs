@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// One task as the planning core sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlanTask {
     /// Unique id.
     pub id: String,
@@ -34,6 +35,7 @@ pub struct PlanTask {
 
 /// Why a plan cannot be computed; each names the tasks or roles at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum PlanError {
     /// Two tasks share an id.
     #[error("two tasks share the id “{0}”")]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A risk before scoring.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RiskInput {
     /// What could happen.
     pub title: String,
@@ -21,6 +22,7 @@ pub struct RiskInput {
 
 /// Where a risk came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskOrigin {
     /// Found by the planning core from the numbers (horizon, budget, team).
@@ -31,6 +33,7 @@ pub enum RiskOrigin {
 
 /// Severity band of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Score 1–4.
@@ -57,6 +60,7 @@ impl Severity {
 
 /// A scored risk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Risk {
     /// `R1`, `R2`… in register order.
     pub id: String,

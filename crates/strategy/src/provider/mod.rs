@@ -21,6 +21,7 @@ pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
 
 /// Where a program's content came from, shown with every result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Source {
     /// `offline` or `model`.
     pub engine: String,
@@ -36,6 +37,7 @@ pub struct Source {
 
 /// Which provider a job uses; stored in the job's input (never with a key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ProviderChoice {
     /// The built-in deterministic engine.
@@ -143,6 +145,7 @@ pub trait Provider: Send + Sync {
 
 /// Everything a provider can fail with; each has a code and a message for the user.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ProviderError {
     /// The caller cancelled.
@@ -168,6 +171,7 @@ pub enum ProviderError {
     #[error("the model server sent nothing for {seconds} s ({phase})")]
     Timeout {
         /// Seconds waited.
+        #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
         seconds: u64,
         /// connecting, waiting for the answer, or streaming.
         phase: String,

@@ -15,6 +15,7 @@ pub const BMC_RESEARCH: &str = "bmc_research";
 
 /// What a canvas is researched from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BmcInput {
     /// The initiative as it was at the start.
     pub initiative: Initiative,
@@ -31,6 +32,7 @@ pub struct BmcInput {
 
 /// The researched canvas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Canvas {
     /// Initiative id.
     pub initiative_id: String,

@@ -14,6 +14,7 @@ use crate::rank::rank_texts;
 
 /// Which search backend a research job uses; stored in its input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SearchChoice {
     /// The built-in knowledge base and the initiative's own notes and documents.
@@ -46,6 +47,7 @@ impl SearchChoice {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Hit {
     /// Stable id within the backend (a URL, a fact id, a document chunk id).
     pub key: String,

@@ -21,6 +21,7 @@ pub const WEB_RESEARCH: &str = "web_research";
 
 /// What to research.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WebResearchInput {
     /// The initiative as it was at the start.
     pub initiative: Initiative,
@@ -37,6 +38,7 @@ pub struct WebResearchInput {
 
 /// A source that was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SourceRecord {
     /// `S1`, `S2`… in the order found (a skipped source keeps its number unused).
     pub id: String,
@@ -50,6 +52,7 @@ pub struct SourceRecord {
     /// Query it was found for.
     pub query: String,
     /// Bytes read.
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub bytes: usize,
     /// Larger than the size limit: only the first part was read.
     pub truncated: bool,
@@ -57,6 +60,7 @@ pub struct SourceRecord {
 
 /// A source that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SkippedSource {
     /// Title.
     pub title: String,
@@ -71,6 +75,7 @@ pub struct SkippedSource {
 
 /// A finding in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportFinding {
     /// `F1`, `F2`… in report order.
     pub id: String,
@@ -86,6 +91,7 @@ pub struct ReportFinding {
 
 /// What research streams while it works.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ResearchPartial {
     /// A finding, with its citation.
@@ -108,6 +114,7 @@ pub enum ResearchPartial {
 
 /// The research report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ResearchReport {
     /// Initiative id.
     pub initiative_id: String,
@@ -133,6 +140,7 @@ pub struct ResearchReport {
 
 /// A search hit chosen for reading, with the query that found it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Candidate {
     hit: Hit,
     query: String,
@@ -140,6 +148,7 @@ struct Candidate {
 
 /// What reading one source gave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Outcome {
     record: Option<SourceRecord>,
     skipped: Option<SkippedSource>,

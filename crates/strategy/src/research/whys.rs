@@ -18,6 +18,7 @@ fn default_depth() -> u32 {
 
 /// A problem to analyse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FiveWhysInput {
     /// The initiative it concerns.
     pub initiative: Initiative,
@@ -33,6 +34,7 @@ pub struct FiveWhysInput {
 
 /// One level as streamed and stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChainLevel {
     /// 1-based depth.
     pub level: u32,
@@ -43,6 +45,7 @@ pub struct ChainLevel {
 
 /// The finished chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WhyChain {
     /// The problem statement.
     pub problem: String,
