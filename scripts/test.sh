@@ -23,6 +23,6 @@ cargo build -p charter --locked
 ./tests/e2e/run.sh
 
 # One closing line for everything: cargo's tests plus the end-to-end checks.
-read -r e2e_passed e2e_failed < target/e2e-artifacts/checks.txt
+read -r e2e_passed e2e_failed < "${CARGO_TARGET_DIR:-target}/e2e-artifacts/checks.txt"
 unit_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 echo "summary: $((unit_passed + e2e_passed)) passed, $e2e_failed failed"

@@ -40,7 +40,8 @@ pub fn persist_settings(app: &AppHandle, settings: &Settings) -> Result<(), IpcE
     let store = app
         .store(SETTINGS_FILE)
         .map_err(|e| IpcError::new("settings", format!("cannot open the settings file: {e}")))?;
-    let value = serde_json::to_value(settings).map_err(|e| IpcError::new("settings", e.to_string()))?;
+    let value =
+        serde_json::to_value(settings).map_err(|e| IpcError::new("settings", e.to_string()))?;
     store.set(SETTINGS_KEY, value);
     store
         .save()
@@ -108,7 +109,11 @@ fn notify(app: &AppHandle, title: &str, body: &str) {
 fn tray_host_present() -> bool {
     let check = || -> Result<bool, dbus::Error> {
         let conn = dbus::blocking::Connection::new_session()?;
-        let proxy = conn.with_proxy("org.freedesktop.DBus", "/org/freedesktop/DBus", Duration::from_millis(500));
+        let proxy = conn.with_proxy(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            Duration::from_millis(500),
+        );
         let (owned,): (bool,) = proxy.method_call(
             "org.freedesktop.DBus",
             "NameHasOwner",
@@ -127,28 +132,69 @@ fn tray_host_present() -> bool {
 fn build_tray_menu(app: &AppHandle, state: &AppState) -> tauri::Result<Menu<tauri::Wry>> {
     let running = state.workspace.engine().running();
     let menu = Menu::new(app)?;
-    menu.append(&MenuItem::with_id(app, "open", "Open Charter", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "open",
+        "Open Charter",
+        true,
+        None::<&str>,
+    )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "count", tray_text::running_line(running.len()), false, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "count",
+        tray_text::running_line(running.len()),
+        false,
+        None::<&str>,
+    )?)?;
     for job in running.iter().take(tray_text::MAX_TRAY_JOBS) {
-        menu.append(&MenuItem::with_id(app, format!("job:{}", job.id), tray_text::job_line(job), true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            format!("job:{}", job.id),
+            tray_text::job_line(job),
+            true,
+            None::<&str>,
+        )?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "jobs", "Jobs…", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "jobs",
+        "Jobs…",
+        true,
+        None::<&str>,
+    )?)?;
     let enabled = state.settings().notifications.enabled;
-    menu.append(&CheckMenuItem::with_id(app, "notifications", "Notifications", true, enabled, None::<&str>)?)?;
+    menu.append(&CheckMenuItem::with_id(
+        app,
+        "notifications",
+        "Notifications",
+        true,
+        enabled,
+        None::<&str>,
+    )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(app, "quit", "Quit Charter", true, None::<&str>)?)?;
+    menu.append(&MenuItem::with_id(
+        app,
+        "quit",
+        "Quit Charter",
+        true,
+        None::<&str>,
+    )?)?;
     Ok(menu)
 }
 
 fn refresh_tray(app: &AppHandle) {
     let state = app.state::<AppState>();
-    let Some(tray) = app.tray_by_id(TRAY) else { return };
+    let Some(tray) = app.tray_by_id(TRAY) else {
+        return;
+    };
     match build_tray_menu(app, &state) {
         Ok(menu) => {
             let _ = tray.set_menu(Some(menu));
-            let _ = tray.set_tooltip(Some(tray_text::tooltip(state.workspace.engine().running().len())));
+            let _ = tray.set_tooltip(Some(tray_text::tooltip(
+                state.workspace.engine().running().len(),
+            )));
         }
         Err(e) => tracing::warn!(error = %e, "cannot rebuild the tray menu"),
     }
@@ -196,12 +242,19 @@ fn request_quit(app: &AppHandle) {
     } else {
         "They will be marked interrupted; you can retry them from their last completed step."
     };
-    let jobs = if running == 1 { "1 job is".to_owned() } else { format!("{running} jobs are") };
+    let jobs = if running == 1 {
+        "1 job is".to_owned()
+    } else {
+        format!("{running} jobs are")
+    };
     let handle = app.clone();
     app.dialog()
         .message(format!("{jobs} still running. {fate}"))
         .title("Quit Charter?")
-        .buttons(MessageDialogButtons::OkCancelCustom("Quit".into(), "Keep running".into()))
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            "Quit".into(),
+            "Keep running".into(),
+        ))
         .show(move |quit| {
             if quit {
                 quit_now(handle);
@@ -227,7 +280,11 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
             let _ = w.hide();
         }
         if !settings.tray_hint_shown {
-            notify(app, "Charter is still running", "Your jobs continue in the background. Open Charter again from the tray icon.");
+            notify(
+                app,
+                "Charter is still running",
+                "Your jobs continue in the background. Open Charter again from the tray icon.",
+            );
             let mut updated = settings;
             updated.tray_hint_shown = true;
             if let Err(e) = persist_settings(app, &updated) {
@@ -288,12 +345,16 @@ fn spawn_engine_listener(app: AppHandle) {
             };
             match received {
                 Some(Ok(event)) => {
-                    let important = !matches!(event.change, ChangeKind::Progress | ChangeKind::Seen);
+                    let important =
+                        !matches!(event.change, ChangeKind::Progress | ChangeKind::Seen);
                     tray_dirty = true;
                     if important {
                         let running = state.workspace.engine().running().len();
                         awake.update(running, state.settings().keep_awake);
-                        let _ = JobsChanged { running: running as u32 }.emit(&app);
+                        let _ = JobsChanged {
+                            running: running as u32,
+                        }
+                        .emit(&app);
                     }
                     if event.change == ChangeKind::Finished {
                         let finished = Finished {
@@ -364,7 +425,12 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         interrupted = recovery.interrupted.len(),
         "workspace open"
     );
-    for file in ["charter.db", "charter.db-wal", "charter.db-shm", SETTINGS_FILE] {
+    for file in [
+        "charter.db",
+        "charter.db-wal",
+        "charter.db-shm",
+        SETTINGS_FILE,
+    ] {
         let path = data_dir.join(file);
         if path.exists() {
             restrict(&path, 0o600);
@@ -401,12 +467,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 pub fn run() {
     let log_dir = std::env::var_os("CHARTER_LOG_DIR")
         .map(std::path::PathBuf::from)
-        .or_else(|| dirs_log())
+        .or_else(dirs_log)
         .unwrap_or_else(std::env::temp_dir);
     logging::init(&log_dir);
     let specta = crate::specta_builder();
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main(app)))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main(app)
+        }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
@@ -433,7 +501,10 @@ pub fn run() {
         }
     };
     app.run(|app, event| {
-        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
             // The last window went away without a quit: jobs keep running in the tray.
             if TRAY_AVAILABLE.load(Ordering::Relaxed) {
                 api.prevent_exit();
@@ -448,6 +519,8 @@ pub fn run() {
 fn dirs_log() -> Option<std::path::PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))?;
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
+        })?;
     Some(base.join("app.charter.desktop").join("logs"))
 }

@@ -26,7 +26,10 @@ fn job_ids(ids: &[String]) -> IpcResult<Vec<JobId>> {
 /// Creates an initiative.
 #[tauri::command]
 #[specta::specta]
-pub async fn create_initiative(state: State<'_, AppState>, draft: InitiativeDraft) -> IpcResult<Initiative> {
+pub async fn create_initiative(
+    state: State<'_, AppState>,
+    draft: InitiativeDraft,
+) -> IpcResult<Initiative> {
     Ok(state.workspace.initiatives().create(draft).await?)
 }
 
@@ -47,7 +50,11 @@ pub async fn get_initiative(state: State<'_, AppState>, id: String) -> IpcResult
 /// Replaces an initiative's fields.
 #[tauri::command]
 #[specta::specta]
-pub async fn update_initiative(state: State<'_, AppState>, id: String, draft: InitiativeDraft) -> IpcResult<Initiative> {
+pub async fn update_initiative(
+    state: State<'_, AppState>,
+    id: String,
+    draft: InitiativeDraft,
+) -> IpcResult<Initiative> {
     Ok(state.workspace.initiatives().update(&id, draft).await?)
 }
 
@@ -61,14 +68,26 @@ pub async fn delete_initiative(state: State<'_, AppState>, id: String) -> IpcRes
 /// Adds a typed note to an initiative (offline research reads it).
 #[tauri::command]
 #[specta::specta]
-pub async fn add_note(state: State<'_, AppState>, initiative_id: String, title: String, text: String) -> IpcResult<Document> {
-    Ok(state.workspace.add_note(&initiative_id, &title, text).await?)
+pub async fn add_note(
+    state: State<'_, AppState>,
+    initiative_id: String,
+    title: String,
+    text: String,
+) -> IpcResult<Document> {
+    Ok(state
+        .workspace
+        .add_note(&initiative_id, &title, text)
+        .await?)
 }
 
 /// Attaches a `.txt` or `.md` file to an initiative.
 #[tauri::command]
 #[specta::specta]
-pub async fn attach_file(state: State<'_, AppState>, initiative_id: String, path: String) -> IpcResult<Document> {
+pub async fn attach_file(
+    state: State<'_, AppState>,
+    initiative_id: String,
+    path: String,
+) -> IpcResult<Document> {
     Ok(state
         .workspace
         .attach_file(&initiative_id, std::path::Path::new(&path))
@@ -78,8 +97,15 @@ pub async fn attach_file(state: State<'_, AppState>, initiative_id: String, path
 /// An initiative's notes and documents.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_documents(state: State<'_, AppState>, initiative_id: String) -> IpcResult<Vec<Document>> {
-    Ok(state.workspace.initiatives().documents(&initiative_id).await?)
+pub async fn list_documents(
+    state: State<'_, AppState>,
+    initiative_id: String,
+) -> IpcResult<Vec<Document>> {
+    Ok(state
+        .workspace
+        .initiatives()
+        .documents(&initiative_id)
+        .await?)
 }
 
 /// An operation the user can start on an initiative.
@@ -108,19 +134,39 @@ pub enum Operation {
 /// job id at once.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_operation(state: State<'_, AppState>, initiative_id: String, operation: Operation) -> IpcResult<String> {
+pub async fn start_operation(
+    state: State<'_, AppState>,
+    initiative_id: String,
+    operation: Operation,
+) -> IpcResult<String> {
     let settings = state.settings();
     let ws = &state.workspace;
     let id = match operation {
-        Operation::Program => ws.generate_program(&initiative_id, settings.provider).await?,
-        Operation::Canvas => ws.research_canvas(&initiative_id, settings.provider).await?,
-        Operation::FiveWhys { problem, max_depth } => {
-            ws.five_whys(&initiative_id, &problem, max_depth.unwrap_or(5), settings.provider)
+        Operation::Program => {
+            ws.generate_program(&initiative_id, settings.provider)
                 .await?
         }
-        Operation::Research { questions } => {
-            ws.web_research(&initiative_id, questions, settings.provider, settings.search)
+        Operation::Canvas => {
+            ws.research_canvas(&initiative_id, settings.provider)
                 .await?
+        }
+        Operation::FiveWhys { problem, max_depth } => {
+            ws.five_whys(
+                &initiative_id,
+                &problem,
+                max_depth.unwrap_or(5),
+                settings.provider,
+            )
+            .await?
+        }
+        Operation::Research { questions } => {
+            ws.web_research(
+                &initiative_id,
+                questions,
+                settings.provider,
+                settings.search,
+            )
+            .await?
         }
     };
     Ok(id.to_string())
@@ -143,7 +189,10 @@ pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult
 /// Counts per status, optionally for one kind.
 #[tauri::command]
 #[specta::specta]
-pub async fn job_counts(state: State<'_, AppState>, kind: Option<String>) -> IpcResult<StatusCounts> {
+pub async fn job_counts(
+    state: State<'_, AppState>,
+    kind: Option<String>,
+) -> IpcResult<StatusCounts> {
     Ok(state.workspace.engine().counts(kind.as_deref()).await?)
 }
 
@@ -157,7 +206,11 @@ pub fn running_jobs(state: State<'_, AppState>) -> Vec<JobRecord> {
 /// The newest job of an initiative, optionally of one kind.
 #[tauri::command]
 #[specta::specta]
-pub async fn latest_job(state: State<'_, AppState>, session_id: String, kind: Option<String>) -> IpcResult<Option<JobRecord>> {
+pub async fn latest_job(
+    state: State<'_, AppState>,
+    session_id: String,
+    kind: Option<String>,
+) -> IpcResult<Option<JobRecord>> {
     Ok(state
         .workspace
         .engine()
@@ -168,7 +221,11 @@ pub async fn latest_job(state: State<'_, AppState>, session_id: String, kind: Op
 /// Finished jobs the user has not seen yet, since `since` (unix ms), newest first.
 #[tauri::command]
 #[specta::specta]
-pub async fn recent_completions(state: State<'_, AppState>, since: f64, limit: u32) -> IpcResult<Vec<JobRecord>> {
+pub async fn recent_completions(
+    state: State<'_, AppState>,
+    since: f64,
+    limit: u32,
+) -> IpcResult<Vec<JobRecord>> {
     if !since.is_finite() || limit == 0 || limit > 500 {
         return Err(IpcError::invalid("since must be a time and limit 1–500"));
     }
@@ -220,32 +277,51 @@ pub async fn pin_job(state: State<'_, AppState>, id: String, pinned: bool) -> Ip
 /// (progress coalesced to ~30 a second). Ends when the job does or the channel is dropped.
 #[tauri::command]
 #[specta::specta]
-pub async fn watch_job(state: State<'_, AppState>, id: String, channel: Channel<LiveMessage>) -> IpcResult<Snapshot> {
+pub async fn watch_job(
+    state: State<'_, AppState>,
+    id: String,
+    channel: Channel<LiveMessage>,
+) -> IpcResult<Snapshot> {
     let watch = state.workspace.engine().watch(job_id(&id)?).await?;
     // The snapshot is this command's answer; the channel carries what follows it.
     let snapshot = watch.snapshot.clone();
-    tauri::async_runtime::spawn(live::forward_events(watch, move |message| channel.send(message).is_ok()));
+    tauri::async_runtime::spawn(live::forward_events(watch, move |message| {
+        channel.send(message).is_ok()
+    }));
     Ok(snapshot)
 }
 
 /// A finished job's result as Markdown (programs) or pretty JSON (any result).
 #[tauri::command]
 #[specta::specta]
-pub async fn export_result(state: State<'_, AppState>, id: String, format: String) -> IpcResult<String> {
+pub async fn export_result(
+    state: State<'_, AppState>,
+    id: String,
+    format: String,
+) -> IpcResult<String> {
     let snapshot = state.workspace.engine().get(job_id(&id)?).await?;
     let result = snapshot
         .job
         .result
         .ok_or_else(|| IpcError::new("no_result", "this job has no result yet"))?;
     match format.as_str() {
-        "json" => serde_json::to_string_pretty(&result).map_err(|e| IpcError::new("export", e.to_string())),
+        "json" => serde_json::to_string_pretty(&result)
+            .map_err(|e| IpcError::new("export", e.to_string())),
         "markdown" if snapshot.job.kind == strategy::epm::EPM_GENERATION => {
-            let program: strategy::Program = serde_json::from_value(result)
-                .map_err(|e| IpcError::new("corrupt", format!("the stored program no longer reads: {e}")))?;
+            let program: strategy::Program = serde_json::from_value(result).map_err(|e| {
+                IpcError::new(
+                    "corrupt",
+                    format!("the stored program no longer reads: {e}"),
+                )
+            })?;
             Ok(strategy::export::to_markdown(&program))
         }
-        "markdown" => Err(IpcError::invalid("Markdown export is available for programs; use JSON")),
-        other => Err(IpcError::invalid(format!("unknown export format “{other}” (markdown or json)"))),
+        "markdown" => Err(IpcError::invalid(
+            "Markdown export is available for programs; use JSON",
+        )),
+        other => Err(IpcError::invalid(format!(
+            "unknown export format “{other}” (markdown or json)"
+        ))),
     }
 }
 
@@ -259,7 +335,11 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 /// Validates and saves new settings; returns them.
 #[tauri::command]
 #[specta::specta]
-pub fn update_settings(app: tauri::AppHandle, state: State<'_, AppState>, settings: Settings) -> IpcResult<Settings> {
+pub fn update_settings(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> IpcResult<Settings> {
     settings.validate().map_err(IpcError::invalid)?;
     crate::persist_settings(&app, &settings)?;
     match state.settings.write() {

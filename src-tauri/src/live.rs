@@ -16,7 +16,7 @@ pub enum LiveMessage {
     /// A fresh snapshot (first message, and after the view fell behind).
     Snapshot {
         /// The job as of now.
-        snapshot: Snapshot,
+        snapshot: Box<Snapshot>,
     },
     /// A change, with its per-job sequence number.
     Event {
@@ -42,9 +42,7 @@ impl Coalescer {
             WatchItem::Resync(snapshot) => {
                 self.held = None;
                 self.last_progress_sent = Some(now);
-                vec![LiveMessage::Snapshot {
-                    snapshot: *snapshot,
-                }]
+                vec![LiveMessage::Snapshot { snapshot }]
             }
             WatchItem::Event(event) if matches!(event.change, JobChange::Progress { .. }) => {
                 let due = self
@@ -72,9 +70,10 @@ impl Coalescer {
 
     /// When a held-back progress tick should go out if nothing else arrives.
     pub fn flush_due(&self) -> Option<Instant> {
-        self.held
-            .as_ref()
-            .map(|_| self.last_progress_sent.map_or_else(Instant::now, |t| t + PROGRESS_INTERVAL))
+        self.held.as_ref().map(|_| {
+            self.last_progress_sent
+                .map_or_else(Instant::now, |t| t + PROGRESS_INTERVAL)
+        })
     }
 
     /// The held-back tick, if its time has come.
@@ -100,7 +99,9 @@ where
     loop {
         let next = match coalescer.flush_due() {
             Some(due) => {
-                match tokio::time::timeout_at(due.into(), futures::StreamExt::next(&mut events)).await {
+                match tokio::time::timeout_at(due.into(), futures::StreamExt::next(&mut events))
+                    .await
+                {
                     Ok(item) => item,
                     Err(_) => {
                         if let Some(message) = coalescer.flush(Instant::now())
@@ -116,7 +117,11 @@ where
         };
         let Some(item) = next else {
             // The watch ended (the job finished); anything held goes out first.
-            if let Some(message) = coalescer.held.take().map(|event| LiveMessage::Event { event }) {
+            if let Some(message) = coalescer
+                .held
+                .take()
+                .map(|event| LiveMessage::Event { event })
+            {
                 send(message);
             }
             return;
@@ -173,7 +178,10 @@ mod tests {
         let mut sent = Vec::new();
         // 1,000 ticks over one second: one every millisecond.
         for i in 0..1000u64 {
-            sent.extend(c.push(progress(i + 1, i as f64 / 10.0), t0 + Duration::from_millis(i)));
+            sent.extend(c.push(
+                progress(i + 1, i as f64 / 10.0),
+                t0 + Duration::from_millis(i),
+            ));
             if let Some(m) = c.flush(t0 + Duration::from_millis(i)) {
                 sent.push(m);
             }
@@ -194,7 +202,10 @@ mod tests {
         let mut c = Coalescer::default();
         let t0 = Instant::now();
         assert_eq!(c.push(progress(1, 10.0), t0).len(), 1);
-        assert!(c.push(progress(2, 20.0), t0 + Duration::from_millis(1)).is_empty());
+        assert!(
+            c.push(progress(2, 20.0), t0 + Duration::from_millis(1))
+                .is_empty()
+        );
         let out = c.push(
             event(
                 3,

@@ -14,7 +14,8 @@ static GUARD: OnceLock<WorkerGuard> = OnceLock::new();
 /// Starts logging into `dir`; falls back to stderr alone if the folder cannot be used.
 pub fn init(dir: &Path) {
     let filter = EnvFilter::try_from_env("CHARTER_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let stderr = cfg!(debug_assertions).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    let stderr = cfg!(debug_assertions)
+        .then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
     let file = std::fs::create_dir_all(dir)
         .map_err(|e| e.to_string())
         .and_then(|()| {
@@ -30,7 +31,14 @@ pub fn init(dir: &Path) {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
             let _ = GUARD.set(guard);
-            (Some(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer)), None)
+            (
+                Some(
+                    tracing_subscriber::fmt::layer()
+                        .with_ansi(false)
+                        .with_writer(writer),
+                ),
+                None,
+            )
         }
         Err(e) => (None, Some(e)),
     };

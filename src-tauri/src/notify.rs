@@ -168,7 +168,10 @@ pub fn notice(finished: &[Finished]) -> Option<Notice> {
             job: Some(one.id),
         }),
         many => {
-            let failed = many.iter().filter(|f| f.status == JobStatus::Failed).count();
+            let failed = many
+                .iter()
+                .filter(|f| f.status == JobStatus::Failed)
+                .count();
             let ready = many.len() - failed;
             let title = format!("{} jobs finished", many.len());
             let mut body = match (ready, failed) {
@@ -218,13 +221,24 @@ mod tests {
             focused: true,
             minimized: false,
         };
-        let d = n.on_finished(done("epm_generation", "Program for Cafe", JobStatus::Completed), front, &NotificationSettings::default(), Instant::now());
+        let d = n.on_finished(
+            done("epm_generation", "Program for Cafe", JobStatus::Completed),
+            front,
+            &NotificationSettings::default(),
+            Instant::now(),
+        );
         assert_eq!(d, Decision::Toast);
         assert_eq!(n.due(), None);
         // Visible but unfocused, or minimised, counts as away.
         for view in [
-            WindowView { focused: false, ..front },
-            WindowView { minimized: true, ..front },
+            WindowView {
+                focused: false,
+                ..front
+            },
+            WindowView {
+                minimized: true,
+                ..front
+            },
             AWAY,
         ] {
             assert!(!view.attended());
@@ -235,10 +249,23 @@ mod tests {
     fn one_finish_names_the_job_and_its_outcome() {
         let mut n = Notifier::default();
         let t0 = Instant::now();
-        let job = done("epm_generation", "Program for Harbour Coffee", JobStatus::Completed);
+        let job = done(
+            "epm_generation",
+            "Program for Harbour Coffee",
+            JobStatus::Completed,
+        );
         let id = job.id;
-        assert_eq!(n.on_finished(job, AWAY, &NotificationSettings::default(), t0), Decision::Queued { due: t0 + COALESCE_WINDOW });
-        assert_eq!(n.flush(t0 + Duration::from_secs(1)), None, "not before the window closes");
+        assert_eq!(
+            n.on_finished(job, AWAY, &NotificationSettings::default(), t0),
+            Decision::Queued {
+                due: t0 + COALESCE_WINDOW
+            }
+        );
+        assert_eq!(
+            n.flush(t0 + Duration::from_secs(1)),
+            None,
+            "not before the window closes"
+        );
         let notice = n.flush(t0 + COALESCE_WINDOW).expect("notice");
         assert_eq!(notice.title, "Program ready");
         assert_eq!(notice.body, "Program for Harbour Coffee");
@@ -258,29 +285,98 @@ mod tests {
         let mut n = Notifier::default();
         let t0 = Instant::now();
         let s = NotificationSettings::default();
-        n.on_finished(done("epm_generation", "Program for A", JobStatus::Completed), AWAY, &s, t0);
-        n.on_finished(done("bmc_research", "Canvas for A", JobStatus::Completed), AWAY, &s, t0 + Duration::from_millis(900));
-        let d = n.on_finished(done("web_research", "Research for A", JobStatus::Failed), AWAY, &s, t0 + Duration::from_millis(1900));
-        assert_eq!(d, Decision::Queued { due: t0 + COALESCE_WINDOW }, "joins the first one's window");
+        n.on_finished(
+            done("epm_generation", "Program for A", JobStatus::Completed),
+            AWAY,
+            &s,
+            t0,
+        );
+        n.on_finished(
+            done("bmc_research", "Canvas for A", JobStatus::Completed),
+            AWAY,
+            &s,
+            t0 + Duration::from_millis(900),
+        );
+        let d = n.on_finished(
+            done("web_research", "Research for A", JobStatus::Failed),
+            AWAY,
+            &s,
+            t0 + Duration::from_millis(1900),
+        );
+        assert_eq!(
+            d,
+            Decision::Queued {
+                due: t0 + COALESCE_WINDOW
+            },
+            "joins the first one's window"
+        );
         let notice = n.flush(t0 + COALESCE_WINDOW).expect("one notice");
         assert_eq!(notice.title, "3 jobs finished");
-        assert_eq!(notice.body, "2 ready, 1 failed: Program for A, Canvas for A, Research for A");
+        assert_eq!(
+            notice.body,
+            "2 ready, 1 failed: Program for A, Canvas for A, Research for A"
+        );
         assert_eq!(notice.job, None);
         // A later finish starts a new window.
         let later = t0 + Duration::from_secs(5);
-        assert_eq!(n.on_finished(done("five_whys", "Why", JobStatus::Completed), AWAY, &s, later), Decision::Queued { due: later + COALESCE_WINDOW });
+        assert_eq!(
+            n.on_finished(
+                done("five_whys", "Why", JobStatus::Completed),
+                AWAY,
+                &s,
+                later
+            ),
+            Decision::Queued {
+                due: later + COALESCE_WINDOW
+            }
+        );
     }
 
     #[test]
     fn settings_and_cancellations_silence_notifications() {
         let mut n = Notifier::default();
         let t0 = Instant::now();
-        let off = NotificationSettings { enabled: false, ..NotificationSettings::default() };
-        assert_eq!(n.on_finished(done("epm_generation", "P", JobStatus::Completed), AWAY, &off, t0), Decision::Ignore);
+        let off = NotificationSettings {
+            enabled: false,
+            ..NotificationSettings::default()
+        };
+        assert_eq!(
+            n.on_finished(
+                done("epm_generation", "P", JobStatus::Completed),
+                AWAY,
+                &off,
+                t0
+            ),
+            Decision::Ignore
+        );
         let mut research_off = NotificationSettings::default();
         research_off.kinds.insert("web_research".into(), false);
-        assert_eq!(n.on_finished(done("web_research", "R", JobStatus::Completed), AWAY, &research_off, t0), Decision::Ignore);
-        assert!(matches!(n.on_finished(done("epm_generation", "P", JobStatus::Completed), AWAY, &research_off, t0), Decision::Queued { .. }));
-        assert_eq!(n.on_finished(done("epm_generation", "P", JobStatus::Cancelled), AWAY, &NotificationSettings::default(), t0), Decision::Ignore);
+        assert_eq!(
+            n.on_finished(
+                done("web_research", "R", JobStatus::Completed),
+                AWAY,
+                &research_off,
+                t0
+            ),
+            Decision::Ignore
+        );
+        assert!(matches!(
+            n.on_finished(
+                done("epm_generation", "P", JobStatus::Completed),
+                AWAY,
+                &research_off,
+                t0
+            ),
+            Decision::Queued { .. }
+        ));
+        assert_eq!(
+            n.on_finished(
+                done("epm_generation", "P", JobStatus::Cancelled),
+                AWAY,
+                &NotificationSettings::default(),
+                t0
+            ),
+            Decision::Ignore
+        );
     }
 }

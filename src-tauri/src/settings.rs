@@ -97,7 +97,9 @@ impl Settings {
             },
             Err(e) => (
                 Settings::default(),
-                Some(format!("settings file could not be read ({e}); using defaults")),
+                Some(format!(
+                    "settings file could not be read ({e}); using defaults"
+                )),
             ),
         }
     }
@@ -136,7 +138,8 @@ mod tests {
 
     #[test]
     fn corrupt_or_invalid_settings_fall_back_with_a_warning() {
-        let (s, warning) = Settings::from_stored(Some(serde_json::json!({"close_to_tray": "yes please"})));
+        let (s, warning) =
+            Settings::from_stored(Some(serde_json::json!({"close_to_tray": "yes please"})));
         assert_eq!(s, Settings::default());
         assert!(warning.is_some_and(|w| w.contains("could not be read")));
         let (s, warning) = Settings::from_stored(Some(serde_json::json!({
@@ -144,7 +147,8 @@ mod tests {
         })));
         assert_eq!(s, Settings::default());
         assert!(warning.is_some_and(|w| w.contains("invalid")));
-        let (_, warning) = Settings::from_stored(Some(serde_json::json!({"retention": {"completed": 99999}})));
+        let (_, warning) =
+            Settings::from_stored(Some(serde_json::json!({"retention": {"completed": 99999}})));
         assert!(warning.is_some());
         let (_, warning) = Settings::from_stored(Some(serde_json::json!([1, 2, 3])));
         assert!(warning.is_some());

@@ -140,8 +140,10 @@ export function App() {
   const initiatives = useQuery({ queryKey: ["initiatives"], queryFn: () => unwrap(commands.listInitiatives()) });
   const running = useQuery({ queryKey: ["running"], queryFn: () => commands.runningJobs() });
   useEffect(() => {
+    // A hint, not data: re-read what the lists show.
     const stop = events.jobsChanged.listen(() => {
       void queryClient.invalidateQueries({ queryKey: ["running"] });
+      void queryClient.invalidateQueries({ queryKey: ["initiatives"] });
     });
     return () => {
       void stop.then((unlisten) => unlisten());

@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-app="$PWD/target/debug/charter"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+app="$target/debug/charter"
 driver="$PWD/node_modules/.bin/tauri-driver"
-artifacts="$PWD/target/e2e-artifacts"
+artifacts="$target/e2e-artifacts"
 rm -rf "$artifacts" && mkdir -p "$artifacts"
 home="$(mktemp -d)"
 trap 'rm -rf "$home"' EXIT
