@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
-npm ci --no-audit --no-fund
+npm install --no-audit --no-fund
 npm run ui:build
 cargo run --locked -p charter -- "$@"

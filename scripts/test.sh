@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 
-echo "== npm ci"
-npm ci --no-audit --no-fund
+echo "== npm install (from package-lock.json)"
+npm install --no-audit --no-fund
 echo "== UI build (type-checked; Tauri embeds src-ui/dist at compile time)"
 npm run ui:build
 echo "== cargo fmt --check"

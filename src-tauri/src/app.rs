@@ -45,7 +45,11 @@ pub fn persist_settings(app: &AppHandle, settings: &Settings) -> Result<(), IpcE
     store.set(SETTINGS_KEY, value);
     store
         .save()
-        .map_err(|e| IpcError::new("settings", format!("cannot save the settings: {e}")))
+        .map_err(|e| IpcError::new("settings", format!("cannot save the settings: {e}")))?;
+    if let Ok(dir) = app.path().app_data_dir() {
+        restrict(&dir.join(SETTINGS_FILE), 0o600);
+    }
+    Ok(())
 }
 
 fn load_settings(app: &AppHandle) -> Settings {
@@ -126,6 +130,24 @@ fn tray_host_present() -> bool {
 
 #[cfg(not(target_os = "linux"))]
 fn tray_host_present() -> bool {
+    true
+}
+
+/// Is the appindicator library installed? The tray crate panics without it, so the app
+/// checks first and runs without a tray instead.
+#[cfg(target_os = "linux")]
+fn tray_library_present() -> bool {
+    ["libayatana-appindicator3.so.1", "libappindicator3.so.1"]
+        .iter()
+        .any(|name| {
+            // SAFETY: loading the library runs only its own initialisers, exactly as the
+            // tray does when it loads the same library right after.
+            unsafe { libloading::Library::new(name) }.is_ok()
+        })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn tray_library_present() -> bool {
     true
 }
 
@@ -442,9 +464,20 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         notifier: Mutex::new(Notifier::default()),
     });
 
-    TRAY_AVAILABLE.store(tray_host_present(), Ordering::Relaxed);
     let state = app.state::<AppState>();
-    let menu = build_tray_menu(&handle, &state)?;
+    if tray_library_present() {
+        build_tray(app, &handle, &state)?;
+    } else {
+        tracing::warn!("no appindicator library: running without a tray icon; closing the window quits");
+    }
+    spawn_engine_listener(handle.clone());
+    show_main(&handle);
+    Ok(())
+}
+
+fn build_tray(app: &tauri::App, handle: &AppHandle, state: &AppState) -> tauri::Result<()> {
+    TRAY_AVAILABLE.store(tray_host_present(), Ordering::Relaxed);
+    let menu = build_tray_menu(handle, state)?;
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .menu(&menu)
         .tooltip(tray_text::tooltip(0))
@@ -458,8 +491,6 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!(error = %e, "no tray icon");
         TRAY_AVAILABLE.store(false, Ordering::Relaxed);
     }
-    spawn_engine_listener(handle.clone());
-    show_main(&handle);
     Ok(())
 }
 
