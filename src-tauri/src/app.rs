@@ -468,7 +468,9 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     if tray_library_present() {
         build_tray(app, &handle, &state)?;
     } else {
-        tracing::warn!("no appindicator library: running without a tray icon; closing the window quits");
+        tracing::warn!(
+            "no appindicator library: running without a tray icon; closing the window quits"
+        );
     }
     spawn_engine_listener(handle.clone());
     show_main(&handle);
