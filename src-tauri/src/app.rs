@@ -151,41 +151,37 @@ fn tray_library_present() -> bool {
     true
 }
 
+/// A plain menu entry.
+fn item(
+    app: &AppHandle,
+    id: String,
+    label: String,
+    enabled: bool,
+) -> tauri::Result<MenuItem<tauri::Wry>> {
+    MenuItem::with_id(app, id, label, enabled, None::<&str>)
+}
+
 fn build_tray_menu(app: &AppHandle, state: &AppState) -> tauri::Result<Menu<tauri::Wry>> {
     let running = state.workspace.engine().running();
     let menu = Menu::new(app)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Charter",
-        true,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "open".into(), "Open Charter".into(), true)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
+    menu.append(&item(
         app,
-        "count",
+        "count".into(),
         tray_text::running_line(running.len()),
         false,
-        None::<&str>,
     )?)?;
     for job in running.iter().take(tray_text::MAX_TRAY_JOBS) {
-        menu.append(&MenuItem::with_id(
+        menu.append(&item(
             app,
             format!("job:{}", job.id),
             tray_text::job_line(job),
             true,
-            None::<&str>,
         )?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "jobs",
-        "Jobs…",
-        true,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "jobs".into(), "Jobs…".into(), true)?)?;
     let enabled = state.settings().notifications.enabled;
     menu.append(&CheckMenuItem::with_id(
         app,
@@ -196,14 +192,22 @@ fn build_tray_menu(app: &AppHandle, state: &AppState) -> tauri::Result<Menu<taur
         None::<&str>,
     )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&MenuItem::with_id(
-        app,
-        "quit",
-        "Quit Charter",
-        true,
-        None::<&str>,
-    )?)?;
+    menu.append(&item(app, "quit".into(), "Quit Charter".into(), true)?)?;
     Ok(menu)
+}
+
+/// Saves settings and makes them current.
+pub(crate) fn save_settings(
+    app: &AppHandle,
+    state: &AppState,
+    settings: Settings,
+) -> Result<(), IpcError> {
+    persist_settings(app, &settings)?;
+    match state.settings.write() {
+        Ok(mut current) => *current = settings,
+        Err(poisoned) => *poisoned.into_inner() = settings,
+    }
+    Ok(())
 }
 
 fn refresh_tray(app: &AppHandle) {
@@ -233,11 +237,8 @@ fn on_tray_menu(app: &AppHandle, id: &str) {
             let state = app.state::<AppState>();
             let mut settings = state.settings();
             settings.notifications.enabled = !settings.notifications.enabled;
-            if let Err(e) = persist_settings(app, &settings) {
+            if let Err(e) = save_settings(app, &state, settings) {
                 tracing::warn!(error = %e, "cannot save the notification setting");
-            }
-            if let Ok(mut current) = state.settings.write() {
-                *current = settings;
             }
             refresh_tray(app);
         }
@@ -309,11 +310,8 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
             );
             let mut updated = settings;
             updated.tray_hint_shown = true;
-            if let Err(e) = persist_settings(app, &updated) {
+            if let Err(e) = save_settings(app, &state, updated) {
                 tracing::warn!(error = %e, "cannot save settings");
-            }
-            if let Ok(mut current) = state.settings.write() {
-                *current = updated;
             }
         }
     } else {

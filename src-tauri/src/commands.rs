@@ -341,11 +341,7 @@ pub fn update_settings(
     settings: Settings,
 ) -> IpcResult<Settings> {
     settings.validate().map_err(IpcError::invalid)?;
-    crate::persist_settings(&app, &settings)?;
-    match state.settings.write() {
-        Ok(mut current) => *current = settings.clone(),
-        Err(poisoned) => *poisoned.into_inner() = settings.clone(),
-    }
+    crate::app::save_settings(&app, &state, settings.clone())?;
     Ok(settings)
 }
 

@@ -10,7 +10,7 @@ pub mod settings;
 pub mod state;
 pub mod tray_text;
 
-mod app;
+pub(crate) mod app;
 mod logging;
 
 use serde::{Deserialize, Serialize};
