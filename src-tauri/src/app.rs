@@ -196,6 +196,19 @@ fn build_tray_menu(app: &AppHandle, state: &AppState) -> tauri::Result<Menu<taur
     Ok(menu)
 }
 
+/// Saves settings from a menu or window handler: on the async runtime, never blocking the
+/// main thread that those handlers run on; the tray shows the new state once saved.
+fn save_settings_later(app: &AppHandle, settings: Settings) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if let Err(e) = save_settings(&app, &state, settings) {
+            tracing::warn!(error = %e, "cannot save settings");
+        }
+        refresh_tray(&app);
+    });
+}
+
 /// Saves settings and makes them current.
 pub(crate) fn save_settings(
     app: &AppHandle,
@@ -237,10 +250,7 @@ fn on_tray_menu(app: &AppHandle, id: &str) {
             let state = app.state::<AppState>();
             let mut settings = state.settings();
             settings.notifications.enabled = !settings.notifications.enabled;
-            if let Err(e) = save_settings(app, &state, settings) {
-                tracing::warn!(error = %e, "cannot save the notification setting");
-            }
-            refresh_tray(app);
+            save_settings_later(app, settings);
         }
         "quit" => request_quit(app),
         other => {
@@ -310,9 +320,7 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
             );
             let mut updated = settings;
             updated.tray_hint_shown = true;
-            if let Err(e) = save_settings(app, &state, updated) {
-                tracing::warn!(error = %e, "cannot save settings");
-            }
+            save_settings_later(app, updated);
         }
     } else {
         request_quit(app);

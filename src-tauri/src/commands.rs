@@ -332,10 +332,11 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings()
 }
 
-/// Validates and saves new settings; returns them.
+/// Validates and saves new settings; returns them. Async, so the file write happens off the
+/// main (UI) thread.
 #[tauri::command]
 #[specta::specta]
-pub fn update_settings(
+pub async fn update_settings(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     settings: Settings,

@@ -59,7 +59,10 @@ export const commands = {
 	exportResult: (id: string, format: string) => typedError<string, IpcError>(__TAURI_INVOKE("export_result", { id, format })),
 	/**  The current settings. */
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
-	/**  Validates and saves new settings; returns them. */
+	/**
+	 *  Validates and saves new settings; returns them. Async, so the file write happens off the
+	 *  main (UI) thread.
+	 */
 	updateSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, IpcError>(__TAURI_INVOKE("update_settings", { settings })),
 	/**  Stores the API key for a model server in the OS keyring. */
 	setApiKey: (baseUrl: string, key: string) => typedError<null, IpcError>(__TAURI_INVOKE("set_api_key", { baseUrl, key })),

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 from Xlib import X, display, protocol
@@ -64,8 +65,11 @@ class SlowSearch(http.server.BaseHTTPRequestHandler):
 def webdriver(method, path, body=None, timeout=60):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return json.loads(r.read() or b"{}").get("value")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return json.loads(r.read() or b"{}").get("value")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {e.read()[:500]!r}") from None
 
 
 def invoke(session, command, args):
@@ -143,6 +147,7 @@ def main():
         wait_for("tauri-driver", lambda: _status_ok(), timeout=20)
         started = time.time()
         session = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": APP}}}})["sessionId"]
+        webdriver("POST", f"/session/{session}/timeouts", {"script": 60000})
         shown = wait_for("the window to show", visible_windows, timeout=30)
         metrics["cold_start_to_visible_window_s"] = round(time.time() - started, 2)
         check(bool(shown), "the main window is shown")
