@@ -252,7 +252,7 @@ fn on_tray_menu(app: &AppHandle, id: &str) {
             settings.notifications.enabled = !settings.notifications.enabled;
             save_settings_later(app, settings);
         }
-        "quit" => request_quit(app),
+        "quit" => request_quit(app, false),
         other => {
             if let Some(job) = other.strip_prefix("job:") {
                 show_main(app);
@@ -262,12 +262,29 @@ fn on_tray_menu(app: &AppHandle, id: &str) {
     }
 }
 
-/// Quits at once when nothing runs; otherwise asks first, saying what happens to the jobs.
-fn request_quit(app: &AppHandle) {
+/// Asks before quitting, saying what happens to running jobs; with nothing running it quits
+/// at once unless `always_ask` (closing the window where no tray can bring it back).
+fn request_quit(app: &AppHandle, always_ask: bool) {
     let state = app.state::<AppState>();
     let running = state.workspace.engine().running().len();
     if running == 0 {
-        quit_now(app.clone());
+        if !always_ask {
+            quit_now(app.clone());
+            return;
+        }
+        let handle = app.clone();
+        app.dialog()
+            .message("This desktop has no tray to keep Charter in, so closing the window quits it.")
+            .title("Quit Charter?")
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Quit".into(),
+                "Cancel".into(),
+            ))
+            .show(move |quit| {
+                if quit {
+                    quit_now(handle);
+                }
+            });
         return;
     }
     let fate = if state.settings().auto_resume {
@@ -323,7 +340,7 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
             save_settings_later(app, updated);
         }
     } else {
-        request_quit(app);
+        request_quit(app, true);
     }
 }
 

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 
-from Xlib import X, display, protocol
+from x11 import close_window
 
 APP = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.abspath(sys.argv[2])
@@ -92,18 +92,6 @@ def visible_windows():
 def all_windows():
     r = subprocess.run(["xdotool", "search", "--name", "^Charter$"], capture_output=True, text=True)
     return [w for w in r.stdout.split() if w]
-
-
-def close_window(window_id):
-    """Presses the close button: WM_DELETE_WINDOW, as a window manager sends it."""
-    d = display.Display()
-    window = d.create_resource_object("window", int(window_id))
-    protocols = d.intern_atom("WM_PROTOCOLS")
-    delete = d.intern_atom("WM_DELETE_WINDOW")
-    event = protocol.event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
-    window.send_event(event, event_mask=X.NoEventMask)
-    d.flush()
-    d.close()
 
 
 def notifications():

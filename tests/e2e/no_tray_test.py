@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Without a tray host on the session bus, closing the window must not strand an invisible
+process: it asks whether to quit instead of hiding."""
+
+import os
+import subprocess
+import sys
+import time
+
+from x11 import close_window
+
+APP = os.path.abspath(sys.argv[1])
+
+
+def windows(name):
+    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True)
+    return [w for w in r.stdout.split() if w]
+
+
+def wait(predicate, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+app = subprocess.Popen([APP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+passed = failed = 0
+try:
+    main = wait(lambda: windows("^Charter$"), 30)
+    time.sleep(1.0)
+    close_window(main[0])
+    dialog = wait(lambda: windows("^Quit Charter\\?$"), 10)
+    for ok, what in [
+        (bool(dialog), "closing without a tray asks whether to quit"),
+        (app.poll() is None, "the app waits for the answer"),
+    ]:
+        print(("ok   " if ok else "FAIL ") + what, flush=True)
+        passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+finally:
+    app.kill()
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write(f"{passed} {failed}\n")
+sys.exit(1 if failed else 0)
