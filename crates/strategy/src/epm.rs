@@ -346,19 +346,12 @@ impl JobKind for EpmGeneration {
     }
 
     fn validate(&self, input: &EpmInput) -> Result<(), String> {
-        input
-            .initiative
-            .draft()
-            .validate()
-            .map_err(|e| e.to_string())?;
+        input.initiative.check()?;
         input.provider.validate()
     }
 
     async fn run(&self, input: EpmInput, ctx: JobContext) -> Result<Program, JobError> {
-        let provider = self
-            .providers
-            .resolve(&input.provider)
-            .map_err(|e| JobError::new(e.code(), e.to_string()))?;
+        let provider = self.providers.for_job(&input.provider)?;
         let program = pipeline(provider.as_ref(), &input.initiative, Runner::Job(&ctx)).await?;
         ctx.progress(100.0, "Program ready");
         Ok(program)

@@ -95,6 +95,14 @@ impl Initiative {
         }
     }
 
+    /// Checks a stored snapshot again (as a job's input must be); the message is for the user.
+    pub fn check(&self) -> Result<(), String> {
+        self.draft()
+            .validate()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// The horizon in whole weeks (rounded up).
     pub fn horizon_weeks(&self) -> u32 {
         (self.horizon_months * 52).div_ceil(12)

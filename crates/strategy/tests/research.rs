@@ -63,14 +63,7 @@ async fn rest_of(watch: jobs::Watch) -> (Snapshot, Vec<serde_json::Value>) {
 
 #[tokio::test]
 async fn the_canvas_streams_block_by_block_and_a_late_watcher_misses_nothing() {
-    let (_dir, config) = temp_config();
-    let (providers, pace) = paced_providers();
-    let workspace = open(&config, &providers).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
     let id = workspace
         .research_canvas(&initiative.id, ProviderChoice::Offline)
         .await
@@ -116,14 +109,7 @@ async fn the_canvas_streams_block_by_block_and_a_late_watcher_misses_nothing() {
 
 #[tokio::test]
 async fn a_cancelled_canvas_retries_from_the_next_block() {
-    let (_dir, config) = temp_config();
-    let (providers, pace) = paced_providers();
-    let workspace = open(&config, &providers).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
     let id = workspace
         .research_canvas(&initiative.id, ProviderChoice::Offline)
         .await
@@ -268,14 +254,7 @@ async fn five_whys_stops_at_a_root_cause_and_never_exceeds_its_depth() {
 
 #[tokio::test]
 async fn five_whys_cancels_and_resumes_at_the_next_level() {
-    let (_dir, config) = temp_config();
-    let (providers, pace) = paced_providers();
-    let workspace = open(&config, &providers).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
     // A chain that goes at least two levels deep in the software playbook's knowledge.
     let problem = "MRR growth is below plan";
     let id = workspace
@@ -382,14 +361,7 @@ async fn offline_web_research_cites_the_knowledge_base_and_the_users_notes() {
 
 #[tokio::test]
 async fn web_research_cancels_and_resumes_source_by_source() {
-    let (_dir, config) = temp_config();
-    let (providers, pace) = paced_providers();
-    let workspace = open(&config, &providers).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
     let id = workspace
         .web_research(
             &initiative.id,

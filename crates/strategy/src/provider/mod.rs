@@ -344,6 +344,11 @@ impl Default for Providers {
 }
 
 impl Providers {
+    /// The provider for a job's `choice`, failing the job (retryably) when it cannot be built.
+    pub fn for_job(&self, choice: &ProviderChoice) -> Result<Arc<dyn Provider>, jobs::JobError> {
+        self.resolve(choice).map_err(jobs::JobError::from)
+    }
+
     /// The provider for `choice`.
     pub fn resolve(&self, choice: &ProviderChoice) -> Result<Arc<dyn Provider>, ProviderError> {
         choice.validate().map_err(ProviderError::Config)?;

@@ -89,19 +89,12 @@ impl JobKind for BmcResearch {
     }
 
     fn validate(&self, input: &BmcInput) -> Result<(), String> {
-        input
-            .initiative
-            .draft()
-            .validate()
-            .map_err(|e| e.to_string())?;
+        input.initiative.check()?;
         input.provider.validate()
     }
 
     async fn run(&self, input: BmcInput, ctx: JobContext) -> Result<Canvas, JobError> {
-        let provider = self
-            .providers
-            .resolve(&input.provider)
-            .map_err(JobError::from)?;
+        let provider = self.providers.for_job(&input.provider)?;
         let evidence = evidence_for(&input)?;
         let mut blocks = Vec::with_capacity(BlockKind::ALL.len());
         for (i, block) in BlockKind::ALL.into_iter().enumerate() {

@@ -284,11 +284,7 @@ impl JobKind for WebResearch {
 
     fn validate(&self, input: &WebResearchInput) -> Result<(), String> {
         validate_questions(&input.questions)?;
-        input
-            .initiative
-            .draft()
-            .validate()
-            .map_err(|e| e.to_string())?;
+        input.initiative.check()?;
         input.provider.validate()?;
         input.search.validate()
     }
@@ -298,10 +294,7 @@ impl JobKind for WebResearch {
         input: WebResearchInput,
         ctx: JobContext,
     ) -> Result<ResearchReport, JobError> {
-        let provider = self
-            .providers
-            .resolve(&input.provider)
-            .map_err(JobError::from)?;
+        let provider = self.providers.for_job(&input.provider)?;
         let cancel = ctx.cancellation_token();
 
         ctx.progress(0.0, "Planning queries…");

@@ -109,19 +109,12 @@ impl JobKind for FiveWhys {
 
     fn validate(&self, input: &FiveWhysInput) -> Result<(), String> {
         validate_problem(&input.problem, input.max_depth)?;
-        input
-            .initiative
-            .draft()
-            .validate()
-            .map_err(|e| e.to_string())?;
+        input.initiative.check()?;
         input.provider.validate()
     }
 
     async fn run(&self, input: FiveWhysInput, ctx: JobContext) -> Result<WhyChain, JobError> {
-        let provider = self
-            .providers
-            .resolve(&input.provider)
-            .map_err(JobError::from)?;
+        let provider = self.providers.for_job(&input.provider)?;
         let problem = input.problem.trim().to_owned();
         let io = Io::quiet(ctx.cancellation_token());
         let mut chain: Vec<WhyLevel> = Vec::new();

@@ -452,6 +452,19 @@ impl strategy::provider::Provider for Paced {
     }
 }
 
+/// A workspace whose offline engine is paced, with the coffee-bar initiative stored.
+pub async fn paced_workspace() -> (tempfile::TempDir, Workspace, Initiative, Pace) {
+    let (dir, config) = temp_config();
+    let (providers, pace) = paced_providers();
+    let workspace = open(&config, &providers).await;
+    let initiative = workspace
+        .initiatives()
+        .create(coffee_draft())
+        .await
+        .expect("create");
+    (dir, workspace, initiative, pace)
+}
+
 /// Polls the job until it has `n` partials (10 s at most).
 pub async fn wait_partials(workspace: &Workspace, id: jobs::JobId, n: usize) {
     for _ in 0..1000 {
