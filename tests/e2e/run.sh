@@ -44,8 +44,32 @@ env -i PATH="$PATH" HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$ho
   APP="$app" ARTIFACTS="$artifacts" NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
   dbus-run-session -- bash -c "mkdir -p \"\$XDG_RUNTIME_DIR\" && chmod 700 \"\$XDG_RUNTIME_DIR\" && $no_tray"
 
-# Both phases' checks in one count for the summary line.
+# The user journeys, on a fresh desktop and data folder, with the built-in engine slowed to
+# a model's pace so there is progress to watch.
+journeys=$(cat <<'INNER'
+set -euo pipefail
+Xvfb :99 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=:99
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+/usr/bin/python3 tests/e2e/ui_journeys.py "$APP" "$ARTIFACTS" "$DRIVER"
+INNER
+)
+rm -rf "$home/data" "$home/config"
+set +e
+env -i PATH="$PATH" HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" \
+  XDG_RUNTIME_DIR="$home/run" CHARTER_LOG_DIR="$artifacts/logs-journeys" CHARTER_OFFLINE_DELAY_MS=1500 \
+  APP="$app" ARTIFACTS="$artifacts" DRIVER="$driver" NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+  dbus-run-session -- bash -c "mkdir -p \"\$XDG_RUNTIME_DIR\" && chmod 700 \"\$XDG_RUNTIME_DIR\" && $journeys"
+journeys_rc=$?
+set -e
+[ -f "$artifacts/ui-checks.txt" ] || echo "0 1" > "$artifacts/ui-checks.txt"
+
+# All phases' checks in one count for the summary line.
 read -r p1 f1 < "$artifacts/checks.txt"
 read -r p2 f2 < "$artifacts/no-tray-checks.txt"
-echo "$((p1 + p2)) $((f1 + f2))" > "$artifacts/checks.txt"
-echo "e2e: $((p1 + p2)) passed, $((f1 + f2)) failed"
+read -r p3 f3 < "$artifacts/ui-checks.txt"
+echo "$((p1 + p2 + p3)) $((f1 + f2 + f3))" > "$artifacts/checks.txt"
+echo "e2e: $((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed"
+exit "$journeys_rc"

@@ -13,9 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-
+from driver import Checks, Session, app_pid, driver_ready, screenshot, start_driver, visible_windows
 from x11 import close_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -23,27 +21,11 @@ ARTIFACTS = os.path.abspath(sys.argv[2])
 DRIVER = os.path.abspath(sys.argv[3])
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOTES = os.path.join(ARTIFACTS, "notifications.jsonl")
-WEBDRIVER = "http://127.0.0.1:4444"
 SEARCH_DELAY = 6.0
 
-failures = []
-passed = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    (passed if ok else failures).append(what)
-
-
-def wait_for(what, predicate, timeout=30.0, interval=0.2):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    check(False, f"timed out waiting for {what}")
-    return None
+checks = Checks()
+check = checks.check
+wait_for = checks.wait_for
 
 
 class SlowSearch(http.server.BaseHTTPRequestHandler):
@@ -62,31 +44,10 @@ class SlowSearch(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def webdriver(method, path, body=None, timeout=60):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return json.loads(r.read() or b"{}").get("value")
-    except urllib.error.HTTPError as e:
-        raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {e.read()[:500]!r}") from None
 
 
-def invoke(session, command, args):
-    script = (
-        "const done = arguments[arguments.length - 1];"
-        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
-        ".then(v => done({ok: v}), e => done({err: e}));"
-    )
-    out = webdriver("POST", f"/session/{session}/execute/async", {"script": script, "args": [command, args]})
-    if "err" in out:
-        raise RuntimeError(f"{command}: {out['err']}")
-    return out["ok"]
 
 
-def visible_windows():
-    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Charter$"], capture_output=True, text=True)
-    return [w for w in r.stdout.split() if w]
 
 
 def all_windows():
@@ -101,16 +62,8 @@ def notifications():
         return [json.loads(line) for line in f if line.strip()]
 
 
-def screenshot(name):
-    path = os.path.join(ARTIFACTS, name)
-    subprocess.run(["import", "-window", "root", path], check=False)
-    return path
 
 
-def app_pid():
-    r = subprocess.run(["pgrep", "-f", "-x", APP], capture_output=True, text=True)
-    pids = [int(p) for p in r.stdout.split()]
-    return pids[0] if pids else None
 
 
 def rss_mib(pid):
@@ -128,35 +81,34 @@ def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowSearch)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     search_url = f"http://127.0.0.1:{server.server_address[1]}"
-    driver = subprocess.Popen([DRIVER, "--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = start_driver(DRIVER)
     metrics = {}
     session = None
     try:
-        wait_for("tauri-driver", lambda: _status_ok(), timeout=20)
+        wait_for("tauri-driver", driver_ready, timeout=20)
         started = time.time()
-        session = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": APP}}}})["sessionId"]
-        webdriver("POST", f"/session/{session}/timeouts", {"script": 60000})
+        session = Session(APP)
         shown = wait_for("the window to show", visible_windows, timeout=30)
         metrics["cold_start_to_visible_window_s"] = round(time.time() - started, 2)
         check(bool(shown), "the main window is shown")
-        wait_for("the first screen", lambda: webdriver("POST", f"/session/{session}/execute/sync", {"script": "return document.querySelector('h1') && document.querySelector('h1').textContent", "args": []}) == "Charter", timeout=20)
+        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
         time.sleep(1.0)
-        metrics["screenshot_first_screen"] = screenshot("01-first-screen.png")
+        metrics["screenshot_first_screen"] = screenshot(ARTIFACTS, "01-first-screen.png")
 
-        settings = invoke(session, "get_settings", {})
+        settings = session.invoke("get_settings", {})
         check(settings["close_to_tray"] is True, "close-to-tray is on by default")
         settings["search"] = {"type": "searxng", "base_url": search_url}
-        invoke(session, "update_settings", {"settings": settings})
-        initiative = invoke(session, "create_initiative", {"draft": {
+        session.invoke("update_settings", {"settings": settings})
+        initiative = session.invoke("create_initiative", {"draft": {
             "name": "E2E Cafe", "description": "A specialty coffee bar by the ferry terminal for commuters.",
             "industry": None, "budget": 300000, "currency": "EUR", "horizon_months": 12, "team_size": 5,
             "start_date": "2027-01-04", "constraints": []}})
-        job = invoke(session, "start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["coffee commuters"]}})
+        job = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["coffee commuters"]}})
         check(isinstance(job, str) and len(job) == 36, "a job id comes back at once")
         time.sleep(1.0)
-        metrics["screenshot_job_running"] = screenshot("02-job-running.png")
+        metrics["screenshot_job_running"] = screenshot(ARTIFACTS, "02-job-running.png")
 
-        pid = app_pid()
+        pid = app_pid(APP)
         check(pid is not None, "the app process is found")
         if pid:
             metrics["idle_rss_mib"] = round(rss_mib(pid) or 0, 1)
@@ -165,16 +117,16 @@ def main():
         close_window(windows[0])
         hidden = wait_for("the window to hide", lambda: not visible_windows(), timeout=10)
         check(bool(hidden), "closing hides the window")
-        check(app_pid() is not None, "the app keeps running with the window hidden")
+        check(app_pid(APP) is not None, "the app keeps running with the window hidden")
 
-        status = invoke(session, "get_job", {"id": job})["job"]["status"]
+        status = session.invoke("get_job", {"id": job})["job"]["status"]
         check(status in ("pending", "running"), f"the job is still running while hidden ({status})")
         note = wait_for("the completion notification", lambda: [n for n in notifications() if n["summary"] == "Research ready"], timeout=SEARCH_DELAY + 20)
         check(bool(note), "a notification says the research is ready")
         if note:
             check(note[0]["body"] == "Research for E2E Cafe", f"it names the job ({note[0]['body']})")
         check(any(n["summary"] == "Charter is still running" for n in notifications()), "the first close explains the tray")
-        final = invoke(session, "get_job", {"id": job})["job"]
+        final = session.invoke("get_job", {"id": job})["job"]
         check(final["status"] == "completed", "the job completed while the window was hidden")
         check(os.path.exists(NOTES + ".tray"), "the tray icon registered with the tray host")
 
@@ -188,33 +140,23 @@ def main():
             check(False, "a second launch exits")
         check(bool(wait_for("the window to come back", visible_windows, timeout=10)), "the second launch shows the first window")
         time.sleep(0.5)
-        metrics["screenshot_shown_again"] = screenshot("03-shown-again.png")
+        metrics["screenshot_shown_again"] = screenshot(ARTIFACTS, "03-shown-again.png")
         metrics["notifications"] = notifications()
     finally:
         if session:
-            try:
-                webdriver("DELETE", f"/session/{session}", timeout=20)
-            except Exception as e:  # the app may already be gone
-                print(f"note: closing the session: {e}")
+            session.close()
         driver.terminate()
         services.terminate()
         server.shutdown()
     with open(os.path.join(ARTIFACTS, "metrics.json"), "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=2)
     print(json.dumps({k: v for k, v in metrics.items() if k != "notifications"}, indent=2))
-    with open(os.path.join(ARTIFACTS, "checks.txt"), "w", encoding="utf-8") as f:
-        f.write(f"{len(passed)} {len(failures)}\n")
-    print(f"e2e: {len(passed)} passed, {len(failures)} failed", flush=True)
-    if failures:
+    checks.write(os.path.join(ARTIFACTS, "checks.txt"))
+    print(f"e2e shell: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
+    if checks.failures:
         sys.exit(1)
 
 
-def _status_ok():
-    try:
-        webdriver("GET", "/status", timeout=2)
-        return True
-    except Exception:
-        return False
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ mod http;
 mod offline;
 mod offline_research;
 mod prompt;
+mod slowed;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use crate::initiative::Initiative;
 pub use http::{HttpProvider, HttpSettings};
 pub(crate) use offline::thousands;
 pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
+pub use slowed::Slowed;
 
 /// Where a program's content came from, shown with every result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

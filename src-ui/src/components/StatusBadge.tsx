@@ -1,0 +1,29 @@
+// A job status as icon + word + colour, never colour alone.
+import { Ban, Check, Clock, Loader, PauseCircle, TriangleAlert, X } from "lucide-react";
+import type { JobStatus } from "../bindings";
+
+const LABEL: Record<JobStatus, string> = {
+  pending: "Waiting",
+  running: "Running",
+  completed: "Completed",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  interrupted: "Interrupted",
+};
+
+/** The status of a job; `stalled` overrides a running status with a warning. */
+export function StatusBadge({ status, stalled = false }: { status: JobStatus; stalled?: boolean }) {
+  if (stalled && status === "running") {
+    return (
+      <span className="status stalled">
+        <TriangleAlert size={14} aria-hidden /> Stalled
+      </span>
+    );
+  }
+  const Icon = { pending: Clock, running: Loader, completed: Check, failed: X, cancelled: Ban, interrupted: PauseCircle }[status];
+  return (
+    <span className={`status ${status}`}>
+      <Icon size={14} aria-hidden className={status === "running" ? "spin" : undefined} /> {LABEL[status]}
+    </span>
+  );
+}

@@ -1,0 +1,52 @@
+// Plain-words formatting of times, durations, money and job kinds.
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
+/** "5 min ago", "in 2 h", "just now": `at` relative to `now` (both unix ms). */
+export function relativeTime(at: number, now: number = Date.now()): string {
+  const seconds = Math.round((at - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return "just now";
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), "minute").replace("minutes", "min").replace("minute", "min");
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), "hour");
+  if (abs < 30 * 86_400) return relative.format(Math.round(seconds / 86_400), "day");
+  return new Date(at).toLocaleDateString();
+}
+
+/** The exact local date and time, for tooltips. */
+export function exactTime(at: number): string {
+  return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+
+/** "0.4 s", "12 s", "3 min 5 s", "2 h 10 min". */
+export function duration(ms: number): string {
+  if (ms < 0) ms = 0;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** A rough ETA: "ETA 40 s", "ETA 3 min". */
+export function eta(ms: number): string {
+  if (ms < 60_000) return `ETA ${Math.max(1, Math.round(ms / 1000))} s`;
+  return `ETA ${Math.round(ms / 60_000)} min`;
+}
+
+/** Money in the initiative's currency, without cents. */
+export function money(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+  } catch {
+    return `${Math.round(amount).toLocaleString()} ${currency}`;
+  }
+}
+
+/** A whole percentage from a 0–100 value that may be missing. */
+export function percent(value: number | null | undefined): number {
+  if (value == null || !Number.isFinite(value)) return 0;
+  return Math.max(0, Math.min(100, Math.round(value)));
+}

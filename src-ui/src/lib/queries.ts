@@ -1,0 +1,63 @@
+// Everything fetched from the backend goes through TanStack Query with these keys; engine
+// change events invalidate what they affect.
+import { useEffect } from "react";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { commands, events } from "../bindings";
+import { unwrap } from "../ipc";
+
+/** Query keys, in one place so invalidation matches. */
+export const keys = {
+  initiatives: ["initiatives"] as const,
+  initiative: (id: string) => ["initiatives", id] as const,
+  documents: (id: string) => ["initiatives", id, "documents"] as const,
+  jobs: ["jobs"] as const,
+  running: ["jobs", "running"] as const,
+  latest: (sessionId: string, kind: string) => ["jobs", "latest", sessionId, kind] as const,
+  job: (id: string) => ["jobs", "one", id] as const,
+  settings: ["settings"] as const,
+};
+
+/** All initiatives. */
+export function useInitiatives() {
+  return useQuery({ queryKey: keys.initiatives, queryFn: () => unwrap(commands.listInitiatives()) });
+}
+
+/** One initiative. */
+export function useInitiative(id: string) {
+  return useQuery({ queryKey: keys.initiative(id), queryFn: () => unwrap(commands.getInitiative(id)) });
+}
+
+/** Jobs running or waiting now, with live progress. */
+export function useRunningJobs() {
+  return useQuery({ queryKey: keys.running, queryFn: () => commands.runningJobs() });
+}
+
+/** The settings. */
+export function useSettings() {
+  return useQuery({ queryKey: keys.settings, queryFn: () => commands.getSettings() });
+}
+
+/** Re-reads job lists when the engine says jobs changed (the event is already throttled). */
+export function invalidateJobs(client: QueryClient): void {
+  void client.invalidateQueries({ queryKey: keys.jobs });
+}
+
+/** Subscribes the query cache to the engine's `jobs-changed` events for the app's lifetime. */
+export function useJobsChangedInvalidation(): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void events.jobsChanged
+      .listen(() => invalidateJobs(client))
+      .then((unlisten) => {
+        if (cancelled) unlisten();
+        else stop = unlisten;
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [client]);
+}

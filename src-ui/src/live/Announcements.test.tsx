@@ -1,0 +1,42 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import { Toaster } from "sonner";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { job } from "../test/fixtures";
+import { FakeBackend, setPresence } from "../test/ipc";
+import { resetAwayRegistry, wasAway } from "./away";
+import { announceAway } from "./Announcements";
+
+describe("announceAway", () => {
+  beforeEach(() => {
+    setPresence(true);
+    resetAwayRegistry();
+  });
+
+  it("toasts each unseen completion, remembers it and marks it seen", async () => {
+    const done = job({ status: "completed", finished_at: Date.now() - 60_000, title: "Harbour Coffee — program" });
+    const backend = new FakeBackend({ recent_completions: () => [done] });
+    render(<Toaster />);
+    const navigate = vi.fn();
+    const shown = await announceAway(navigate);
+    expect(shown.map((j) => j.id)).toEqual([done.id]);
+    expect(await screen.findByText("Completed while you were away: Program")).toBeInTheDocument();
+    expect(screen.getByText("Harbour Coffee — program")).toBeInTheDocument();
+    expect(backend.callsOf("mark_seen")).toEqual([{ ids: [done.id] }]);
+    expect(wasAway(done.id)).toBe(true);
+    screen.getByRole("button", { name: "View" }).click();
+    expect(navigate).toHaveBeenCalledWith(`/results/${done.id}`);
+  });
+
+  it("merges many into one summary and does nothing when all were seen", async () => {
+    const many = [1, 2, 3].map((n) => job({ id: `0190a000-0000-7000-8000-00000000000${n}`, status: "completed", finished_at: Date.now() }));
+    const backend = new FakeBackend({ recent_completions: () => many });
+    render(<Toaster />);
+    await announceAway(vi.fn());
+    expect(await screen.findByText("3 jobs finished while you were away")).toBeInTheDocument();
+    expect(backend.callsOf("mark_seen")).toEqual([{ ids: many.map((j) => j.id) }]);
+
+    backend.on("recent_completions", () => []);
+    expect(await announceAway(vi.fn())).toEqual([]);
+    await waitFor(() => expect(backend.callsOf("mark_seen")).toHaveLength(1));
+  });
+});

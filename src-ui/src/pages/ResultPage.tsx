@@ -1,0 +1,79 @@
+// A finished job's result, full page, with exports to Markdown and JSON.
+import { Link, useParams } from "react-router";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { Download } from "lucide-react";
+import { commands } from "../bindings";
+import { unwrap } from "../ipc";
+import { RelativeTime } from "../components/Time";
+import { StatusBadge } from "../components/StatusBadge";
+import { kindInfo } from "../lib/kinds";
+import { keys } from "../lib/queries";
+import { ResultView } from "../results/ResultView";
+
+/** `/results/:id`. */
+export function ResultPage() {
+  const { id = "" } = useParams();
+  const snapshot = useQuery({ queryKey: keys.job(id), queryFn: () => unwrap(commands.getJob(id)) });
+  const save = useMutation({
+    mutationFn: (format: "markdown" | "json") => unwrap(commands.saveExport(id, format)),
+    onSuccess: (path) => {
+      if (path) toast.success("Exported", { description: path });
+    },
+    onError: (e: Error) => toast.error(`Export failed: ${e.message}`),
+  });
+
+  if (snapshot.isPending) return <div className="skeleton" style={{ height: 320 }} aria-busy="true" aria-label="Loading result" />;
+  if (snapshot.isError) {
+    return (
+      <div className="banner error" role="alert">
+        {snapshot.error.message} <Link to="/jobs">Back to jobs</Link>
+      </div>
+    );
+  }
+  const job = snapshot.data.job;
+  const info = kindInfo(job.kind);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{job.title}</h1>
+          <p className="muted row">
+            <StatusBadge status={job.status} /> {info.label}
+            {job.finished_at && (
+              <>
+                {" · finished "}
+                <RelativeTime at={job.finished_at} />
+              </>
+            )}
+            {job.session_id && (
+              <>
+                {" · "}
+                <Link to={`/initiatives/${job.session_id}`}>Open initiative</Link>
+              </>
+            )}
+            {" · "}
+            <Link to={`/jobs/${job.id}`}>Job details</Link>
+          </p>
+        </div>
+        {job.result != null && (
+          <div className="row">
+            <button type="button" className="btn" onClick={() => save.mutate("markdown")} disabled={save.isPending}>
+              <Download size={14} aria-hidden /> Export Markdown
+            </button>
+            <button type="button" className="btn" onClick={() => save.mutate("json")} disabled={save.isPending}>
+              <Download size={14} aria-hidden /> Export JSON
+            </button>
+          </div>
+        )}
+      </div>
+      {job.result == null ? (
+        <div className="banner warn" role="status">
+          This job has no result{job.status === "running" || job.status === "pending" ? " yet" : ""}. <Link to={`/jobs/${job.id}`}>See the job</Link>
+        </div>
+      ) : (
+        <ResultView kind={job.kind} result={job.result} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,307 @@
+// An initiative's workspace: the four operations, each with its latest outcome; the selected
+// one's live progress, step timeline and streamed partials; the result in place when done;
+// and what happened while the user was elsewhere.
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+import { useMutation } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { Pencil, Play, RotateCcw, Square } from "lucide-react";
+import { commands, type Initiative_Serialize as Initiative, type Operation_Deserialize as Operation } from "../bindings";
+import { unwrap } from "../ipc";
+import { ProgressBar } from "../components/ProgressBar";
+import { StatusBadge } from "../components/StatusBadge";
+import { StepTimeline } from "../components/StepTimeline";
+import { RelativeTime } from "../components/Time";
+import { eta, money, percent } from "../lib/format";
+import { KINDS, type KindInfo } from "../lib/kinds";
+import { useInitiative } from "../lib/queries";
+import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
+import { PartialsView, ResultView } from "../results/ResultView";
+import "./workspace.css";
+
+function isActive(status: string | undefined): boolean {
+  return status === "running" || status === "pending";
+}
+
+function Facts({ initiative: i }: { initiative: Initiative }) {
+  const facts = [
+    i.industry,
+    i.budget != null ? money(i.budget, i.currency) : null,
+    `${i.horizon_months} months`,
+    `team of ${i.team_size}`,
+    `starts ${i.start_date}`,
+  ].filter(Boolean);
+  return <p className="muted facts">{facts.join(" · ")}</p>;
+}
+
+/** One operation's card: its latest outcome and the button that selects it. */
+function OperationCard({ info, recovery, selected, onSelect }: { info: KindInfo; recovery: JobRecovery; selected: boolean; onSelect: () => void }) {
+  const job = recovery.live.view?.job ?? recovery.latest;
+  return (
+    <button type="button" className={`op-card card${selected ? " selected" : ""}`} aria-pressed={selected} onClick={onSelect} data-kind={info.kind}>
+      <span className="op-title">{info.label}</span>
+      {recovery.loading ? (
+        <span className="skeleton" style={{ width: "70%" }} />
+      ) : job ? (
+        <>
+          <StatusBadge status={job.status} stalled={job.stalled} />
+          {isActive(job.status) ? (
+            <span className="op-progress" aria-hidden>
+              <span className="progress">
+                <span className="bar" style={{ width: `${percent(job.progress)}%`, display: "block" }} />
+              </span>
+              {percent(job.progress)}%
+            </span>
+          ) : (
+            <span className="muted small">{job.finished_at ? <RelativeTime at={job.finished_at} /> : null}</span>
+          )}
+        </>
+      ) : (
+        <span className="muted small">Not run yet</span>
+      )}
+    </button>
+  );
+}
+
+/** Inputs an operation needs before it starts. */
+function StartForm({ info, busy, onStart }: { info: KindInfo; busy: boolean; onStart: (op: Operation) => void }) {
+  const [problem, setProblem] = useState("");
+  const [depth, setDepth] = useState("5");
+  const [questions, setQuestions] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (info.operation === "five_whys") {
+      if (problem.trim().length < 5) {
+        setError("Describe what you observe (a sentence).");
+        return;
+      }
+      onStart({ type: "five_whys", problem: problem.trim(), max_depth: Number(depth) });
+    } else if (info.operation === "research") {
+      const list = questions
+        .split("\n")
+        .map((q) => q.trim())
+        .filter(Boolean);
+      onStart({ type: "research", questions: list });
+    } else {
+      onStart({ type: info.operation } as Operation);
+    }
+    setError(null);
+  };
+  return (
+    <form className="start-form" onSubmit={submit} aria-label={info.action}>
+      {info.operation === "five_whys" && (
+        <div className="row start-inputs">
+          <label className="field" style={{ flex: 1 }}>
+            What do you observe?
+            <input value={problem} onChange={(e) => setProblem(e.target.value)} placeholder="Weekday morning sales are 30% below plan" aria-invalid={error != null} />
+          </label>
+          <label className="field">
+            Depth
+            <select value={depth} onChange={(e) => setDepth(e.target.value)}>
+              {[3, 4, 5, 6, 7].map((d) => (
+                <option key={d}>{d}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {info.operation === "research" && (
+        <label className="field">
+          Questions (optional, one per line)
+          <textarea rows={2} value={questions} onChange={(e) => setQuestions(e.target.value)} placeholder="How many commuters pass the site each morning?" />
+        </label>
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+      <div>
+        <button type="submit" className="btn primary" disabled={busy}>
+          <Play size={14} aria-hidden /> {info.action}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The selected operation: start it, watch it, see its result. */
+function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; recovery: JobRecovery; initiativeId: string }) {
+  const view = recovery.live.view;
+  const job = view?.job ?? null;
+  const start = useMutation({
+    mutationFn: (op: Operation) => unwrap(commands.startOperation(initiativeId, op)),
+    onSuccess: (id) => recovery.started(id),
+    onError: (e: Error) => toast.error(`Could not start: ${e.message}`),
+  });
+  const cancel = useMutation({
+    mutationFn: (id: string) => unwrap(commands.cancelJob(id)),
+    onError: (e: Error) => toast.error(e.message),
+  });
+  const retry = useMutation({
+    mutationFn: (id: string) => unwrap(commands.retryJob(id)),
+    onSuccess: (_, id) => recovery.started(id),
+    onError: (e: Error) => toast.error(e.message),
+  });
+  const active = isActive(job?.status);
+  const resumeAt = view ? view.steps.filter((s) => s.status === "completed").length + 1 : 1;
+
+  return (
+    <section className="card stack op-panel" aria-labelledby={`panel-${info.kind}`} data-testid="op-panel">
+      <div className="row">
+        <h2 id={`panel-${info.kind}`}>{info.label}</h2>
+        {job && <StatusBadge status={job.status} stalled={job.stalled} />}
+        <span className="spacer" />
+        {job && (
+          <Link to={`/jobs/${job.id}`} className="btn small">
+            Job details
+          </Link>
+        )}
+      </div>
+      {recovery.live.error && (
+        <div className="banner error" role="alert">
+          Could not follow this job: {recovery.live.error}
+        </div>
+      )}
+      {job && active && (
+        <div className="stack live" aria-live="polite">
+          <div className="row live-line">
+            <strong data-testid="current-step">{job.current_step ?? "Waiting to start"}</strong>
+            <span className="muted" data-testid="progress-message">
+              {job.message ?? ""}
+            </span>
+            <span className="spacer" />
+            {job.stalled ? <span className="status stalled">No activity for a while</span> : job.eta_ms != null && <span className="muted small">{eta(job.eta_ms)}</span>}
+            <button type="button" className="btn small" onClick={() => cancel.mutate(job.id)} disabled={cancel.isPending}>
+              <Square size={12} aria-hidden /> Cancel
+            </button>
+          </div>
+          <ProgressBar value={job.progress} label={`${info.label} progress`} stalled={job.stalled} />
+          <p className="muted small">You can close this window; Charter keeps working in the tray and tells you when it is done.</p>
+        </div>
+      )}
+      {view && view.steps.length > 0 && (active || job?.status !== "completed") && <StepTimeline steps={view.steps} live={active} />}
+      {view && view.partials.length > 0 && job?.status !== "completed" && (
+        <div className="partials" aria-label="Produced so far">
+          <PartialsView kind={info.kind} partials={view.partials.map((p) => p.value)} />
+        </div>
+      )}
+      {job && (job.status === "failed" || job.status === "interrupted" || job.status === "cancelled") && (
+        <div className={`banner ${job.status === "cancelled" ? "" : "error"}`} role={job.status === "cancelled" ? undefined : "alert"}>
+          <span>
+            {job.status === "cancelled" ? "Cancelled." : job.error?.message ?? "The job stopped."}
+          </span>
+          <span className="spacer" />
+          <button type="button" className="btn small" onClick={() => retry.mutate(job.id)} disabled={retry.isPending}>
+            <RotateCcw size={12} aria-hidden /> Retry (resumes at step {resumeAt})
+          </button>
+        </div>
+      )}
+      {job?.status === "completed" && job.result != null && (
+        <div className="stack result-in-place">
+          <div className="banner ok">
+            <span>
+              {info.label} ready{job.finished_at ? <> · <RelativeTime at={job.finished_at} /></> : null}
+            </span>
+            <span className="spacer" />
+            <Link to={`/results/${job.id}`} className="btn primary small">
+              View {info.noun}
+            </Link>
+          </div>
+          <ResultView kind={info.kind} result={job.result} />
+        </div>
+      )}
+      {!active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />}
+      {!job && !recovery.loading && <p className="muted small">Runs on this initiative's details. Results are kept and can be exported.</p>}
+    </section>
+  );
+}
+
+function Banners({ recoveries, onShow }: { recoveries: JobRecovery[]; onShow: (kind: string) => void }) {
+  return (
+    <>
+      {KINDS.map((info, n) => {
+        const r = recoveries[n];
+        if (!r?.banner) return null;
+        if (r.banner.type === "resumed") {
+          const job = r.live.view?.job ?? r.latest;
+          if (!job || !isActive(job.status)) return null;
+          return (
+            <div key={info.kind} className="banner info" role="status" data-testid="banner-resumed">
+              <span>
+                Your {info.noun} is still {info.ongoing} — <strong>{percent(job.progress)}%</strong>
+              </span>
+              <span className="spacer" />
+              <button type="button" className="btn small" onClick={() => onShow(info.kind)}>
+                Show progress
+              </button>
+              <button type="button" className="btn small link" onClick={r.dismiss} aria-label="Dismiss">
+                Dismiss
+              </button>
+            </div>
+          );
+        }
+        return (
+          <div key={info.kind} className="banner ok" role="status" data-testid="banner-away">
+            <span>
+              Completed while you were away: <strong>{info.label}</strong>
+            </span>
+            <span className="spacer" />
+            <Link to={`/results/${r.banner.jobId}`} className="btn small primary">
+              View {info.noun}
+            </Link>
+            <button type="button" className="btn small link" onClick={r.dismiss} aria-label="Dismiss">
+              Dismiss
+            </button>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+/** `/initiatives/:id`. */
+export function WorkspacePage() {
+  const { id = "" } = useParams();
+  const initiative = useInitiative(id);
+  // One recovery per operation, always in the same order.
+  const recoveries = [
+    useJobRecovery(id, KINDS[0]!.kind),
+    useJobRecovery(id, KINDS[1]!.kind),
+    useJobRecovery(id, KINDS[2]!.kind),
+    useJobRecovery(id, KINDS[3]!.kind),
+  ];
+  const [chosen, setChosen] = useState<string | null>(null);
+  const firstActive = KINDS.find((_, n) => isActive(recoveries[n]?.live.view?.job.status ?? recoveries[n]?.latest?.status));
+  const selectedKind = chosen ?? firstActive?.kind ?? KINDS[0]!.kind;
+  const selected = KINDS.findIndex((k) => k.kind === selectedKind);
+
+  if (initiative.isError) {
+    return (
+      <div className="banner error" role="alert">
+        {initiative.error.message} <Link to="/initiatives">Back to initiatives</Link>
+      </div>
+    );
+  }
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          {initiative.data ? <h1>{initiative.data.name}</h1> : <div className="skeleton" style={{ width: 240, height: 24 }} />}
+          {initiative.data && <Facts initiative={initiative.data} />}
+        </div>
+        <Link to={`/initiatives/${id}/edit`} className="btn">
+          <Pencil size={14} aria-hidden /> Edit
+        </Link>
+      </div>
+      <Banners recoveries={recoveries} onShow={setChosen} />
+      <div className="op-cards" role="group" aria-label="Operations">
+        {KINDS.map((info, n) => (
+          <OperationCard key={info.kind} info={info} recovery={recoveries[n]!} selected={n === selected} onSelect={() => setChosen(info.kind)} />
+        ))}
+      </div>
+      <OperationPanel key={selectedKind} info={KINDS[selected]!} recovery={recoveries[selected]!} initiativeId={id} />
+    </>
+  );
+}

@@ -1,0 +1,152 @@
+"""Shared pieces of the end-to-end tests: a small W3C WebDriver client (tauri-driver in front
+of WebKitWebDriver), the app's IPC from the page, X11 window queries, checks and screenshots."""
+
+import json
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+WEBDRIVER = "http://127.0.0.1:4444"
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+class Checks:
+    """Named pass/fail checks, printed as they happen and counted for the summary."""
+
+    def __init__(self):
+        self.passed = []
+        self.failures = []
+
+    def check(self, ok, what):
+        print(("ok   " if ok else "FAIL ") + what, flush=True)
+        (self.passed if ok else self.failures).append(what)
+        return ok
+
+    def wait_for(self, what, predicate, timeout=30.0, interval=0.2):
+        """The first truthy value of `predicate`, or None (a failed check) after `timeout`."""
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                value = predicate()
+            except RuntimeError:
+                value = None
+            if value:
+                return value
+            time.sleep(interval)
+        self.check(False, f"timed out waiting for {what}")
+        return None
+
+    def write(self, path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"{len(self.passed)} {len(self.failures)}\n")
+
+
+def webdriver(method, path, body=None, timeout=60):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return json.loads(r.read() or b"{}").get("value")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {e.read()[:500]!r}") from None
+
+
+def driver_ready():
+    try:
+        webdriver("GET", "/status", timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+def start_driver(driver_path):
+    return subprocess.Popen([driver_path, "--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class Session:
+    """One WebDriver session on the app's window."""
+
+    def __init__(self, app):
+        self.id = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
+        webdriver("POST", f"/session/{self.id}/timeouts", {"script": 60000})
+
+    def close(self):
+        try:
+            webdriver("DELETE", f"/session/{self.id}", timeout=20)
+        except Exception as e:  # the app may already be gone
+            print(f"note: closing the session: {e}")
+
+    def js(self, script, *args):
+        """Runs `script` (a function body) in the page and returns its value."""
+        return webdriver("POST", f"/session/{self.id}/execute/sync", {"script": script, "args": list(args)})
+
+    def invoke(self, command, args):
+        """Calls an IPC command the way the UI does; raises on an error answer."""
+        script = (
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+            ".then(v => done({ok: v}), e => done({err: e}));"
+        )
+        out = webdriver("POST", f"/session/{self.id}/execute/async", {"script": script, "args": [command, args]})
+        if "err" in out:
+            raise RuntimeError(f"{command}: {out['err']}")
+        return out["ok"]
+
+    def find(self, css):
+        """The element id of the first match, or None."""
+        found = webdriver("POST", f"/session/{self.id}/elements", {"using": "css selector", "value": css})
+        return found[0][ELEMENT] if found else None
+
+    def click(self, css):
+        element = self.find(css)
+        if element is None:
+            raise RuntimeError(f"nothing matches {css}")
+        webdriver("POST", f"/session/{self.id}/element/{element}/click", {})
+
+    def type(self, css, text, clear=True):
+        element = self.find(css)
+        if element is None:
+            raise RuntimeError(f"nothing matches {css}")
+        if clear:
+            webdriver("POST", f"/session/{self.id}/element/{element}/clear", {})
+        webdriver("POST", f"/session/{self.id}/element/{element}/value", {"text": text})
+
+    def text(self, css):
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)
+
+    def attr(self, css, name):
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name)
+
+    def go(self, route):
+        """Navigates the app's hash router."""
+        self.js("window.location.hash = arguments[0];", route)
+
+
+def visible_windows():
+    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Charter$"], capture_output=True, text=True)
+    return [w for w in r.stdout.split() if w]
+
+
+def screenshot(artifacts, name):
+    path = os.path.join(artifacts, name)
+    subprocess.run(["import", "-window", "root", path], check=False)
+    return path
+
+
+def app_pid(app):
+    r = subprocess.run(["pgrep", "-f", "-x", app], capture_output=True, text=True)
+    pids = [int(p) for p in r.stdout.split()]
+    return pids[0] if pids else None
+
+
+def show_again(app, checks):
+    """Brings the hidden window back the way a user can: launching Charter again."""
+    second = subprocess.Popen([app], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        code = second.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        code = None
+    return checks.check(code == 0, "a second launch exits") and bool(checks.wait_for("the window to come back", visible_windows, timeout=10))

@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""The three user journeys on the real app window, driven over WebDriver like a user:
+clicks and typing in the UI, with the built-in engine slowed to a model's pace
+(CHARTER_OFFLINE_DELAY_MS) so there is progress to watch.
+
+1. The user stays: create an initiative in the form, generate the program, watch the bar
+   and the steps stream, see the result in place, open it.
+2. The user leaves: half-way through a canvas, close the window (it hides to the tray) and
+   reload the page, then show the window again: the page says the canvas is still being
+   built and the bar continues from where it was. Leave again until it finishes: the page
+   says it completed while the user was away, and a toast says so too.
+3. The Jobs page: tabs and filters, retry of a failed job, cancel of a running one.
+
+Screenshots of each journey's key screens go to the artifacts folder."""
+
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from driver import Checks, Session, driver_ready, screenshot, show_again, start_driver, visible_windows
+from x11 import close_window
+
+APP = os.path.abspath(sys.argv[1])
+ARTIFACTS = os.path.abspath(sys.argv[2])
+DRIVER = os.path.abspath(sys.argv[3])
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+checks = Checks()
+check = checks.check
+wait_for = checks.wait_for
+
+
+class FlakySearch(http.server.BaseHTTPRequestHandler):
+    """A SearXNG stand-in that is down (HTTP 503) until the test brings it up."""
+
+    up = False
+
+    def do_GET(self):
+        if not FlakySearch.up:
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({"results": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def progress(s, scope="[data-testid=op-panel]"):
+    value = s.attr(f"{scope} [role=progressbar]", "aria-valuenow")
+    return int(value) if value is not None else None
+
+
+def step_names(s):
+    return s.js("return [...document.querySelectorAll('[data-testid=op-panel] [data-testid=step] .timeline-name')].map(e => e.textContent);")
+
+
+def initiative_id(s):
+    route = s.js("return window.location.hash;")
+    parts = route.strip("#/").split("/")
+    return parts[1] if len(parts) >= 2 and parts[0] == "initiatives" else None
+
+
+def journey_1(s):
+    """The user stays and watches the program being generated."""
+    s.click("a[href='#/initiatives/new']")
+    wait_for("the form", lambda: s.find(".field-name input"))
+    s.click("button[type=submit]")
+    check(bool(wait_for("field errors", lambda: s.text(".field-name .field-error"))), "an empty form shows what is missing next to the field")
+    s.type(".field-name input", "Harbour Coffee")
+    s.type(".field-description textarea", "A specialty coffee bar by the ferry terminal for weekday commuters.")
+    s.type(".field-industry input", "Food & beverage")
+    s.type(".field-budget input", "650000")
+    s.click("button[type=submit]")
+    iid = wait_for("the workspace", lambda: initiative_id(s) if s.text("h1") == "Harbour Coffee" else None)
+    check(bool(iid), "creating the initiative opens its workspace")
+    screenshot(ARTIFACTS, "j1-1-workspace.png")
+    s.click("form[aria-label='Generate program'] button[type=submit]")
+    seen = []
+    steps_seen = set()
+    end = time.time() + 60
+    while time.time() < end:
+        p = progress(s)
+        if p is not None:
+            seen.append(p)
+        steps_seen.update(step_names(s) or [])
+        if s.find("[data-testid=op-panel] a[href^='#/results/']"):
+            break
+        if len(seen) == 8:
+            screenshot(ARTIFACTS, "j1-2-running.png")
+        time.sleep(0.25)
+    check(len(set(seen)) >= 3, f"the progress bar moves live ({sorted(set(seen))[:12]})")
+    check(seen == sorted(seen), "it never goes backwards")
+    check(len(steps_seen) >= 6, f"the step timeline streams ({len(steps_seen)} steps seen)")
+    check(bool(s.find("[data-testid=op-panel] a[href^='#/results/']")), "at the end, “View program” shows in place")
+    check(bool(s.find(".result-in-place svg")), "the program shows in place, with its Gantt chart")
+    time.sleep(0.5)
+    screenshot(ARTIFACTS, "j1-3-done.png")
+    s.click("[data-testid=op-panel] a[href^='#/results/']")
+    check(bool(wait_for("the result page", lambda: s.find("button") and "Export Markdown" in (s.text("main") or ""))), "“View program” opens the program with its exports")
+    time.sleep(0.5)
+    screenshot(ARTIFACTS, "j1-4-program.png")
+    s.js("window.scrollTo(0, 600);")
+    return iid
+
+
+def journey_2(s, iid):
+    """The user leaves half-way (window hidden, page reloaded) and comes back."""
+    s.go(f"/initiatives/{iid}")
+    wait_for("the workspace", lambda: s.find("button.op-card[data-kind=bmc_research]"))
+    s.click("button.op-card[data-kind=bmc_research]")
+    wait_for("the canvas panel", lambda: s.find("form[aria-label='Build canvas'] button[type=submit]"))
+    s.click("form[aria-label='Build canvas'] button[type=submit]")
+    before = wait_for("a third of the canvas", lambda: (p := progress(s)) is not None and p >= 25 and p)
+    steps_before = step_names(s) or []
+    screenshot(ARTIFACTS, "j2-1-before-leaving.png")
+    close_window(visible_windows()[0])
+    check(bool(wait_for("the window to hide", lambda: not visible_windows(), timeout=10)), "closing hides the window to the tray")
+    s.js("setTimeout(() => window.location.reload(), 10); return true;")
+    time.sleep(3.0)
+    check(show_again(APP, checks), "the window comes back")
+    banner = wait_for("the resumed banner", lambda: s.text("[data-testid=banner-resumed]"), timeout=15)
+    check(bool(banner) and "Your canvas is still being built" in banner, f"the page says the canvas is still being built ({banner!r})")
+    after = wait_for("the live bar", lambda: progress(s))
+    check(before is not None and after is not None and after >= before, f"the bar continues from where it was, not from 0 ({before}% → {after}%)")
+    steps_after = step_names(s) or []
+    check(len(steps_after) == len(set(steps_after)), "no step is listed twice")
+    check(steps_after[: len(steps_before)] == steps_before, "no step went missing")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j2-2-back-still-running.png")
+    later = wait_for("more progress", lambda: (p := progress(s)) is not None and after is not None and p > after and p)
+    check(bool(later), f"the bar keeps moving after the return ({after}% → {later}%)")
+
+    # Leave again until it finishes.
+    close_window(visible_windows()[0])
+    wait_for("the window to hide", lambda: not visible_windows(), timeout=10)
+    job = s.invoke("latest_job", {"sessionId": iid, "kind": "bmc_research"})
+    done = wait_for("the canvas to finish", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
+    check(bool(done), "the canvas completes while the window is hidden")
+    time.sleep(0.5)
+    check(show_again(APP, checks), "the window comes back again")
+    away = wait_for("the away banner", lambda: s.text("[data-testid=banner-away]"), timeout=15)
+    check(bool(away) and "Completed while you were away" in away, f"the page says it completed while the user was away ({away!r})")
+    toast = wait_for("the away toast", lambda: s.js("return [...document.querySelectorAll('[data-sonner-toast]')].map(t => t.innerText).join(' | ');"), timeout=10)
+    check(bool(toast) and "while you were away" in toast, f"a toast says the same ({toast!r})")
+    check(bool(s.find("[data-testid=banner-away] a[href^='#/results/']")), "the banner links to the result")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j2-3-completed-while-away.png")
+    seen = wait_for("the job to be marked seen", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["seen_at"], timeout=10)
+    check(bool(seen), "once shown, the job counts as seen")
+    s.click("[data-testid=banner-away] a[href^='#/results/']")
+    check(bool(wait_for("the canvas", lambda: s.find(".canvas-grid, [class*=canvas]"))), "the banner's link opens the canvas")
+    time.sleep(0.5)
+    screenshot(ARTIFACTS, "j2-4-canvas.png")
+
+
+def journey_3(s, iid, search):
+    """The Jobs page: filters, retry of a failed job, cancel of a running one."""
+    settings = s.invoke("get_settings", {})
+    settings["search"] = {"type": "searxng", "base_url": search}
+    s.invoke("update_settings", {"settings": settings})
+    failed = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "research", "questions": ["coffee commuters"]}})
+    wait_for("the research to fail", lambda: s.invoke("get_job", {"id": failed})["job"]["status"] == "failed", timeout=30)
+    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "program"}})
+    s.go("/jobs")
+    wait_for("the jobs page", lambda: s.find("[data-testid=job-row]"))
+    badge = wait_for("the running badge", lambda: s.text("[data-testid=running-count]"))
+    check(badge == "1", f"the navigation shows the running count ({badge})")
+    time.sleep(0.5)
+    screenshot(ARTIFACTS, "j3-1-jobs.png")
+    row_failed = f"[data-testid=job-row][data-job-id='{failed}']"
+    row_running = f"[data-testid=job-row][data-job-id='{running}']"
+    check(bool(wait_for("the failed row", lambda: s.find(row_failed))), "the failed job is listed")
+    error_text = s.text(row_failed) or ""
+    check("HTTP 503" in error_text, f"the failed row says why ({error_text[:120]!r})")
+    check(bool(s.find(f"{row_running} [role=progressbar]")), "the running row has a live progress bar")
+
+    # Tabs and filters.
+    check(bool(click_tab(s, "Failed")), "the Failed tab is there")
+    check(bool(wait_for("only failed rows", lambda: s.find(row_failed) and not s.find(row_running))), "the Failed tab shows the failed job and not the running one")
+    click_tab(s, "All")
+    wait_for("all rows", lambda: s.find(row_running))
+    s.type("input[type=search]", "zzz-no-such-job")
+    check(bool(wait_for("no rows", lambda: not s.find("[data-testid=job-row]"))), "a text filter that matches nothing empties the list")
+    s.type("input[type=search]", "Harbour")
+    check(bool(wait_for("rows again", lambda: s.find(row_failed))), "a text filter matching the title finds the jobs")
+    screenshot(ARTIFACTS, "j3-2-filtered.png")
+
+    # Cancel the running one from its row.
+    s.click(f"{row_running} button[aria-label^='Cancel']")
+    cancelled = wait_for("the cancel", lambda: s.invoke("get_job", {"id": running})["job"]["status"] == "cancelled", timeout=20)
+    check(bool(cancelled), "Cancel on a running row cancels the job")
+    check(bool(wait_for("the row to say so", lambda: "Cancelled" in (s.text(row_running) or ""))), "the row shows it as cancelled")
+
+    # Retry the failed one once the search service is back.
+    FlakySearch.up = True
+    s.click(f"{row_failed} button[aria-label^='Retry']")
+    retried = wait_for("the retry", lambda: (j := s.invoke("get_job", {"id": failed})["job"])["status"] == "completed" and j, timeout=60)
+    check(bool(retried), "Retry runs the failed job again and it completes")
+    if retried:
+        check(retried["attempt"] == 2, f"as its second attempt ({retried['attempt']})")
+    check(bool(wait_for("the row to say so", lambda: "Completed" in (s.text(row_failed) or ""))), "the row shows it as completed")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j3-3-after-actions.png")
+
+
+def click_tab(s, name):
+    s.js("const t = [...document.querySelectorAll('[role=tab]')].find(e => e.textContent.trim().startsWith(arguments[0])); if (t) t.click(); return !!t;", name)
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    services = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "desktop_services.py"), os.path.join(ARTIFACTS, "ui-notifications.jsonl")], stdout=subprocess.PIPE, text=True)
+    assert services.stdout.readline().strip() == "ready"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakySearch)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = start_driver(DRIVER)
+    session = None
+    try:
+        wait_for("tauri-driver", driver_ready, timeout=20)
+        session = Session(APP)
+        wait_for("the window to show", visible_windows, timeout=30)
+        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+        time.sleep(0.5)
+        screenshot(ARTIFACTS, "j0-empty.png")
+        iid = journey_1(session)
+        if iid:
+            journey_2(session, iid)
+            journey_3(session, iid, f"http://127.0.0.1:{server.server_address[1]}")
+    except RuntimeError as e:
+        check(False, f"the journeys ran to the end ({e})")
+    finally:
+        if session:
+            session.close()
+        driver.terminate()
+        services.terminate()
+        server.shutdown()
+    checks.write(os.path.join(ARTIFACTS, "ui-checks.txt"))
+    print(f"e2e journeys: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
+    sys.exit(1 if checks.failures else 0)
+
+
+if __name__ == "__main__":
+    main()
