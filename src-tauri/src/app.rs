@@ -20,7 +20,7 @@ use tauri_specta::Event;
 use crate::error::IpcError;
 use crate::notify::{Decision, Finished, Notifier, WindowView};
 use crate::settings::Settings;
-use crate::state::AppState;
+use crate::state::{AppState, Watches};
 use crate::{JobFinishedToast, JobsChanged, OpenJob, logging, tray_text};
 
 const MAIN: &str = "main";
@@ -442,6 +442,30 @@ fn spawn_engine_listener(app: AppHandle) {
     });
 }
 
+/// The built-in engine; `CHARTER_OFFLINE_DELAY_MS` slows each of its answers to a model's
+/// pace (demos and the end-to-end journeys, which need progress to watch).
+fn offline_engine() -> Arc<dyn strategy::provider::Provider> {
+    let engine: Arc<dyn strategy::provider::Provider> =
+        Arc::new(strategy::provider::OfflineProvider);
+    match std::env::var("CHARTER_OFFLINE_DELAY_MS")
+        .ok()
+        .map(|v| v.parse::<u64>())
+    {
+        Some(Ok(ms)) if ms > 0 => {
+            tracing::info!(ms, "the offline engine is slowed");
+            Arc::new(strategy::provider::Slowed::new(
+                engine,
+                std::time::Duration::from_millis(ms),
+            ))
+        }
+        Some(Err(e)) => {
+            tracing::warn!(%e, "CHARTER_OFFLINE_DELAY_MS is not a number of milliseconds; ignored");
+            engine
+        }
+        _ => engine,
+    }
+}
+
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
     let data_dir = app.path().app_data_dir()?;
@@ -456,6 +480,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         engine,
         providers: Providers {
             keys: Arc::new(crate::secrets::KeyringKeys),
+            offline: offline_engine(),
             ..Providers::default()
         },
         research: Default::default(),
@@ -485,6 +510,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         workspace: Arc::new(workspace),
         settings: RwLock::new(settings),
         notifier: Mutex::new(Notifier::default()),
+        watches: Arc::new(Watches::default()),
     });
 
     let state = app.state::<AppState>();

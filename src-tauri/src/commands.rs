@@ -6,9 +6,11 @@ use std::str::FromStr;
 use jobs::{JobId, JobQuery, JobRecord, Page, Snapshot, StatusCounts};
 use serde::Deserialize;
 use strategy::documents::Document;
+use strategy::export::{ExportError, ExportFormat};
 use strategy::{Initiative, InitiativeDraft};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{Manager, State};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{IpcError, IpcResult};
 use crate::live::{self, LiveMessage};
@@ -258,6 +260,24 @@ pub async fn delete_jobs(state: State<'_, AppState>, ids: Vec<String>) -> IpcRes
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Deletes every finished job matching the filters (paging fields ignored; running and
+/// waiting jobs are skipped); returns how many were deleted.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_matching_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<u32> {
+    let n = state.workspace.engine().delete_matching(&query).await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Retries every failed, cancelled or interrupted job matching the filters (paging fields
+/// ignored); returns how many were queued again.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_matching_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<u32> {
+    let n = state.workspace.engine().retry_matching(&query).await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 /// Records that the user has seen these jobs' outcomes.
 #[tauri::command]
 #[specta::specta]
@@ -274,7 +294,8 @@ pub async fn pin_job(state: State<'_, AppState>, id: String, pinned: bool) -> Ip
 }
 
 /// Watches a job: returns its snapshot; every later event follows on `channel` in order
-/// (progress coalesced to ~30 a second). Ends when the job does or the channel is dropped.
+/// (progress coalesced to ~30 a second). Ends when the job does, when the channel is
+/// dropped, or when the view calls `unwatch_job` with the channel's id.
 #[tauri::command]
 #[specta::specta]
 pub async fn watch_job(
@@ -285,13 +306,51 @@ pub async fn watch_job(
     let watch = state.workspace.engine().watch(job_id(&id)?).await?;
     // The snapshot is this command's answer; the channel carries what follows it.
     let snapshot = watch.snapshot.clone();
-    tauri::async_runtime::spawn(live::forward_events(watch, move |message| {
-        channel.send(message).is_ok()
-    }));
+    let channel_id = channel.id();
+    let forwarding = live::forward_events(watch, move |message| channel.send(message).is_ok());
+    tauri::async_runtime::spawn(state.watches.track(channel_id, forwarding));
     Ok(snapshot)
 }
 
-/// A finished job's result as Markdown (programs) or pretty JSON (any result).
+/// Stops forwarding a job's events to the view on `channel` (the channel's `id`); an
+/// unknown or already finished channel is not an error.
+#[tauri::command]
+#[specta::specta]
+pub fn unwatch_job(state: State<'_, AppState>, channel: u32) {
+    state.watches.stop(channel);
+}
+
+fn export_error(e: ExportError) -> IpcError {
+    IpcError::new(e.code(), e.to_string())
+}
+
+/// Renders a finished job's result in `format` (`markdown` or `json`); returns the text
+/// with the job's title.
+async fn render_export(
+    state: &AppState,
+    id: &str,
+    format: ExportFormat,
+) -> IpcResult<(String, String)> {
+    let snapshot = state.workspace.engine().get(job_id(id)?).await?;
+    let job = snapshot.job;
+    let result = job
+        .result
+        .ok_or_else(|| IpcError::new("no_result", "this job has no result yet"))?;
+    let text =
+        strategy::export::render(&job.kind, &job.title, result, format).map_err(export_error)?;
+    Ok((text, job.title))
+}
+
+fn export_format(format: &str) -> IpcResult<ExportFormat> {
+    ExportFormat::parse(format).ok_or_else(|| {
+        IpcError::invalid(format!(
+            "unknown export format “{format}” (markdown or json)"
+        ))
+    })
+}
+
+/// A finished job's result as a Markdown document (programs, canvases, why-chains and
+/// research reports) or as pretty JSON (any result).
 #[tauri::command]
 #[specta::specta]
 pub async fn export_result(
@@ -299,30 +358,60 @@ pub async fn export_result(
     id: String,
     format: String,
 ) -> IpcResult<String> {
-    let snapshot = state.workspace.engine().get(job_id(&id)?).await?;
-    let result = snapshot
-        .job
-        .result
-        .ok_or_else(|| IpcError::new("no_result", "this job has no result yet"))?;
-    match format.as_str() {
-        "json" => serde_json::to_string_pretty(&result)
-            .map_err(|e| IpcError::new("export", e.to_string())),
-        "markdown" if snapshot.job.kind == strategy::epm::EPM_GENERATION => {
-            let program: strategy::Program = serde_json::from_value(result).map_err(|e| {
-                IpcError::new(
-                    "corrupt",
-                    format!("the stored program no longer reads: {e}"),
-                )
-            })?;
-            Ok(strategy::export::to_markdown(&program))
-        }
-        "markdown" => Err(IpcError::invalid(
-            "Markdown export is available for programs; use JSON",
-        )),
-        other => Err(IpcError::invalid(format!(
-            "unknown export format “{other}” (markdown or json)"
-        ))),
+    let format = export_format(&format)?;
+    Ok(render_export(&state, &id, format).await?.0)
+}
+
+/// Exports a finished job's result to a file the user picks in a save dialog (named after
+/// the job); returns the path written, or `null` when the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_export(
+    app: tauri::AppHandle,
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    id: String,
+    format: String,
+) -> IpcResult<Option<String>> {
+    let format = export_format(&format)?;
+    // Rendered first: a job with nothing to export fails before any dialog opens.
+    let (text, title) = render_export(&state, &id, format).await?;
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_parent(&window)
+        .set_title(format!("Export “{title}”"))
+        .set_file_name(strategy::export::file_name(&title, format))
+        .add_filter(format.label(), &[format.extension()]);
+    if let Ok(documents) = app.path().document_dir()
+        && documents.is_dir()
+    {
+        dialog = dialog.set_directory(documents);
     }
+    // The dialog runs on the main thread and calls back from its own thread, so no
+    // runtime worker is blocked while the user chooses.
+    let (chosen_tx, chosen_rx) = tokio::sync::oneshot::channel();
+    dialog.save_file(move |path| {
+        let _ = chosen_tx.send(path);
+    });
+    let chosen = chosen_rx
+        .await
+        .map_err(|_| IpcError::new("dialog", "the save dialog could not be shown"))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| IpcError::new("dialog", format!("that location cannot be written: {e}")))?;
+    let path = crate::save::with_extension(path, format.extension());
+    let target = path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::save::write_atomically(&target, text.as_bytes())
+    })
+    .await
+    .map_err(|e| IpcError::new("io", format!("saving stopped unexpectedly: {e}")))?
+    .map_err(|e| IpcError::new("io", format!("could not save {}: {e}", path.display())))?;
+    Ok(Some(path.to_string_lossy().into_owned()))
 }
 
 /// The current settings.

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod error;
 pub mod live;
 pub mod notify;
+pub mod save;
 pub mod secrets;
 pub mod settings;
 pub mod state;
@@ -66,10 +67,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             cancel_job,
             retry_job,
             delete_jobs,
+            delete_matching_jobs,
+            retry_matching_jobs,
             mark_seen,
             pin_job,
             watch_job,
+            unwatch_job,
             export_result,
+            save_export,
             get_settings,
             update_settings,
             set_api_key,

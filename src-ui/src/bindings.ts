@@ -46,17 +46,41 @@ export const commands = {
 	retryJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("retry_job", { id })),
 	/**  Deletes finished jobs; returns how many were deleted. */
 	deleteJobs: (ids: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("delete_jobs", { ids })),
+	/**
+	 *  Deletes every finished job matching the filters (paging fields ignored; running and
+	 *  waiting jobs are skipped); returns how many were deleted.
+	 */
+	deleteMatchingJobs: (query: JobQuery_Deserialize) => typedError<number, IpcError>(__TAURI_INVOKE("delete_matching_jobs", { query })),
+	/**
+	 *  Retries every failed, cancelled or interrupted job matching the filters (paging fields
+	 *  ignored); returns how many were queued again.
+	 */
+	retryMatchingJobs: (query: JobQuery_Deserialize) => typedError<number, IpcError>(__TAURI_INVOKE("retry_matching_jobs", { query })),
 	/**  Records that the user has seen these jobs' outcomes. */
 	markSeen: (ids: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("mark_seen", { ids })),
 	/**  Pins a job so retention never removes it (or unpins it). */
 	pinJob: (id: string, pinned: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("pin_job", { id, pinned })),
 	/**
 	 *  Watches a job: returns its snapshot; every later event follows on `channel` in order
-	 *  (progress coalesced to ~30 a second). Ends when the job does or the channel is dropped.
+	 *  (progress coalesced to ~30 a second). Ends when the job does, when the channel is
+	 *  dropped, or when the view calls `unwatch_job` with the channel's id.
 	 */
 	watchJob: (id: string, channel: Channel<LiveMessage_Deserialize>) => typedError<Snapshot_Serialize, IpcError>(__TAURI_INVOKE("watch_job", { id, channel })),
-	/**  A finished job's result as Markdown (programs) or pretty JSON (any result). */
+	/**
+	 *  Stops forwarding a job's events to the view on `channel` (the channel's `id`); an
+	 *  unknown or already finished channel is not an error.
+	 */
+	unwatchJob: (channel: number) => __TAURI_INVOKE<void>("unwatch_job", { channel }),
+	/**
+	 *  A finished job's result as a Markdown document (programs, canvases, why-chains and
+	 *  research reports) or as pretty JSON (any result).
+	 */
 	exportResult: (id: string, format: string) => typedError<string, IpcError>(__TAURI_INVOKE("export_result", { id, format })),
+	/**
+	 *  Exports a finished job's result to a file the user picks in a save dialog (named after
+	 *  the job); returns the path written, or `null` when the user cancelled.
+	 */
+	saveExport: (id: string, format: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("save_export", { id, format })),
 	/**  The current settings. */
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
 	/**

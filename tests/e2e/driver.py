@@ -44,13 +44,23 @@ class Checks:
 
 
 def webdriver(method, path, body=None, timeout=60):
+    """One WebDriver request. tauri-driver sometimes finds its pooled connection to
+    WebKitWebDriver reset, closed or not ready ("client error (SendRequest|Canceled) …"): the
+    request never reached the browser, so it is sent again (at most three times more)."""
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return json.loads(r.read() or b"{}").get("value")
-    except urllib.error.HTTPError as e:
-        raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {e.read()[:500]!r}") from None
+    for attempt in range(4):
+        req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read() or b"{}").get("value")
+        except urllib.error.HTTPError as e:
+            text = e.read()[:500]
+            if e.code == 500 and b"client error (" in text and attempt < 3:
+                print(f"note: tauri-driver lost its connection on {method} {path}; sending again", flush=True)
+                time.sleep(0.3 * (attempt + 1))
+                continue
+            raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {text!r}") from None
+    raise RuntimeError(f"WebDriver {method} {path}: no answer")
 
 
 def driver_ready():
@@ -98,6 +108,16 @@ class Session:
         """The element id of the first match, or None."""
         found = webdriver("POST", f"/session/{self.id}/elements", {"using": "css selector", "value": css})
         return found[0][ELEMENT] if found else None
+
+    def click_text(self, css, prefix):
+        """Clicks (with real mouse events) the first element matching `css` whose text starts
+        with `prefix`; returns whether there was one."""
+        for found in webdriver("POST", f"/session/{self.id}/elements", {"using": "css selector", "value": css}):
+            element = found[ELEMENT]
+            if (webdriver("GET", f"/session/{self.id}/element/{element}/text") or "").strip().startswith(prefix):
+                webdriver("POST", f"/session/{self.id}/element/{element}/click", {})
+                return True
+        return False
 
     def click(self, css):
         element = self.find(css)
@@ -150,3 +170,12 @@ def show_again(app, checks):
         second.kill()
         code = None
     return checks.check(code == 0, "a second launch exits") and bool(checks.wait_for("the window to come back", visible_windows, timeout=10))
+
+
+def hide_by_closing(checks, close_window):
+    """Presses the window's close button and waits for it to hide to the tray."""
+    windows = visible_windows()
+    if not windows:
+        return checks.check(False, "a visible window to close")
+    close_window(windows[0])
+    return checks.check(bool(checks.wait_for("the window to hide", lambda: not visible_windows(), timeout=10)), "closing hides the window to the tray")

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from driver import Checks, Session, driver_ready, screenshot, show_again, start_driver, visible_windows
+from driver import Checks, Session, driver_ready, hide_by_closing, screenshot, show_again, start_driver, visible_windows
 from x11 import close_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -124,8 +124,7 @@ def journey_2(s, iid):
     before = wait_for("a third of the canvas", lambda: (p := progress(s)) is not None and p >= 25 and p)
     steps_before = step_names(s) or []
     screenshot(ARTIFACTS, "j2-1-before-leaving.png")
-    close_window(visible_windows()[0])
-    check(bool(wait_for("the window to hide", lambda: not visible_windows(), timeout=10)), "closing hides the window to the tray")
+    hide_by_closing(checks, close_window)
     s.js("setTimeout(() => window.location.reload(), 10); return true;")
     time.sleep(3.0)
     check(show_again(APP, checks), "the window comes back")
@@ -142,8 +141,7 @@ def journey_2(s, iid):
     check(bool(later), f"the bar keeps moving after the return ({after}% → {later}%)")
 
     # Leave again until it finishes.
-    close_window(visible_windows()[0])
-    wait_for("the window to hide", lambda: not visible_windows(), timeout=10)
+    hide_by_closing(checks, close_window)
     job = s.invoke("latest_job", {"sessionId": iid, "kind": "bmc_research"})
     done = wait_for("the canvas to finish", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
     check(bool(done), "the canvas completes while the window is hidden")
@@ -196,7 +194,10 @@ def journey_3(s, iid, search):
     check(bool(wait_for("rows again", lambda: s.find(row_failed))), "a text filter matching the title finds the jobs")
     screenshot(ARTIFACTS, "j3-2-filtered.png")
 
-    # Cancel the running one from its row.
+    # Cancel a running one from its row.
+    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "canvas"}})
+    row_running = f"[data-testid=job-row][data-job-id='{running}']"
+    wait_for("the new running row", lambda: s.find(f"{row_running} button[aria-label^='Cancel']"))
     s.click(f"{row_running} button[aria-label^='Cancel']")
     cancelled = wait_for("the cancel", lambda: s.invoke("get_job", {"id": running})["job"]["status"] == "cancelled", timeout=20)
     check(bool(cancelled), "Cancel on a running row cancels the job")
@@ -215,7 +216,8 @@ def journey_3(s, iid, search):
 
 
 def click_tab(s, name):
-    s.js("const t = [...document.querySelectorAll('[role=tab]')].find(e => e.textContent.trim().startsWith(arguments[0])); if (t) t.click(); return !!t;", name)
+    # Radix tabs switch on mouse-down, so this needs WebDriver's real click, not el.click().
+    return s.click_text("[role=tab]", name)
 
 
 def main():

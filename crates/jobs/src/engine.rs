@@ -26,6 +26,10 @@ use crate::watch::{Watch, WatchStream};
 use crate::writer::{WriteCounts, Writer};
 
 const ENGINE_EVENT_BUFFER: usize = 1024;
+/// Jobs deleted per write transaction by bulk deletes, so other writes get their turn.
+const BULK_CHUNK: usize = 500;
+/// Retries a bulk retry runs at once.
+const RETRY_CONCURRENCY: usize = 32;
 
 struct KindEntry {
     kind: Arc<dyn ErasedKind>,
@@ -511,6 +515,100 @@ impl Engine {
         Ok(n)
     }
 
+    /// Deletes every finished job matching the query's filters (`limit` and `after` are
+    /// ignored), in chunks of one transaction each; active jobs are skipped. Returns how
+    /// many were deleted; on a storage error the chunks before it stay deleted.
+    pub async fn delete_matching(&self, query: &JobQuery) -> Result<u64> {
+        let Some(query) = restricted(query, JobStatus::is_finished) else {
+            return Ok(0);
+        };
+        let matched = self.inner.reader.matching(&query).await?;
+        let ids: Vec<JobId> = {
+            let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());
+            matched
+                .into_iter()
+                .filter(|(id, status)| status.is_finished() && !live.contains_key(id))
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let mut deleted = 0;
+        for chunk in ids.chunks(BULK_CHUNK) {
+            let heads = self.inner.reader.heads(chunk).await?;
+            let n = self
+                .inner
+                .writer
+                .commit(WriteOp::Delete(chunk.to_vec()))
+                .await?;
+            deleted += n;
+            // A job retried meanwhile is kept by the delete's guard: announce only what went.
+            let kept = if n < heads.len() as u64 {
+                self.inner.reader.existing(chunk).await?
+            } else {
+                Vec::new()
+            };
+            for head in heads.iter().filter(|h| !kept.contains(&h.id)) {
+                let _ = self.inner.events.send(EngineEvent {
+                    job_id: head.id,
+                    kind: Arc::from(head.kind.as_str()),
+                    title: Arc::from(head.title.as_str()),
+                    session_id: head.session_id.as_deref().map(Arc::from),
+                    status: head.status,
+                    progress: head.progress,
+                    change: ChangeKind::Deleted,
+                });
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// Retries every failed, cancelled or interrupted job matching the query's filters
+    /// (`limit` and `after` are ignored) as [`Engine::retry`] does; other jobs, and jobs
+    /// that cannot be retried (unknown kind, already queued), are skipped. Returns how many
+    /// were queued again. A storage failure or shutdown is returned after every retry under
+    /// way has ended (jobs queued before it stay queued).
+    pub async fn retry_matching(&self, query: &JobQuery) -> Result<u64> {
+        use futures::StreamExt;
+        let Some(query) = restricted(query, retryable) else {
+            return Ok(0);
+        };
+        let ids: Vec<JobId> = self
+            .inner
+            .reader
+            .matching(&query)
+            .await?
+            .into_iter()
+            .filter(|(_, status)| retryable(*status))
+            .map(|(id, _)| id)
+            .collect();
+        // Several at once, so the writer commits their requeues together. Every future
+        // runs to its end: a retry dropped halfway would leave its job registered as live.
+        let mut retries = futures::stream::iter(ids)
+            .map(|id| self.retry(id))
+            .buffer_unordered(RETRY_CONCURRENCY);
+        let mut queued = 0;
+        let mut failure = None;
+        while let Some(outcome) = retries.next().await {
+            match outcome {
+                Ok(()) => queued += 1,
+                Err(
+                    Error::NotFound(_)
+                    | Error::IllegalTransition { .. }
+                    | Error::StillActive { .. }
+                    | Error::UnknownKind(_),
+                ) => {}
+                Err(e) => {
+                    if failure.is_none() {
+                        failure = Some(e);
+                    }
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(queued),
+        }
+    }
+
     /// Asks a job to stop. It ends as cancelled, keeping its completed steps and partials;
     /// a job that ignores the request is aborted after the grace period.
     pub async fn cancel(&self, id: JobId) -> Result<()> {
@@ -878,6 +976,35 @@ impl Inner {
         }
         Ok(n)
     }
+}
+
+/// Failed, cancelled or interrupted: the statuses retry accepts.
+fn retryable(status: JobStatus) -> bool {
+    status.is_finished() && status.can_become(JobStatus::Pending)
+}
+
+/// The query limited to the statuses `allowed` accepts (all of them when it names none);
+/// `None` when none of the statuses it names is allowed.
+fn restricted(query: &JobQuery, allowed: impl Fn(JobStatus) -> bool) -> Option<JobQuery> {
+    let statuses: Vec<JobStatus> = if query.statuses.is_empty() {
+        JobStatus::ALL.into_iter().filter(|s| allowed(*s)).collect()
+    } else {
+        query
+            .statuses
+            .iter()
+            .copied()
+            .filter(|s| allowed(*s))
+            .collect()
+    };
+    if statuses.is_empty() {
+        return None;
+    }
+    Some(JobQuery {
+        statuses,
+        limit: None,
+        after: None,
+        ..query.clone()
+    })
 }
 
 /// How a job gets its turn to run.

@@ -295,32 +295,7 @@ impl Reader {
         let limit = q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
         qb.push(JOB_COLUMNS).push(" FROM jobs WHERE 1 = 1");
-        if !q.statuses.is_empty() {
-            qb.push(" AND status IN (");
-            let mut sep = qb.separated(", ");
-            for s in &q.statuses {
-                sep.push_bind(s.as_str());
-            }
-            sep.push_unseparated(")");
-        }
-        if let Some(kind) = &q.kind {
-            qb.push(" AND kind = ").push_bind(kind.clone());
-        }
-        if let Some(session) = &q.session_id {
-            qb.push(" AND session_id = ").push_bind(session.clone());
-        }
-        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            qb.push(" AND title LIKE ")
-                .push_bind(like_pattern(text))
-                .push(" ESCAPE '\\'");
-        }
-        if let Some(from) = q.created_from {
-            qb.push(" AND id >= ")
-                .push_bind(JobId::lower_bound_at(from));
-        }
-        if let Some(to) = q.created_to {
-            qb.push(" AND id < ").push_bind(JobId::lower_bound_at(to));
-        }
+        push_filters(&mut qb, q);
         if let Some(after) = q.after {
             qb.push(" AND id < ").push_bind(after.to_string());
         }
@@ -339,6 +314,58 @@ impl Reader {
             None
         };
         Ok((items, next))
+    }
+
+    /// Id and status of every job matching the query's filters, oldest first; `limit`
+    /// and `after` are ignored (bulk actions act on everything the filters match).
+    pub(crate) async fn matching(&self, q: &JobQuery) -> Result<Vec<(JobId, JobStatus)>> {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id, status FROM jobs WHERE 1 = 1");
+        push_filters(&mut qb, q);
+        qb.push(" ORDER BY id");
+        let rows: Vec<(String, String)> = qb
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|(id, status)| Ok((JobId::from_str(id)?, JobStatus::from_str(status)?)))
+            .collect()
+    }
+
+    /// What the engine stream needs to announce these jobs (no input, result or error).
+    pub(crate) async fn heads(&self, ids: &[JobId]) -> Result<Vec<JobHead>> {
+        let rows: Vec<(String, String, String, Option<String>, String, f64)> = sqlx::query_as(
+            "SELECT id, kind, title, session_id, status, progress FROM jobs \
+             WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )
+        .bind(ids_json(ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(id, kind, title, session_id, status, progress)| {
+                Ok(JobHead {
+                    id: JobId::from_str(&id)?,
+                    kind,
+                    title,
+                    session_id,
+                    status: JobStatus::from_str(&status)?,
+                    progress,
+                })
+            })
+            .collect()
+    }
+
+    /// Which of these ids still have a row.
+    pub(crate) async fn existing(&self, ids: &[JobId]) -> Result<Vec<JobId>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM jobs WHERE id IN (SELECT value FROM json_each(?1))")
+                .bind(ids_json(ids))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.err(e))?;
+        rows.iter().map(|id| JobId::from_str(id)).collect()
     }
 
     pub(crate) async fn counts(
@@ -444,6 +471,54 @@ fn like_pattern(text: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// Appends the query's filters (statuses, kind, session, title text, creation time) as
+/// `AND` clauses with every value bound; shared by paging and bulk actions so they agree.
+fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &JobQuery) {
+    if !q.statuses.is_empty() {
+        qb.push(" AND status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &q.statuses {
+            sep.push_bind(s.as_str());
+        }
+        sep.push_unseparated(")");
+    }
+    if let Some(kind) = &q.kind {
+        qb.push(" AND kind = ").push_bind(kind.clone());
+    }
+    if let Some(session) = &q.session_id {
+        qb.push(" AND session_id = ").push_bind(session.clone());
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        qb.push(" AND title LIKE ")
+            .push_bind(like_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(from) = q.created_from {
+        qb.push(" AND id >= ")
+            .push_bind(JobId::lower_bound_at(from));
+    }
+    if let Some(to) = q.created_to {
+        qb.push(" AND id < ").push_bind(JobId::lower_bound_at(to));
+    }
+}
+
+/// The light columns of a job, enough for an engine event.
+#[derive(Debug, Clone)]
+pub(crate) struct JobHead {
+    /// Job id.
+    pub id: JobId,
+    /// Kind name.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Session, if any.
+    pub session_id: Option<String>,
+    /// Status now.
+    pub status: JobStatus,
+    /// Progress now.
+    pub progress: f64,
 }
 
 /// Progress values written by a coalesced flush.

@@ -1,9 +1,12 @@
-//! Exports of a program: Markdown for people, JSON for tools.
+//! Exports of job results: Markdown for people (programs, canvases, why-chains and
+//! research reports), JSON for tools.
 
 use std::fmt::Write as _;
 
+use crate::epm::EPM_GENERATION;
 use crate::program::Program;
-use crate::provider::thousands;
+use crate::provider::{Source, thousands};
+use crate::research::{BMC_RESEARCH, Canvas, FIVE_WHYS, ResearchReport, WEB_RESEARCH, WhyChain};
 
 /// The program as pretty-printed JSON (the same shape the job stores).
 pub fn to_json(program: &Program) -> Result<String, serde_json::Error> {
@@ -261,4 +264,398 @@ pub fn to_markdown(p: &Program) -> String {
         }
     }
     md
+}
+
+/// A format a job's result can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A readable document.
+    Markdown,
+    /// The stored result, pretty-printed.
+    Json,
+}
+
+impl ExportFormat {
+    /// The format named `markdown` (or `md`) or `json`; `None` for anything else.
+    pub fn parse(name: &str) -> Option<ExportFormat> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "markdown" | "md" => Some(ExportFormat::Markdown),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        }
+    }
+
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "md",
+            ExportFormat::Json => "json",
+        }
+    }
+
+    /// Name of the file type, for a save dialog's filter.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "Markdown",
+            ExportFormat::Json => "JSON",
+        }
+    }
+}
+
+/// Why a result could not be exported.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// This kind of job has no Markdown document.
+    #[error("Markdown export is not available for “{0}” jobs; use JSON")]
+    NoMarkdown(String),
+    /// The stored result does not have the shape its kind produces.
+    #[error("the stored {kind} result no longer reads: {source}")]
+    Corrupt {
+        /// Job kind.
+        kind: String,
+        /// What failed to parse.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Serialising to JSON failed.
+    #[error("the result could not be written as JSON: {0}")]
+    Json(#[source] serde_json::Error),
+}
+
+impl ExportError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExportError::NoMarkdown(_) => "invalid_input",
+            ExportError::Corrupt { .. } => "corrupt",
+            ExportError::Json(_) => "export",
+        }
+    }
+}
+
+/// Whether a job of this kind has a Markdown document.
+pub fn has_markdown(kind: &str) -> bool {
+    [EPM_GENERATION, BMC_RESEARCH, FIVE_WHYS, WEB_RESEARCH].contains(&kind)
+}
+
+/// A finished job's result in `format`: Markdown chosen by the job's kind (`title` is the
+/// job's title, the document's heading), or the stored JSON pretty-printed.
+pub fn render(
+    kind: &str,
+    title: &str,
+    result: serde_json::Value,
+    format: ExportFormat,
+) -> Result<String, ExportError> {
+    fn read<T: serde::de::DeserializeOwned>(
+        kind: &str,
+        result: serde_json::Value,
+    ) -> Result<T, ExportError> {
+        serde_json::from_value(result).map_err(|source| ExportError::Corrupt {
+            kind: kind.to_owned(),
+            source,
+        })
+    }
+    match format {
+        ExportFormat::Json => serde_json::to_string_pretty(&result).map_err(ExportError::Json),
+        ExportFormat::Markdown => match kind {
+            EPM_GENERATION => Ok(to_markdown(&read::<Program>(kind, result)?)),
+            BMC_RESEARCH => Ok(canvas_to_markdown(&read::<Canvas>(kind, result)?, title)),
+            FIVE_WHYS => Ok(why_chain_to_markdown(
+                &read::<WhyChain>(kind, result)?,
+                title,
+            )),
+            WEB_RESEARCH => Ok(report_to_markdown(
+                &read::<ResearchReport>(kind, result)?,
+                title,
+            )),
+            other => Err(ExportError::NoMarkdown(other.to_owned())),
+        },
+    }
+}
+
+/// A file name for an export of the job titled `title`: the title in lower case with
+/// every run of other characters made one dash (at most 80 characters), then the
+/// format's extension; `export` when nothing of the title is left.
+pub fn file_name(title: &str, format: ExportFormat) -> String {
+    let mut stem = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            stem.push(c);
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+        if stem.chars().count() >= 80 {
+            break;
+        }
+    }
+    let stem = stem.trim_end_matches('-');
+    let stem = if stem.is_empty() { "export" } else { stem };
+    format!("{stem}.{}", format.extension())
+}
+
+/// Text from a model or a web page, made safe to place inline: line breaks flattened and
+/// Markdown's markup characters escaped, so it can neither format nor link anything.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // What would start a list or a heading underline at the start of a line.
+    if out.starts_with(['-', '+', '=']) {
+        out.insert(0, '\\');
+    }
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// A web address as an autolink when it is a plain http(s) address, else as escaped text.
+fn address(url: &str) -> String {
+    let url = url.trim();
+    let plain = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+    if plain {
+        format!("<{url}>")
+    } else {
+        inline(url)
+    }
+}
+
+/// Who made a result, in a sentence.
+fn made_by(source: &Source) -> String {
+    let mut line = format!("Made by {}", inline(&source.label));
+    if let Some(model) = &source.model {
+        let _ = write!(line, " (model {})", inline(model));
+    }
+    line.push('.');
+    line
+}
+
+/// A Business Model Canvas as a Markdown document: one section per block, each entry
+/// with the ids of the evidence it cites, then the evidence itself.
+pub fn canvas_to_markdown(canvas: &Canvas, title: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", inline(title));
+    let _ = writeln!(md, "_{}_\n", made_by(&canvas.source));
+    if !canvas.note.trim().is_empty() {
+        let _ = writeln!(md, "{}\n", inline(&canvas.note));
+    }
+    if let Some(report) = &canvas.report_job {
+        let _ = writeln!(
+            md,
+            "Cites the findings of research report `{}`.\n",
+            report.replace('`', "")
+        );
+    }
+    for block in &canvas.blocks {
+        let _ = writeln!(md, "## {}\n", block.block.title());
+        if block.entries.is_empty() {
+            let _ = writeln!(md, "_Nothing was found for this block._\n");
+            continue;
+        }
+        for entry in &block.entries {
+            let _ = write!(md, "- {}", inline(&entry.text));
+            if !entry.evidence.is_empty() {
+                let ids: Vec<String> = entry.evidence.iter().map(|e| inline(e)).collect();
+                let _ = write!(md, " — _evidence: {}_", ids.join(", "));
+            }
+            md.push('\n');
+        }
+        md.push('\n');
+    }
+    let _ = writeln!(md, "## Evidence\n");
+    if canvas.evidence.is_empty() {
+        let _ = writeln!(md, "_No evidence was available._");
+    }
+    for e in &canvas.evidence {
+        let _ = writeln!(
+            md,
+            "- **{}** {} — _{}_",
+            inline(&e.id),
+            inline(&e.text),
+            source_text(&e.source)
+        );
+    }
+    md
+}
+
+/// An evidence source: an autolink when it is a web address.
+fn source_text(source: &str) -> String {
+    let s = source.trim();
+    if s.starts_with("https://") || s.starts_with("http://") {
+        address(s)
+    } else {
+        inline(s)
+    }
+}
+
+/// A why-chain as a Markdown document: the problem, the root cause, each level's
+/// question, answer, countermeasure and confidence, then the countermeasures in order.
+pub fn why_chain_to_markdown(chain: &WhyChain, title: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", inline(title));
+    let _ = writeln!(md, "_{}_\n", made_by(&chain.source));
+    if !chain.note.trim().is_empty() {
+        let _ = writeln!(md, "{}\n", inline(&chain.note));
+    }
+    let _ = writeln!(md, "**Problem:** {}\n", inline(&chain.problem));
+    let _ = writeln!(md, "## Root cause\n\n{}\n", inline(&chain.root_cause));
+    let stopped = match chain.stopped.as_str() {
+        "root_cause" => "The chain stopped when it reached this root cause.".to_owned(),
+        "depth_limit" => format!(
+            "The chain stopped at the depth limit ({} levels); the cause may go deeper.",
+            chain.levels.len()
+        ),
+        other => format!("The chain stopped: {}.", inline(other)),
+    };
+    let _ = writeln!(md, "{stopped}\n");
+    let _ = writeln!(md, "## The chain\n");
+    for level in &chain.levels {
+        let why = &level.why;
+        let _ = writeln!(md, "### {}. {}\n", level.level, inline(&why.question));
+        let _ = writeln!(md, "- **Because:** {}", inline(&why.answer));
+        let _ = writeln!(md, "- **Countermeasure:** {}", inline(&why.countermeasure));
+        let _ = write!(
+            md,
+            "- **Confidence:** {:.0} %",
+            why.confidence.clamp(0.0, 1.0) * 100.0
+        );
+        if let Some(basis) = &why.basis {
+            let _ = write!(md, " (basis: {})", inline(basis));
+        }
+        md.push('\n');
+        if why.root_cause {
+            let _ = writeln!(md, "- **Root cause**");
+        }
+        md.push('\n');
+    }
+    if !chain.countermeasures.is_empty() {
+        let _ = writeln!(md, "## Countermeasures\n");
+        for (i, c) in chain.countermeasures.iter().enumerate() {
+            let _ = writeln!(md, "{}. {}", i + 1, inline(c));
+        }
+    }
+    md
+}
+
+/// A research report as a Markdown document: summary, queries, each finding with its
+/// quote and the source it cites, the sources read and the sources skipped with why.
+pub fn report_to_markdown(report: &ResearchReport, title: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", inline(title));
+    let _ = writeln!(
+        md,
+        "_{} Searched: {}._\n",
+        made_by(&report.source),
+        inline(&report.search)
+    );
+    if !report.note.trim().is_empty() {
+        let _ = writeln!(md, "{}\n", inline(&report.note));
+    }
+    let _ = writeln!(md, "## Summary\n\n{}\n", inline(&report.summary));
+    if !report.queries.is_empty() {
+        let _ = writeln!(md, "## Queries\n");
+        for q in &report.queries {
+            let _ = writeln!(md, "- {}", inline(q));
+        }
+        md.push('\n');
+    }
+    let _ = writeln!(md, "## Findings\n");
+    if report.findings.is_empty() {
+        let _ = writeln!(md, "_No findings: nothing read answered the queries._\n");
+    }
+    for f in &report.findings {
+        let _ = writeln!(md, "### {}\n\n{}\n", inline(&f.id), inline(&f.statement));
+        if !f.quote.trim().is_empty() {
+            let _ = writeln!(md, "> “{}”\n", inline(&f.quote));
+        }
+        let cited = report.sources.iter().find(|s| s.id == f.source_id);
+        let _ = match cited {
+            Some(s) => writeln!(
+                md,
+                "Source: **{}** {}{} — for “{}”\n",
+                inline(&s.id),
+                inline(&s.title),
+                s.url
+                    .as_deref()
+                    .map(|u| format!(", {}", address(u)))
+                    .unwrap_or_default(),
+                inline(&f.query)
+            ),
+            None => writeln!(
+                md,
+                "Source: **{}** — for “{}”\n",
+                inline(&f.source_id),
+                inline(&f.query)
+            ),
+        };
+    }
+    let _ = writeln!(md, "## Sources read\n");
+    if report.sources.is_empty() {
+        let _ = writeln!(md, "_No source could be read._\n");
+    }
+    for s in &report.sources {
+        let kind = match s.kind.as_str() {
+            "web" => "web page".to_owned(),
+            "knowledge_base" => "built-in knowledge".to_owned(),
+            "document" => "your note or document".to_owned(),
+            other => inline(other),
+        };
+        let _ = write!(md, "- **{}** {}", inline(&s.id), inline(&s.title));
+        if let Some(url) = &s.url {
+            let _ = write!(md, ", {}", address(url));
+        }
+        let _ = write!(md, " — {kind}, {} read", size(s.bytes));
+        if s.truncated {
+            md.push_str(" (only the first part: the source is larger than the size limit)");
+        }
+        let _ = writeln!(md, "; for “{}”", inline(&s.query));
+    }
+    let _ = writeln!(md, "\n## Skipped sources\n");
+    if report.skipped.is_empty() {
+        let _ = writeln!(md, "_None: every source found was read._");
+    }
+    for s in &report.skipped {
+        let _ = write!(md, "- {}", inline(&s.title));
+        if let Some(url) = &s.url {
+            let _ = write!(md, ", {}", address(url));
+        }
+        let _ = writeln!(
+            md,
+            " — skipped: {}; for “{}”",
+            inline(&s.reason),
+            inline(&s.query)
+        );
+    }
+    md
+}
+
+/// A byte count for people.
+fn size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.0} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
 }

@@ -1,5 +1,17 @@
 // Plain-words formatting of times, durations, money and job kinds.
 
+/** The user's locale for numbers and dates; a bare POSIX/C locale (no LANG set) reads as
+ * plain "en-US", so figures still get their thousands separators. */
+export const LOCALE: string = (() => {
+  const nav = typeof navigator === "undefined" ? "" : navigator.language;
+  if (!nav || /^(c|posix)$/i.test(nav) || /posix/i.test(nav)) return "en-US";
+  try {
+    return Intl.getCanonicalLocales(nav)[0] ?? "en-US";
+  } catch {
+    return "en-US";
+  }
+})();
+
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** "5 min ago", "in 2 h", "just now": `at` relative to `now` (both unix ms). */
@@ -15,7 +27,7 @@ export function relativeTime(at: number, now: number = Date.now()): string {
 
 /** The exact local date and time, for tooltips. */
 export function exactTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return new Date(at).toLocaleString(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
 }
 
 /** "0.4 s", "12 s", "3 min 5 s", "2 h 10 min". */
@@ -39,9 +51,9 @@ export function eta(ms: number): string {
 /** Money in the initiative's currency, without cents. */
 export function money(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+    return new Intl.NumberFormat(LOCALE, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
   } catch {
-    return `${Math.round(amount).toLocaleString()} ${currency}`;
+    return `${Math.round(amount).toLocaleString(LOCALE)} ${currency}`;
   }
 }
 

@@ -29,6 +29,19 @@ function toastFinished(finished: JobFinishedToast, navigate: NavigateFunction): 
   }
 }
 
+/** The "completed while you were away" toast for one job; one per job however many places
+ * ask for it (the app on return, the initiative page that shows the banner). */
+export function toastAway(job: Pick<JobRecord, "id" | "kind" | "title" | "status">, navigate: NavigateFunction): void {
+  const label = kindInfo(job.kind).label;
+  const text = job.status === "completed" ? `Completed while you were away: ${label}` : `Failed while you were away: ${label}`;
+  toast(text, {
+    id: `away-${job.id}`,
+    description: job.title,
+    action: { label: "View", onClick: () => navigate(jobLink(job.id, job.status)) },
+    duration: 8000,
+  });
+}
+
 /** Announces unseen completions once, then marks them seen. Exported for tests. */
 export async function announceAway(navigate: NavigateFunction): Promise<JobRecord[]> {
   const unseen = await unwrap(commands.recentCompletions(Date.now() - AWAY_WINDOW_MS, 20));
@@ -42,16 +55,7 @@ export async function announceAway(navigate: NavigateFunction): Promise<JobRecor
       duration: 8000,
     });
   } else {
-    for (const job of shown) {
-      const label = kindInfo(job.kind).label;
-      const text = job.status === "completed" ? `Completed while you were away: ${label}` : `Failed while you were away: ${label}`;
-      toast(text, {
-        id: `away-${job.id}`,
-        description: job.title,
-        action: { label: "View", onClick: () => navigate(jobLink(job.id, job.status)) },
-        duration: 8000,
-      });
-    }
+    for (const job of shown) toastAway(job, navigate);
   }
   await unwrap(commands.markSeen(shown.map((j) => j.id)));
   return shown;

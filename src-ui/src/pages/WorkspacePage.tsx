@@ -1,8 +1,8 @@
 // An initiative's workspace: the four operations, each with its latest outcome; the selected
 // one's live progress, step timeline and streamed partials; the result in place when done;
 // and what happened while the user was elsewhere.
-import { useState, type FormEvent } from "react";
-import { Link, useParams } from "react-router";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router";
 import { useMutation } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { Pencil, Play, RotateCcw, Square } from "lucide-react";
@@ -15,6 +15,8 @@ import { RelativeTime } from "../components/Time";
 import { eta, money, percent } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
 import { useInitiative } from "../lib/queries";
+import { toastAway } from "../live/Announcements";
+import { usePresence } from "../live/presence";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
 import { PartialsView, ResultView } from "../results/ResultView";
 import "./workspace.css";
@@ -218,7 +220,28 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
   );
 }
 
+/** The away toast, once per job, when its banner is in front of the user. */
+function useAwayToasts(recoveries: JobRecovery[]): void {
+  const navigate = useNavigate();
+  const present = usePresence();
+  const toasted = useRef(new Set<string>());
+  const away = recoveries
+    .map((r) => (r.banner?.type === "away" ? (r.live.view?.job ?? r.latest) : null))
+    .filter((j): j is NonNullable<typeof j> => j != null && j.status === "completed");
+  const key = away.map((j) => j.id).join(",");
+  useEffect(() => {
+    if (!present) return;
+    for (const job of away) {
+      if (toasted.current.has(job.id)) continue;
+      toasted.current.add(job.id);
+      toastAway(job, navigate);
+    }
+    // `key` stands for `away`, whose identity changes every render.
+  }, [key, present, navigate]);
+}
+
 function Banners({ recoveries, onShow }: { recoveries: JobRecovery[]; onShow: (kind: string) => void }) {
+  useAwayToasts(recoveries);
   return (
     <>
       {KINDS.map((info, n) => {
@@ -274,6 +297,10 @@ export function WorkspacePage() {
   ];
   const [chosen, setChosen] = useState<string | null>(null);
   const firstActive = KINDS.find((_, n) => isActive(recoveries[n]?.live.view?.job.status ?? recoveries[n]?.latest?.status));
+  // The running operation is shown first, and stays shown when it finishes.
+  useEffect(() => {
+    if (chosen == null && firstActive) setChosen(firstActive.kind);
+  }, [chosen, firstActive]);
   const selectedKind = chosen ?? firstActive?.kind ?? KINDS[0]!.kind;
   const selected = KINDS.findIndex((k) => k.kind === selectedKind);
 

@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Snapshot_Serialize as Snapshot, StepRecord_Serialize as StepRecord } from "../bindings";
+import { job, snapshot } from "../test/fixtures";
+import { renderAt } from "../test/render";
+import { JobDetailPage, resumeStep } from "./JobDetailPage";
+
+type Args = Record<string, unknown>;
+type Handler = (args: Args) => unknown;
+
+function ipc(handlers: Record<string, Handler>) {
+  const calls: { cmd: string; args: Args }[] = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Args;
+    calls.push({ cmd, args: a });
+    const handler = handlers[cmd];
+    if (handler) return handler(a);
+    if (cmd === "mark_seen") return 0;
+    return null;
+  });
+  return { calls, of: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args) };
+}
+
+const ID = "0190a000-0000-7000-8000-000000000001";
+const T0 = Date.now() - 120_000;
+
+function step(index: number, name: string, status: StepRecord["status"], ms: number | null): StepRecord {
+  const started = T0 + index * 20_000;
+  return { index, name, status, output: null, attempt: 1, started_at: started, finished_at: ms == null ? null : started + ms };
+}
+
+function renderDetail(path = `/jobs/${ID}`) {
+  return renderAt(<JobDetailPage />, {
+    path,
+    pattern: "/jobs/:id",
+    routes: [{ path: "/jobs", element: <p>jobs list</p> }],
+  });
+}
+
+const failedSnapshot: Snapshot = snapshot(
+  job({
+    id: ID,
+    status: "failed",
+    progress: 40,
+    attempt: 2,
+    started_at: T0,
+    finished_at: T0 + 70_000,
+    error: { code: "timeout", message: "The model did not answer in time.", retryable: true },
+    eta_ms: null,
+  }),
+  {
+    steps: [
+      step(0, "Analysing the initiative", "completed", 400),
+      step(1, "Extracting workstreams and tasks", "completed", 12_000),
+      step(2, "Generating resources", "failed", 3_000),
+    ],
+    partials: [
+      { seq: 3, step_index: 0, value: { index: 0, step: "Analysing the initiative", summary: "Food & beverage retail" }, created_at: T0 + 400 },
+    ],
+  },
+);
+
+describe("resumeStep", () => {
+  it("is the first step that has not completed, counted from 1", () => {
+    expect(resumeStep([])).toBe(1);
+    expect(resumeStep(failedSnapshot.steps)).toBe(3);
+    expect(resumeStep([step(0, "a", "completed", 1), step(1, "b", "completed", 1)])).toBe(3);
+    expect(resumeStep([step(0, "a", "failed", 1)])).toBe(1);
+  });
+});
+
+describe("JobDetailPage", () => {
+  it("watches the job and shows its steps with statuses and durations", async () => {
+    const mock = ipc({ watch_job: () => failedSnapshot });
+    renderDetail();
+    expect(await screen.findByRole("heading", { level: 1, name: "Harbour Coffee — program" })).toBeInTheDocument();
+    expect(mock.of("watch_job")[0]).toMatchObject({ id: ID });
+
+    const steps = within(screen.getByRole("list", { name: "Steps" })).getAllByTestId("job-step");
+    expect(steps).toHaveLength(3);
+    expect(steps[0]).toHaveTextContent("Done");
+    expect(steps[0]).toHaveTextContent("Analysing the initiative");
+    expect(steps[0]).toHaveTextContent("0.4 s");
+    expect(steps[1]).toHaveTextContent("12 s");
+    expect(steps[2]).toHaveAttribute("data-step-status", "failed");
+    expect(steps[2]).toHaveTextContent("Failed");
+    expect(steps[2]).toHaveTextContent("The model did not answer in time.");
+
+    // Header facts: kind, attempts, duration.
+    expect(screen.getByText("Program")).toBeInTheDocument();
+    expect(screen.getByText("1 min 10 s")).toBeInTheDocument();
+    // What it produced so far, and the input.
+    expect(screen.getByRole("heading", { name: "What it produced so far" })).toBeInTheDocument();
+    expect(screen.getByText("Input")).toBeInTheDocument();
+  });
+
+  it("retries a failed job from the first step not completed, then watches it again", async () => {
+    let retried = false;
+    const mock = ipc({
+      watch_job: () =>
+        retried ? snapshot({ ...failedSnapshot.job, status: "running", error: null, finished_at: null }, { steps: failedSnapshot.steps }) : failedSnapshot,
+      retry_job: () => {
+        retried = true;
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    renderDetail();
+    expect(await screen.findByRole("heading", { name: "Why it failed" })).toBeInTheDocument();
+    expect(screen.getAllByText("The model did not answer in time.").length).toBeGreaterThan(0);
+
+    await user.click(screen.getByRole("button", { name: "Retry (resumes at step 3)" }));
+    await waitFor(() => expect(mock.of("retry_job")).toEqual([{ id: ID }]));
+    await waitFor(() => expect(mock.of("watch_job").length).toBe(2));
+    expect(await screen.findByRole("button", { name: "Cancel" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
+  });
+
+  it("shows a running job's live bar, step, ETA and a Cancel", async () => {
+    const running = snapshot(job({ id: ID, progress: 45, current_step: "Generating resources", message: "8 roles", eta_ms: 40_000 }), {
+      steps: [step(0, "Analysing the initiative", "completed", 400), { ...step(1, "Generating resources", "running", null) }],
+    });
+    const mock = ipc({ watch_job: () => running });
+    const user = userEvent.setup();
+    renderDetail();
+    const bar = await screen.findByRole("progressbar", { name: "Progress" });
+    expect(bar).toHaveAttribute("aria-valuenow", "45");
+    expect(screen.getByText("ETA 40 s")).toBeInTheDocument();
+    expect(screen.getByText("— 8 roles")).toBeInTheDocument();
+    const current = screen.getAllByTestId("job-step")[1]!;
+    expect(current).toHaveAttribute("aria-current", "step");
+    expect(screen.queryByRole("button", { name: /Delete/ })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(mock.of("cancel_job")).toEqual([{ id: ID }]));
+  });
+
+  it("links a completed job to its result", async () => {
+    const done = snapshot(job({ id: ID, status: "completed", progress: 100, finished_at: Date.now() - 5_000, seen_at: Date.now() }));
+    ipc({ watch_job: () => done });
+    renderDetail();
+    const links = await screen.findAllByRole("link", { name: "View result" });
+    expect(links[0]).toHaveAttribute("href", `/results/${ID}`);
+    expect(screen.queryByRole("heading", { name: "What it produced so far" })).not.toBeInTheDocument();
+  });
+
+  it("deletes after confirming, then goes back to the jobs list", async () => {
+    const done = snapshot(job({ id: ID, status: "completed", progress: 100, finished_at: Date.now() - 5_000, seen_at: Date.now() }));
+    const mock = ipc({ watch_job: () => done, delete_jobs: () => 1 });
+    const user = userEvent.setup();
+    const { router } = renderDetail();
+    await user.click(await screen.findByRole("button", { name: "Delete" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(mock.of("delete_jobs")).toHaveLength(0);
+    await user.click(within(dialog).getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(mock.of("delete_jobs")).toEqual([{ ids: [ID] }]));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/jobs"));
+  });
+
+  it("pins the job", async () => {
+    const done = snapshot(job({ id: ID, status: "completed", progress: 100, finished_at: Date.now() - 5_000, seen_at: Date.now() }));
+    const mock = ipc({ watch_job: () => done });
+    const user = userEvent.setup();
+    renderDetail();
+    await user.click(await screen.findByRole("button", { name: "Pin" }));
+    await waitFor(() => expect(mock.of("pin_job")).toEqual([{ id: ID, pinned: true }]));
+  });
+
+  it("says clearly when the job does not exist", async () => {
+    const gone = { code: "not_found", message: `job ${ID} not found` };
+    ipc({
+      watch_job: () => {
+        throw gone;
+      },
+      get_job: () => {
+        throw gone;
+      },
+    });
+    renderDetail();
+    expect(await screen.findByRole("heading", { name: "Job not found" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Back to Jobs" })).toHaveAttribute("href", "/jobs");
+  });
+
+  it("shows another load failure with its message and a way to try again", async () => {
+    let fail = true;
+    const locked = { code: "storage", message: "the job database is locked by another process" };
+    ipc({
+      watch_job: () => {
+        if (fail) throw locked;
+        return failedSnapshot;
+      },
+      get_job: () => {
+        throw locked;
+      },
+    });
+    const user = userEvent.setup();
+    renderDetail();
+    expect(await screen.findByRole("alert")).toHaveTextContent("the job database is locked by another process");
+    fail = false;
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Harbour Coffee — program" })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,451 @@
+// One job in full (route /jobs/:id), kept live over its watch channel: status and times, the
+// live bar while it runs, the step timeline, the error with a Retry that resumes, what it
+// produced so far, its input, and a link to the result.
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { ArrowLeft, Check, Loader, Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
+import {
+  commands,
+  type JobRecord_Serialize as JobRecord,
+  type Snapshot_Serialize as Snapshot,
+  type StepRecord_Serialize as StepRecord,
+} from "../bindings";
+import { CommandError, unwrap } from "../ipc";
+import { ProgressBar } from "../components/ProgressBar";
+import { StatusBadge } from "../components/StatusBadge";
+import { RelativeTime, useNow } from "../components/Time";
+import { duration, eta } from "../lib/format";
+import { kindInfo } from "../lib/kinds";
+import { keys } from "../lib/queries";
+import { useJob, type LiveJob } from "../live/useJob";
+import { isPresent } from "../live/presence";
+import { PartialsView } from "../results/ResultView";
+import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
+import { useJobActions } from "./jobs/useJobActions";
+import "./jobs.css";
+
+const RETRYABLE = new Set(["failed", "cancelled", "interrupted"]);
+const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
+
+/** The 1-based number of the first step that has not completed (where a retry resumes). */
+export function resumeStep(steps: StepRecord[]): number {
+  const done = new Set(steps.filter((s) => s.status === "completed").map((s) => s.index));
+  let index = 0;
+  while (done.has(index)) index += 1;
+  return index + 1;
+}
+
+/** Time since `from`, ticking every second. */
+function Elapsed({ from }: { from: number }) {
+  const now = useNow(1000);
+  return <>{duration(now - from)}</>;
+}
+
+/** Keeps one watch open and reports it; remounting it (a new key) re-attaches. */
+function Watch({ id, onChange }: { id: string; onChange: (live: LiveJob) => void }) {
+  const { view, error, finishedWhileAway } = useJob(id);
+  useEffect(() => onChange({ view, error, finishedWhileAway }), [view, error, finishedWhileAway, onChange]);
+  return null;
+}
+
+function StepIcon({ step }: { step: StepRecord }) {
+  switch (step.status) {
+    case "completed":
+      return (
+        <span className="status completed">
+          <Check size={14} aria-hidden /> Done
+        </span>
+      );
+    case "running":
+      return (
+        <span className="status running">
+          <Loader size={14} aria-hidden className="spin" /> Running
+        </span>
+      );
+    case "failed":
+      return (
+        <span className="status failed">
+          <X size={14} aria-hidden /> Failed
+        </span>
+      );
+  }
+}
+
+function Timeline({ job, steps }: { job: JobRecord; steps: StepRecord[] }) {
+  if (steps.length === 0) {
+    return <p className="muted">{isActive(job) ? "No step has started yet." : "This job recorded no steps."}</p>;
+  }
+  const lastFailed = [...steps].reverse().find((s) => s.status === "failed");
+  return (
+    <ol className="job-timeline" aria-label="Steps">
+      {steps.map((step) => {
+        const running = step.status === "running" && job.status === "running";
+        return (
+          <li
+            key={step.index}
+            className={`job-step-item ${step.status}`}
+            data-testid="job-step"
+            data-step-status={step.status}
+            aria-current={running ? "step" : undefined}
+          >
+            <span className="job-step-status">
+              <StepIcon step={step} />
+            </span>
+            <span className="job-step-name">
+              <span className="muted job-step-no">{step.index + 1}.</span> {step.name}
+            </span>
+            <span className="job-step-time small muted">
+              {step.finished_at != null ? (
+                duration(step.finished_at - step.started_at)
+              ) : running ? (
+                <Elapsed from={step.started_at} />
+              ) : (
+                "—"
+              )}
+            </span>
+            {step === lastFailed && job.error && job.status !== "running" && (
+              <p className="job-step-error small">{job.error.message}</p>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Facts({ job }: { job: JobRecord }) {
+  return (
+    <dl className="job-facts">
+      <div>
+        <dt>Kind</dt>
+        <dd>{kindInfo(job.kind).label}</dd>
+      </div>
+      <div>
+        <dt>Attempts</dt>
+        <dd>{job.attempt}</dd>
+      </div>
+      <div>
+        <dt>Created</dt>
+        <dd>
+          <RelativeTime at={job.created_at} />
+        </dd>
+      </div>
+      <div>
+        <dt>Started</dt>
+        <dd>{job.started_at != null ? <RelativeTime at={job.started_at} /> : "Not yet"}</dd>
+      </div>
+      <div>
+        <dt>Finished</dt>
+        <dd>{job.finished_at != null ? <RelativeTime at={job.finished_at} /> : isActive(job) ? "Not yet" : "—"}</dd>
+      </div>
+      <div>
+        <dt>Duration</dt>
+        <dd>
+          {job.started_at == null ? (
+            "—"
+          ) : job.finished_at != null ? (
+            duration(job.finished_at - job.started_at)
+          ) : job.status === "running" ? (
+            <Elapsed from={job.started_at} />
+          ) : (
+            "—"
+          )}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function LivePanel({ job, busy, onCancel }: { job: JobRecord; busy: boolean; onCancel: () => void }) {
+  const step = job.current_step;
+  const message = job.message && job.message !== step ? job.message : null;
+  return (
+    <section className="card job-live-panel" aria-label="Progress">
+      <div className="row">
+        <div className="job-live-text">
+          {job.status === "pending" ? (
+            <strong>Waiting to start</strong>
+          ) : (
+            <>
+              <strong>{step ?? "Starting"}</strong>
+              {message && <span className="muted"> — {message}</span>}
+            </>
+          )}
+        </div>
+        <span className="spacer" />
+        {job.stalled ? (
+          <span className="status stalled">No activity for a while</span>
+        ) : (
+          job.eta_ms != null && job.status === "running" && <span className="small muted">{eta(job.eta_ms)}</span>
+        )}
+        <button type="button" className="btn small" disabled={busy} onClick={onCancel}>
+          <X size={14} aria-hidden /> Cancel
+        </button>
+      </div>
+      {job.status === "running" && <ProgressBar value={job.progress} label="Progress" stalled={job.stalled} />}
+      <p className="small muted">You can close this window; Charter keeps working in the tray.</p>
+    </section>
+  );
+}
+
+function ErrorPanel({ job, steps, busy, onRetry }: { job: JobRecord; steps: StepRecord[]; busy: boolean; onRetry: () => void }) {
+  const heading = { failed: "Why it failed", interrupted: "It was interrupted", cancelled: "It was cancelled" }[
+    job.status as "failed" | "interrupted" | "cancelled"
+  ];
+  const when = job.finished_at ?? job.updated_at;
+  return (
+    <section className={`job-error-panel ${job.status}`} aria-label={heading}>
+      <h2>{heading}</h2>
+      <p>
+        {job.error?.message ?? (job.status === "cancelled" ? "Stopped at your request." : "No reason was recorded.")}
+        <span className="small muted">
+          {" "}
+          · <RelativeTime at={when} />
+        </span>
+      </p>
+      {job.error && job.error.retryable === false && job.status === "failed" && (
+        <p className="small muted">Retrying may not help: this error usually needs a change first (settings or input).</p>
+      )}
+      <div className="row">
+        <button type="button" className="btn primary" disabled={busy} onClick={onRetry}>
+          <RotateCcw size={14} aria-hidden /> Retry (resumes at step {resumeStep(steps)})
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function NotFound({ back }: { back: string }) {
+  return (
+    <div className="jobs-page">
+      <div className="card jobs-empty" role="alert">
+        <h1>Job not found</h1>
+        <p className="muted">This job does not exist any more — it may have been deleted or pruned by retention.</p>
+        <Link className="btn" to={back}>
+          <ArrowLeft size={14} aria-hidden /> Back to Jobs
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+function Loading() {
+  return (
+    <div className="jobs-page" aria-busy="true" aria-label="Loading job">
+      <div className="skeleton" style={{ width: 90 }} />
+      <div className="skeleton" style={{ width: "45%", minHeight: 24 }} />
+      <div className="skeleton" style={{ width: "70%" }} />
+      <div className="card stack">
+        {Array.from({ length: 4 }, (_, i) => (
+          <div key={i} className="skeleton" style={{ width: `${80 - i * 10}%` }} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** The back link's target: the Jobs list as the user left it. */
+function useBack(): string {
+  const state = useLocation().state as { jobsSearch?: unknown } | null;
+  const search = typeof state?.jobsSearch === "string" ? state.jobsSearch : "";
+  return search ? `/jobs?${search}` : "/jobs";
+}
+
+const NO_LIVE: LiveJob = { view: null, error: null, finishedWhileAway: false };
+
+function JobDetail({ id }: { id: string }) {
+  const navigate = useNavigate();
+  const back = useBack();
+  const [generation, setGeneration] = useState(0);
+  const [live, setLive] = useState<LiveJob>(NO_LIVE);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+
+  // A re-attach keeps showing the last view until the new snapshot arrives.
+  const onLive = useCallback(
+    (next: LiveJob) =>
+      setLive((prev) => ({
+        view: next.view ?? prev.view,
+        error: next.error,
+        finishedWhileAway: prev.finishedWhileAway || next.finishedWhileAway,
+      })),
+    [],
+  );
+  const reattach = useCallback(() => {
+    setLive((prev) => ({ ...prev, error: null }));
+    setGeneration((g) => g + 1);
+  }, []);
+
+  const actions = useJobActions({
+    onRetried: reattach,
+    onPinned: reattach,
+    onDeleted: () => navigate(back, { replace: true }),
+  });
+
+  // The watch failed before any snapshot: read the job once to tell "gone" from "unreachable".
+  const fallback = useQuery({
+    queryKey: [...keys.job(id), generation],
+    queryFn: () => unwrap(commands.getJob(id)),
+    enabled: live.error != null && live.view == null,
+    retry: false,
+  });
+
+  const view: Snapshot | null = live.view ?? fallback.data ?? null;
+  const job = view?.job ?? null;
+
+  // Looking at a finished job's page is seeing its outcome.
+  const markedSeen = useRef(false);
+  useEffect(() => {
+    if (!job || markedSeen.current || isActive(job) || job.seen_at != null || !isPresent()) return;
+    markedSeen.current = true;
+    void commands.markSeen([job.id]).catch(() => undefined);
+  }, [job]);
+
+  // What to show. It is drawn after the watch, which keeps one place in the tree whatever is
+  // shown (moving it would re-attach).
+  function body(): ReactNode {
+    if (!view) {
+      const gone =
+        fallback.error instanceof CommandError && (fallback.error.code === "not_found" || fallback.error.code === "invalid_input");
+      if (gone) return <NotFound back={back} />;
+      if (fallback.isError) {
+        return (
+          <div className="jobs-page">
+            <Link className="job-back small" to={back}>
+              <ArrowLeft size={14} aria-hidden /> Jobs
+            </Link>
+            <div className="banner error" role="alert">
+              <span>Could not load this job: {fallback.error.message}</span>
+              <span className="spacer" />
+              <button type="button" className="btn small" onClick={reattach}>
+                Try again
+              </button>
+            </div>
+          </div>
+        );
+      }
+      return <Loading />;
+    }
+
+    const { steps, partials } = view;
+    const record = view.job;
+    const busy = actions.isBusy(record.id);
+    const showPartials = record.status !== "completed";
+
+    return (
+      <div className="jobs-page job-detail-page">
+        <Link className="job-back small" to={back}>
+          <ArrowLeft size={14} aria-hidden /> Jobs
+        </Link>
+
+        <header className="job-detail-head">
+          <div className="job-detail-title">
+            <h1>{record.title}</h1>
+            <StatusBadge status={record.status} stalled={record.stalled} />
+            {record.pinned && (
+              <span className="job-pinned small muted" title="Pinned: never removed by retention">
+                <Pin size={12} aria-hidden /> Pinned
+              </span>
+            )}
+          </div>
+          <div className="row job-detail-actions">
+            {record.status === "completed" && (
+              <Link className="btn primary" to={`/results/${record.id}`}>
+                View result
+              </Link>
+            )}
+            <button type="button" className="btn" disabled={busy} onClick={() => actions.pin(record, !record.pinned)}>
+              {record.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />} {record.pinned ? "Unpin" : "Pin"}
+            </button>
+            {!isActive(record) && (
+              <button
+                type="button"
+                className="btn danger"
+                disabled={busy}
+                onClick={() =>
+                  setConfirmation({
+                    title: `Delete ${record.title}?`,
+                    description: "Its record, steps and result are removed for good. This cannot be undone.",
+                    action: "Delete",
+                    danger: true,
+                    onConfirm: () => actions.remove(record),
+                  })
+                }
+              >
+                <Trash2 size={14} aria-hidden /> Delete
+              </button>
+            )}
+          </div>
+        </header>
+        <Facts job={record} />
+
+        {live.error && (
+          <div className="banner warn" role="status">
+            <span>Live updates stopped: {live.error}</span>
+            <span className="spacer" />
+            <button type="button" className="btn small" onClick={reattach}>
+              Reconnect
+            </button>
+          </div>
+        )}
+        {live.finishedWhileAway && !isActive(record) && (
+          <div className="banner info" role="status">
+            This job finished while you were away.
+          </div>
+        )}
+
+        {isActive(record) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
+        {record.status === "completed" && (
+          <div className="banner ok">
+            <Check size={16} aria-hidden />
+            <span>
+              Completed <RelativeTime at={record.finished_at ?? record.updated_at} />
+              {record.started_at != null && record.finished_at != null && <> · took {duration(record.finished_at - record.started_at)}</>}
+            </span>
+            <span className="spacer" />
+            <Link className="btn small primary" to={`/results/${record.id}`}>
+              View result
+            </Link>
+          </div>
+        )}
+        {RETRYABLE.has(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
+
+        <section className="card">
+          <h2>Steps</h2>
+          <Timeline job={record} steps={steps} />
+        </section>
+
+        {showPartials && (
+          <section className="card">
+            <h2>What it produced so far</h2>
+            {partials.length > 0 ? (
+              <PartialsView kind={record.kind} partials={partials.map((p) => p.value)} />
+            ) : (
+              <p className="muted">{isActive(record) ? "Nothing yet — results appear here as they stream in." : "Nothing was produced."}</p>
+            )}
+          </section>
+        )}
+
+        <details className="card job-input">
+          <summary>Input</summary>
+          <pre>{JSON.stringify(record.input, null, 2)}</pre>
+        </details>
+
+        <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
+      </div>
+    );
+  }
+
+  return (
+    <>
+      <Watch key={generation} id={id} onChange={onLive} />
+      {body()}
+    </>
+  );
+}
+
+/** Route /jobs/:id. */
+export function JobDetailPage() {
+  const { id = "" } = useParams();
+  return <JobDetail key={id} id={id} />;
+}

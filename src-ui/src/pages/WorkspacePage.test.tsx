@@ -1,0 +1,120 @@
+import { act, render as renderToaster, screen, waitFor, within } from "@testing-library/react";
+import { Toaster } from "sonner";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Initiative_Serialize as Initiative } from "../bindings";
+import { resetAwayRegistry } from "../live/away";
+import { job, snapshot } from "../test/fixtures";
+import { FakeBackend, setPresence } from "../test/ipc";
+import { renderAt } from "../test/render";
+import { WorkspacePage } from "./WorkspacePage";
+
+const initiative: Initiative = {
+  id: "init-1",
+  name: "Harbour Coffee",
+  description: "A coffee bar by the ferry terminal.",
+  industry: "Food & beverage",
+  budget: 650000,
+  currency: "EUR",
+  horizon_months: 12,
+  team_size: 7,
+  start_date: "2027-01-04",
+  constraints: [],
+  created_at: 1,
+  updated_at: 1,
+};
+
+function render() {
+  return renderAt(<WorkspacePage />, { path: "/initiatives/init-1", pattern: "/initiatives/:id" });
+}
+
+describe("WorkspacePage", () => {
+  beforeEach(() => {
+    setPresence(true);
+    resetAwayRegistry();
+  });
+
+  it("journey 1: starts the program, streams progress and steps live, then shows the result in place", async () => {
+    const id = job().id;
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: () => null,
+      start_operation: () => id,
+      watch_job: () => snapshot(job({ id, status: "pending", progress: 0, seq: 1, current_step: null, message: null })),
+    });
+    render();
+    expect(await screen.findByRole("heading", { name: "Harbour Coffee" }, { timeout: 5000 })).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole("button", { name: /Generate program/ }));
+    expect(backend.callsOf("start_operation")).toEqual([{ initiativeId: "init-1", operation: { type: "program" } }]);
+    await waitFor(() => expect(backend.channels).toHaveLength(1));
+    act(() => {
+      backend.send(id, { type: "event", event: { job_id: id, seq: 2, at: 1000, change: { type: "started", attempt: 1 } } });
+      backend.send(id, { type: "event", event: { job_id: id, seq: 3, at: 1000, change: { type: "step_started", index: 0, name: "Extracting workstreams" } } });
+      backend.send(id, { type: "event", event: { job_id: id, seq: 4, at: 1100, change: { type: "progress", progress: 25, message: "Extracting workstreams… 25%" } } });
+    });
+    const bar = await screen.findByRole("progressbar", { name: "Program progress" });
+    expect(bar).toHaveAttribute("aria-valuenow", "25");
+    expect(screen.getByTestId("current-step")).toHaveTextContent("Extracting workstreams");
+    expect(screen.getByTestId("progress-message")).toHaveTextContent("Extracting workstreams… 25%");
+    act(() => {
+      backend.send(id, { type: "event", event: { job_id: id, seq: 5, at: 1500, change: { type: "step_completed", index: 0, name: "Extracting workstreams", duration_ms: 500, resumed: false } } });
+      backend.send(id, { type: "event", event: { job_id: id, seq: 6, at: 1500, change: { type: "progress", progress: 50, message: "Scheduling" } } });
+    });
+    expect(bar).toHaveAttribute("aria-valuenow", "50");
+    const steps = screen.getAllByTestId("step");
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toHaveTextContent("0.5 s");
+    const final = snapshot(job({ id, status: "completed", progress: 100, seq: 9, finished_at: Date.now(), result: { not: "a program" } }));
+    act(() => backend.send(id, { type: "event", event: { job_id: id, seq: 9, at: 2000, change: { type: "finished", snapshot: final } } }));
+    const view = await screen.findByRole("link", { name: "View program" });
+    expect(view).toHaveAttribute("href", `/results/${id}`);
+    expect(screen.queryByRole("progressbar", { name: "Program progress" })).not.toBeInTheDocument();
+    expect(backend.callsOf("mark_seen")).toContainEqual({ ids: [id] });
+  });
+
+  it("journey 2: after a reload the running job shows “still being generated” at its real progress", async () => {
+    const running = job({ progress: 75, seq: 40 });
+    new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? running : null),
+      watch_job: () => snapshot(running, { steps: [{ index: 0, name: "Analysing", status: "completed", output: null, attempt: 1, started_at: 1, finished_at: 401 }] }),
+    });
+    render();
+    const banner = await screen.findByTestId("banner-resumed");
+    expect(banner).toHaveTextContent("Your program is still being generated — 75%");
+    await waitFor(() => expect(screen.getByRole("progressbar", { name: "Program progress" })).toHaveAttribute("aria-valuenow", "75"));
+    expect(within(screen.getByTestId("op-panel")).getAllByTestId("step")).toHaveLength(1);
+  });
+
+  it("journey 2: a job that finished unseen says “Completed while you were away” with a link", async () => {
+    const done = job({ kind: "bmc_research", status: "completed", progress: 100, seq: 20, seen_at: null, finished_at: Date.now() - 60_000, result: {} });
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "bmc_research" ? done : null),
+      watch_job: () => snapshot(done),
+    });
+    renderToaster(<Toaster />);
+    render();
+    const banner = await screen.findByTestId("banner-away");
+    expect(banner).toHaveTextContent("Completed while you were away: Canvas");
+    // A toast says the same.
+    expect(await screen.findByText("Completed while you were away: Canvas", { selector: "[data-title]" })).toBeInTheDocument();
+    expect(within(banner).getByRole("link", { name: "View canvas" })).toHaveAttribute("href", `/results/${done.id}`);
+    await waitFor(() => expect(backend.callsOf("mark_seen")).toContainEqual({ ids: [done.id] }));
+  });
+
+  it("a failed job offers Retry from the step it stopped at", async () => {
+    const failed = job({ status: "failed", progress: 40, seq: 12, error: { code: "timeout", message: "The model did not answer in time.", retryable: true }, finished_at: Date.now(), seen_at: Date.now() });
+    const steps = [0, 1].map((index) => ({ index, name: `Step ${index + 1}`, status: "completed" as const, output: null, attempt: 1, started_at: 1, finished_at: 2 }));
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? failed : null),
+      watch_job: () => snapshot(failed, { steps: [...steps, { index: 2, name: "Step 3", status: "failed", output: null, attempt: 1, started_at: 3, finished_at: 4 }] }),
+      retry_job: () => null,
+    });
+    render();
+    expect(await screen.findByText("The model did not answer in time.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Retry (resumes at step 3)" }));
+    expect(backend.callsOf("retry_job")).toEqual([{ id: failed.id }]);
+  });
+});

@@ -1,0 +1,183 @@
+// One row of the Jobs list: status, title (a link to the job), what it is doing or how it
+// ended, and the actions that make sense for its status.
+import { Link } from "react-router";
+import { Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
+import type { JobRecord_Serialize as JobRecord } from "../../bindings";
+import { ProgressBar } from "../../components/ProgressBar";
+import { StatusBadge } from "../../components/StatusBadge";
+import { RelativeTime, useNow } from "../../components/Time";
+import { duration, eta } from "../../lib/format";
+import { kindInfo } from "../../lib/kinds";
+
+/** What a row can ask for; the page decides how (confirmations, mutations). */
+export interface RowActions {
+  onCancel: (job: JobRecord) => void;
+  onRetry: (job: JobRecord) => void;
+  onPin: (job: JobRecord, pinned: boolean) => void;
+  onDelete: (job: JobRecord) => void;
+  isBusy: (id: string) => boolean;
+}
+
+const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
+
+/** "3 min" since `at`, at minute precision (for how long a job has been quiet). */
+function quietFor(at: number, now: number): string {
+  const minutes = Math.max(1, Math.round((now - at) / 60_000));
+  return minutes < 60 ? `${minutes} min` : duration(minutes * 60_000);
+}
+
+function Running({ job }: { job: JobRecord }) {
+  const now = useNow(15_000);
+  const step = job.current_step;
+  const message = job.message && job.message !== step ? job.message : null;
+  return (
+    <>
+      <div className="job-step" title={[step, message].filter(Boolean).join(" — ")}>
+        {step ?? "Starting"}
+        {message && <span className="muted"> — {message}</span>}
+      </div>
+      <div className="job-live">
+        <div className="job-bar">
+          <ProgressBar value={job.progress} label={`Progress of ${job.title}`} stalled={job.stalled} />
+        </div>
+        <span className="job-live-note">
+          {job.stalled ? (
+            <span className="job-stalled" title={`No activity for ${quietFor(job.updated_at, now)}`}>
+              Stalled {quietFor(job.updated_at, now)}
+            </span>
+          ) : (
+            job.eta_ms != null && <span className="muted job-eta">{eta(job.eta_ms)}</span>
+          )}
+        </span>
+      </div>
+    </>
+  );
+}
+
+function Outcome({ job }: { job: JobRecord }) {
+  const at = job.finished_at ?? job.updated_at;
+  switch (job.status) {
+    case "pending":
+      return (
+        <span className="muted">
+          Waiting to start · queued <RelativeTime at={job.created_at} />
+        </span>
+      );
+    case "completed": {
+      const took = job.started_at != null && job.finished_at != null ? job.finished_at - job.started_at : null;
+      return (
+        <span className="muted">
+          Completed <RelativeTime at={at} />
+          {took != null && <> · took {duration(took)}</>}
+        </span>
+      );
+    }
+    case "failed":
+    case "interrupted":
+      return (
+        <span className="job-error">
+          <span className={job.status === "failed" ? "job-failed-word" : "job-interrupted-word"}>
+            {job.status === "failed" ? "Failed" : "Interrupted"} <RelativeTime at={at} />
+          </span>
+          {job.error?.message ? <>: {job.error.message}</> : null}
+        </span>
+      );
+    case "cancelled":
+      return (
+        <span className="muted">
+          Cancelled <RelativeTime at={at} />
+        </span>
+      );
+    case "running":
+      return null;
+  }
+}
+
+/** One job. `linkState` travels with the title link so the detail page can come back here. */
+export function JobRow({ job, actions, linkState }: { job: JobRecord; actions: RowActions; linkState?: unknown }) {
+  const busy = actions.isBusy(job.id);
+  const kind = kindInfo(job.kind).label;
+  const running = job.status === "running";
+  return (
+    <li
+      className={`job-row${job.stalled && running ? " is-stalled" : ""}`}
+      data-testid="job-row"
+      data-job-id={job.id}
+      data-status={job.status}
+    >
+      <div className="job-status">
+        <StatusBadge status={job.status} stalled={job.stalled} />
+      </div>
+      <div className="job-main">
+        <Link className="job-title" to={`/jobs/${job.id}`} state={linkState} title={job.title}>
+          {job.title}
+        </Link>
+        <div className="job-sub small muted">
+          {job.pinned && (
+            <span className="job-pinned" title="Pinned: never removed by retention">
+              <Pin size={12} aria-hidden />
+              <span>Pinned</span>
+            </span>
+          )}
+          <span>{kind}</span>
+          {job.attempt > 1 && <span>attempt {job.attempt}</span>}
+        </div>
+      </div>
+      <div className="job-what small">{running ? <Running job={job} /> : <Outcome job={job} />}</div>
+      <div className="job-actions">
+        {job.status === "completed" && (
+          <Link className="btn small act-main" to={`/results/${job.id}`} aria-label={`View ${job.title}`}>
+            View
+          </Link>
+        )}
+        {isActive(job) && (
+          <button type="button" className="btn small act-main" disabled={busy} aria-label={`Cancel ${job.title}`} onClick={() => actions.onCancel(job)}>
+            <X size={14} aria-hidden /> Cancel
+          </button>
+        )}
+        {(job.status === "failed" || job.status === "cancelled" || job.status === "interrupted") && (
+          <button type="button" className="btn small act-main" disabled={busy} aria-label={`Retry ${job.title}`} onClick={() => actions.onRetry(job)}>
+            <RotateCcw size={14} aria-hidden /> Retry
+          </button>
+        )}
+        <button
+          type="button"
+          className={`btn small icon act-pin${job.pinned ? " on" : ""}`}
+          disabled={busy}
+          aria-label={`${job.pinned ? "Unpin" : "Pin"} ${job.title}`}
+          title={job.pinned ? "Unpin: retention may remove it" : "Pin: keep it whatever the retention setting"}
+          onClick={() => actions.onPin(job, !job.pinned)}
+        >
+          {job.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />}
+        </button>
+        {!isActive(job) && (
+          <button
+            type="button"
+            className="btn small icon act-delete danger-quiet"
+            disabled={busy}
+            aria-label={`Delete ${job.title}`}
+            title="Delete"
+            onClick={() => actions.onDelete(job)}
+          >
+            <Trash2 size={14} aria-hidden />
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** A placeholder row while the first page loads. */
+export function SkeletonRow() {
+  return (
+    <li className="job-row job-row-skeleton" aria-hidden>
+      <div className="skeleton" style={{ width: 78 }} />
+      <div className="stack" style={{ gap: 6 }}>
+        <div className="skeleton" style={{ width: "80%" }} />
+        <div className="skeleton" style={{ width: "35%", minHeight: 10 }} />
+      </div>
+      <div className="skeleton job-skeleton-detail" />
+      <div className="skeleton" style={{ width: 120, justifySelf: "end" }} />
+    </li>
+  );
+}

@@ -1,0 +1,85 @@
+// Cancel, retry, pin and delete for one job: each shows its failure as a toast with the
+// engine's message and re-reads every job query when it settles.
+import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { commands, type JobRecord_Serialize as JobRecord } from "../../bindings";
+import { unwrap } from "../../ipc";
+
+/** The job an action is for (only what the action and its messages need). */
+export type JobRef = Pick<JobRecord, "id" | "title">;
+
+const ACTION_KEY = "job-action";
+
+/** The message of whatever a command threw. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === "object" && e != null && "message" in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+/** Optional follow-ups once an action succeeded. */
+export interface JobActionHooks {
+  onCancelled?: (job: JobRef) => void;
+  onRetried?: (job: JobRef) => void;
+  onPinned?: (job: JobRef, pinned: boolean) => void;
+  onDeleted?: (job: JobRef) => void;
+}
+
+/** The four row actions, and which jobs have one under way. */
+export function useJobActions(hooks: JobActionHooks = {}) {
+  const client = useQueryClient();
+  const settle = () => client.invalidateQueries({ queryKey: ["jobs"] });
+
+  const cancel = useMutation({
+    mutationKey: [ACTION_KEY, "cancel"],
+    mutationFn: (job: JobRef) => unwrap(commands.cancelJob(job.id)),
+    onSuccess: (_, job) => hooks.onCancelled?.(job),
+    onError: (e, job) => toast.error(`Could not cancel ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+  const retry = useMutation({
+    mutationKey: [ACTION_KEY, "retry"],
+    mutationFn: (job: JobRef) => unwrap(commands.retryJob(job.id)),
+    onSuccess: (_, job) => {
+      toast.success(`Retrying ${job.title}`);
+      hooks.onRetried?.(job);
+    },
+    onError: (e, job) => toast.error(`Could not retry ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+  const pin = useMutation({
+    mutationKey: [ACTION_KEY, "pin"],
+    mutationFn: ({ job, pinned }: { job: JobRef; pinned: boolean }) => unwrap(commands.pinJob(job.id, pinned)),
+    onSuccess: (_, { job, pinned }) => hooks.onPinned?.(job, pinned),
+    onError: (e, { job, pinned }) =>
+      toast.error(`Could not ${pinned ? "pin" : "unpin"} ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+  const remove = useMutation({
+    mutationKey: [ACTION_KEY, "delete"],
+    mutationFn: (job: JobRef) => unwrap(commands.deleteJobs([job.id])),
+    onSuccess: (_, job) => {
+      toast.success(`Deleted ${job.title}`);
+      hooks.onDeleted?.(job);
+    },
+    onError: (e, job) => toast.error(`Could not delete ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+
+  // Every action under way, whichever component started it.
+  const busyIds = useMutationState({
+    filters: { mutationKey: [ACTION_KEY], status: "pending" },
+    select: (m) => {
+      const v = m.state.variables as JobRef | { job: JobRef } | undefined;
+      return v == null ? undefined : "job" in v ? v.job.id : v.id;
+    },
+  });
+
+  return {
+    cancel: (job: JobRef) => cancel.mutate(job),
+    retry: (job: JobRef) => retry.mutate(job),
+    pin: (job: JobRef, pinned: boolean) => pin.mutate({ job, pinned }),
+    remove: (job: JobRef) => remove.mutate(job),
+    isBusy: (id: string) => busyIds.includes(id),
+  };
+}
