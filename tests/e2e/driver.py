@@ -139,6 +139,9 @@ class Session:
     def attr(self, css, name):
         return self.js("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name)
 
+    def resize(self, width, height):
+        webdriver("POST", f"/session/{self.id}/window/rect", {"width": width, "height": height})
+
     def go(self, route):
         """Navigates the app's hash router."""
         self.js("window.location.hash = arguments[0];", route)
@@ -152,6 +155,15 @@ def visible_windows():
 def screenshot(artifacts, name):
     path = os.path.join(artifacts, name)
     subprocess.run(["import", "-window", "root", path], check=False)
+    return path
+
+
+def screenshot_window(artifacts, name):
+    """A screenshot of the app's window alone (for sizes smaller than the screen)."""
+    path = os.path.join(artifacts, name)
+    windows = visible_windows()
+    if windows:
+        subprocess.run(["import", "-window", windows[0], path], check=False)
     return path
 
 

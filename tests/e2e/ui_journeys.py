@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from driver import Checks, Session, driver_ready, hide_by_closing, screenshot, show_again, start_driver, visible_windows
+from driver import Checks, Session, driver_ready, hide_by_closing, screenshot, screenshot_window, show_again, start_driver, visible_windows
 from x11 import close_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -215,6 +215,27 @@ def journey_3(s, iid, search):
     screenshot(ARTIFACTS, "j3-3-after-actions.png")
 
 
+def small_window(s, iid):
+    """The same screens at 800×600."""
+    s.resize(800, 600)
+    time.sleep(0.5)
+    for route, ready, name in [
+        (f"/initiatives/{iid}", "button.op-card", "s-1-workspace-800.png"),
+        ("/jobs", "[data-testid=job-row]", "s-2-jobs-800.png"),
+    ]:
+        s.go(route)
+        wait_for(name, lambda: s.find(ready))
+        time.sleep(0.5)
+        screenshot_window(ARTIFACTS, name)
+    program = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
+    s.go(f"/results/{program['id']}")
+    wait_for("the program", lambda: s.find(".result-view, svg"))
+    time.sleep(0.5)
+    screenshot_window(ARTIFACTS, "s-3-program-800.png")
+    width = s.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+    check(width is not None and width <= 0, f"at 800×600 the page does not scroll sideways ({width} px too wide)")
+
+
 def click_tab(s, name):
     # Radix tabs switch on mouse-down, so this needs WebDriver's real click, not el.click().
     return s.click_text("[role=tab]", name)
@@ -239,6 +260,7 @@ def main():
         if iid:
             journey_2(session, iid)
             journey_3(session, iid, f"http://127.0.0.1:{server.server_address[1]}")
+            small_window(session, iid)
     except RuntimeError as e:
         check(False, f"the journeys ran to the end ({e})")
     finally:

@@ -33,6 +33,7 @@ export function exactTime(at: number): string {
 /** "0.4 s", "12 s", "3 min 5 s", "2 h 10 min". */
 export function duration(ms: number): string {
   if (ms < 0) ms = 0;
+  if (ms < 100) return "< 0.1 s";
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
@@ -61,4 +62,13 @@ export function money(amount: number, currency: string): string {
 export function percent(value: number | null | undefined): number {
   if (value == null || !Number.isFinite(value)) return 0;
   return Math.max(0, Math.min(100, Math.round(value)));
+}
+
+/** What a progress message adds to the step name: "Extracting… receiving the answer (40
+ * characters)" under the step "Extracting" reads "receiving the answer (40 characters)". */
+export function stepDetail(step: string | null, message: string | null): string | null {
+  if (!message) return null;
+  if (!step || !message.startsWith(step)) return message;
+  const rest = message.slice(step.length).replace(/^[\s.…:—-]+/, "");
+  return rest.length > 0 ? rest : null;
 }

@@ -5,7 +5,8 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Snapshot_Serialize as Snapshot, StepRecord_Serialize as StepRecord } from "../bindings";
 import { job, snapshot } from "../test/fixtures";
 import { renderAt } from "../test/render";
-import { JobDetailPage, resumeStep } from "./JobDetailPage";
+import { resumeStep } from "../components/StepTimeline";
+import { JobDetailPage } from "./JobDetailPage";
 
 type Args = Record<string, unknown>;
 type Handler = (args: Args) => unknown;
@@ -78,7 +79,7 @@ describe("JobDetailPage", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Harbour Coffee — program" })).toBeInTheDocument();
     expect(mock.of("watch_job")[0]).toMatchObject({ id: ID });
 
-    const steps = within(screen.getByRole("list", { name: "Steps" })).getAllByTestId("job-step");
+    const steps = within(screen.getByRole("list", { name: "Steps" })).getAllByTestId("step");
     expect(steps).toHaveLength(3);
     expect(steps[0]).toHaveTextContent("Done");
     expect(steps[0]).toHaveTextContent("Analysing the initiative");
@@ -91,8 +92,9 @@ describe("JobDetailPage", () => {
     // Header facts: kind, attempts, duration.
     expect(screen.getByText("Program")).toBeInTheDocument();
     expect(screen.getByText("1 min 10 s")).toBeInTheDocument();
-    // What it produced so far, and the input.
-    expect(screen.getByRole("heading", { name: "What it produced so far" })).toBeInTheDocument();
+    // What a program produced so far is each step's note, in the timeline.
+    expect(steps[0]).toHaveTextContent("— Food & beverage retail");
+    expect(screen.queryByRole("heading", { name: "What it produced so far" })).not.toBeInTheDocument();
     expect(screen.getByText("Input")).toBeInTheDocument();
   });
 
@@ -129,7 +131,7 @@ describe("JobDetailPage", () => {
     expect(bar).toHaveAttribute("aria-valuenow", "45");
     expect(screen.getByText("ETA 40 s")).toBeInTheDocument();
     expect(screen.getByText("— 8 roles")).toBeInTheDocument();
-    const current = screen.getAllByTestId("job-step")[1]!;
+    const current = screen.getAllByTestId("step")[1]!;
     expect(current).toHaveAttribute("aria-current", "step");
     expect(screen.queryByRole("button", { name: /Delete/ })).not.toBeInTheDocument();
 

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Check, Loader, Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
+import { ArrowLeft, Check, Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
 import {
   commands,
   type JobRecord_Serialize as JobRecord,
@@ -13,8 +13,9 @@ import {
 } from "../bindings";
 import { CommandError, unwrap } from "../ipc";
 import { ProgressBar } from "../components/ProgressBar";
+import { Elapsed, StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
 import { StatusBadge } from "../components/StatusBadge";
-import { RelativeTime, useNow } from "../components/Time";
+import { RelativeTime } from "../components/Time";
 import { duration, eta } from "../lib/format";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
@@ -28,90 +29,11 @@ import "./jobs.css";
 const RETRYABLE = new Set(["failed", "cancelled", "interrupted"]);
 const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
 
-/** The 1-based number of the first step that has not completed (where a retry resumes). */
-export function resumeStep(steps: StepRecord[]): number {
-  const done = new Set(steps.filter((s) => s.status === "completed").map((s) => s.index));
-  let index = 0;
-  while (done.has(index)) index += 1;
-  return index + 1;
-}
-
-/** Time since `from`, ticking every second. */
-function Elapsed({ from }: { from: number }) {
-  const now = useNow(1000);
-  return <>{duration(now - from)}</>;
-}
-
 /** Keeps one watch open and reports it; remounting it (a new key) re-attaches. */
 function Watch({ id, onChange }: { id: string; onChange: (live: LiveJob) => void }) {
   const { view, error, finishedWhileAway } = useJob(id);
   useEffect(() => onChange({ view, error, finishedWhileAway }), [view, error, finishedWhileAway, onChange]);
   return null;
-}
-
-function StepIcon({ step }: { step: StepRecord }) {
-  switch (step.status) {
-    case "completed":
-      return (
-        <span className="status completed">
-          <Check size={14} aria-hidden /> Done
-        </span>
-      );
-    case "running":
-      return (
-        <span className="status running">
-          <Loader size={14} aria-hidden className="spin" /> Running
-        </span>
-      );
-    case "failed":
-      return (
-        <span className="status failed">
-          <X size={14} aria-hidden /> Failed
-        </span>
-      );
-  }
-}
-
-function Timeline({ job, steps }: { job: JobRecord; steps: StepRecord[] }) {
-  if (steps.length === 0) {
-    return <p className="muted">{isActive(job) ? "No step has started yet." : "This job recorded no steps."}</p>;
-  }
-  const lastFailed = [...steps].reverse().find((s) => s.status === "failed");
-  return (
-    <ol className="job-timeline" aria-label="Steps">
-      {steps.map((step) => {
-        const running = step.status === "running" && job.status === "running";
-        return (
-          <li
-            key={step.index}
-            className={`job-step-item ${step.status}`}
-            data-testid="job-step"
-            data-step-status={step.status}
-            aria-current={running ? "step" : undefined}
-          >
-            <span className="job-step-status">
-              <StepIcon step={step} />
-            </span>
-            <span className="job-step-name">
-              <span className="muted job-step-no">{step.index + 1}.</span> {step.name}
-            </span>
-            <span className="job-step-time small muted">
-              {step.finished_at != null ? (
-                duration(step.finished_at - step.started_at)
-              ) : running ? (
-                <Elapsed from={step.started_at} />
-              ) : (
-                "—"
-              )}
-            </span>
-            {step === lastFailed && job.error && job.status !== "running" && (
-              <p className="job-step-error small">{job.error.message}</p>
-            )}
-          </li>
-        );
-      })}
-    </ol>
-  );
 }
 
 function Facts({ job }: { job: JobRecord }) {
@@ -330,7 +252,8 @@ function JobDetail({ id }: { id: string }) {
     const { steps, partials } = view;
     const record = view.job;
     const busy = actions.isBusy(record.id);
-    const showPartials = record.status !== "completed";
+    // A program's partials are its step notes, shown in the timeline.
+    const showPartials = record.status !== "completed" && record.kind !== "epm_generation";
 
     return (
       <div className="jobs-page job-detail-page">
@@ -412,7 +335,7 @@ function JobDetail({ id }: { id: string }) {
 
         <section className="card">
           <h2>Steps</h2>
-          <Timeline job={record} steps={steps} />
+          <StepTimeline steps={steps} live={record.status === "running"} error={record.status !== "running" ? record.error?.message ?? null : null} notes={stepNotes(record.kind, partials)} />
         </section>
 
         {showPartials && (

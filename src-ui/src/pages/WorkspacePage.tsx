@@ -10,9 +10,9 @@ import { commands, type Initiative_Serialize as Initiative, type Operation_Deser
 import { unwrap } from "../ipc";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
-import { StepTimeline } from "../components/StepTimeline";
+import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
 import { RelativeTime } from "../components/Time";
-import { eta, money, percent } from "../lib/format";
+import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
 import { useInitiative } from "../lib/queries";
 import { toastAway } from "../live/Announcements";
@@ -147,7 +147,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
     onError: (e: Error) => toast.error(e.message),
   });
   const active = isActive(job?.status);
-  const resumeAt = view ? view.steps.filter((s) => s.status === "completed").length + 1 : 1;
+  const resumeAt = view ? resumeStep(view.steps) : 1;
 
   return (
     <section className="card stack op-panel" aria-labelledby={`panel-${info.kind}`} data-testid="op-panel">
@@ -171,7 +171,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
           <div className="row live-line">
             <strong data-testid="current-step">{job.current_step ?? "Waiting to start"}</strong>
             <span className="muted" data-testid="progress-message">
-              {job.message ?? ""}
+              {stepDetail(job.current_step, job.message) ?? ""}
             </span>
             <span className="spacer" />
             {job.stalled ? <span className="status stalled">No activity for a while</span> : job.eta_ms != null && <span className="muted small">{eta(job.eta_ms)}</span>}
@@ -183,8 +183,10 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
           <p className="muted small">You can close this window; Charter keeps working in the tray and tells you when it is done.</p>
         </div>
       )}
-      {view && view.steps.length > 0 && (active || job?.status !== "completed") && <StepTimeline steps={view.steps} live={active} />}
-      {view && view.partials.length > 0 && job?.status !== "completed" && (
+      {view && view.steps.length > 0 && (active || job?.status !== "completed") && (
+        <StepTimeline steps={view.steps} live={job?.status === "running"} notes={stepNotes(info.kind, view.partials)} />
+      )}
+      {view && view.partials.length > 0 && job?.status !== "completed" && info.kind !== "epm_generation" && (
         <div className="partials" aria-label="Produced so far">
           <PartialsView kind={info.kind} partials={view.partials.map((p) => p.value)} />
         </div>

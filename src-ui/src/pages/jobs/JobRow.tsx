@@ -6,7 +6,7 @@ import type { JobRecord_Serialize as JobRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusBadge } from "../../components/StatusBadge";
 import { RelativeTime, useNow } from "../../components/Time";
-import { duration, eta } from "../../lib/format";
+import { duration, eta, stepDetail } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
 
 /** What a row can ask for; the page decides how (confirmations, mutations). */
@@ -29,7 +29,7 @@ function quietFor(at: number, now: number): string {
 function Running({ job }: { job: JobRecord }) {
   const now = useNow(15_000);
   const step = job.current_step;
-  const message = job.message && job.message !== step ? job.message : null;
+  const message = stepDetail(step, job.message);
   return (
     <>
       <div className="job-step" title={[step, message].filter(Boolean).join(" — ")}>

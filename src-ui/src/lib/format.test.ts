@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { duration, relativeTime, stepDetail } from "./format";
+
+describe("format", () => {
+  it("says what a progress message adds to its step", () => {
+    expect(stepDetail("Extracting workstreams", "Extracting workstreams… receiving the answer (40 characters)")).toBe("receiving the answer (40 characters)");
+    expect(stepDetail("Analysing", "Analysing…")).toBeNull();
+    expect(stepDetail("Reading sources", "Source 3 of 8")).toBe("Source 3 of 8");
+    expect(stepDetail(null, null)).toBeNull();
+  });
+
+  it("writes durations and relative times in plain words", () => {
+    expect(duration(40)).toBe("< 0.1 s");
+    expect(duration(400)).toBe("0.4 s");
+    expect(duration(125_000)).toBe("2 min 5 s");
+    expect(duration(2 * 3600_000 + 10 * 60_000)).toBe("2 h 10 min");
+    const now = Date.UTC(2026, 10, 29, 12);
+    expect(relativeTime(now - 10_000, now)).toBe("just now");
+    expect(relativeTime(now - 5 * 60_000, now)).toBe("5 min ago");
+    expect(relativeTime(now - 3 * 3600_000, now)).toBe("3 hours ago");
+  });
+});
