@@ -435,6 +435,38 @@ pub async fn update_settings(
     Ok(settings)
 }
 
+/// Opens an `http(s)` address (a cited source, a link in a result) in the user's browser, or
+/// a `mailto:` one in their mail app; any other scheme is refused, so model output can never
+/// launch a program.
+#[tauri::command]
+#[specta::specta]
+pub fn open_url(app: tauri::AppHandle, url: String) -> IpcResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let address = openable(&url)?;
+    app.opener()
+        .open_url(address.as_str(), None::<&str>)
+        .map_err(|e| {
+            IpcError::new(
+                "open_failed",
+                format!("the browser could not be opened: {e}"),
+            )
+        })
+}
+
+/// `url` parsed, when it is a web or mail address.
+fn openable(url: &str) -> IpcResult<url::Url> {
+    let url = url.trim();
+    let parsed = url::Url::parse(url)
+        .map_err(|e| IpcError::invalid(format!("“{url}” is not a web address ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
+        return Err(IpcError::invalid(format!(
+            "only web and mail addresses open from Charter, not “{}:”",
+            parsed.scheme()
+        )));
+    }
+    Ok(parsed)
+}
+
 /// Stores the API key for a model server in the OS keyring.
 #[tauri::command]
 #[specta::specta]
@@ -464,4 +496,26 @@ fn keyring_error(e: keyring::Error) -> IpcError {
         "keyring_unavailable",
         format!("the OS keyring is not available ({e}); the key was not stored"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openable;
+
+    #[test]
+    fn only_web_and_mail_addresses_open() {
+        assert!(openable(" https://example.org/a?b=1 ").is_ok());
+        assert!(openable("http://localhost:8888").is_ok());
+        assert!(openable("mailto:team@example.org").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>",
+            "/relative",
+            "",
+        ] {
+            let err = openable(bad).expect_err(bad);
+            assert_eq!(err.code, "invalid_input", "{bad}");
+        }
+    }
 }

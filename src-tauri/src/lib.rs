@@ -75,6 +75,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             unwatch_job,
             export_result,
             save_export,
+            open_url,
             get_settings,
             update_settings,
             set_api_key,

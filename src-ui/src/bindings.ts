@@ -81,6 +81,12 @@ export const commands = {
 	 *  the job); returns the path written, or `null` when the user cancelled.
 	 */
 	saveExport: (id: string, format: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("save_export", { id, format })),
+	/**
+	 *  Opens an `http(s)` address (a cited source, a link in a result) in the user's browser, or
+	 *  a `mailto:` one in their mail app; any other scheme is refused, so model output can never
+	 *  launch a program.
+	 */
+	openUrl: (url: string) => typedError<null, IpcError>(__TAURI_INVOKE("open_url", { url })),
 	/**  The current settings. */
 	getSettings: () => __TAURI_INVOKE<Settings_Serialize>("get_settings"),
 	/**

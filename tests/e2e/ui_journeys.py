@@ -28,6 +28,7 @@ APP = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.abspath(sys.argv[2])
 DRIVER = os.path.abspath(sys.argv[3])
 HERE = os.path.dirname(os.path.abspath(__file__))
+EXPORTS = os.path.join(ARTIFACTS, "exports")
 
 checks = Checks()
 check = checks.check
@@ -71,6 +72,28 @@ def initiative_id(s):
     return parts[1] if len(parts) >= 2 and parts[0] == "initiatives" else None
 
 
+def export_via_dialog(s, button, path):
+    """Clicks an export button and answers the native save dialog with `path`, as a user
+    types a file name; returns the saved text or None."""
+    s.click_text("button", button)
+
+    def dialog():
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Export"], capture_output=True, text=True)
+        return r.stdout.split()
+
+    windows = wait_for("the save dialog", dialog, timeout=10)
+    if not check(bool(windows), f"“{button}” opens the native save dialog"):
+        return None
+    subprocess.run(["xdotool", "windowfocus", "--sync", windows[0]], check=False)
+    subprocess.run(["xdotool", "key", "ctrl+a"], check=False)
+    subprocess.run(["xdotool", "type", "--delay", "15", path], check=False)
+    subprocess.run(["xdotool", "key", "Return"], check=False)
+    if not check(bool(wait_for("the export file", lambda: os.path.exists(path), timeout=10)), f"the export is saved where the user said ({os.path.basename(path)})"):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
 def journey_1(s):
     """The user stays and watches the program being generated."""
     s.click("a[href='#/initiatives/new']")
@@ -110,7 +133,10 @@ def journey_1(s):
     check(bool(wait_for("the result page", lambda: s.find("button") and "Export Markdown" in (s.text("main") or ""))), "“View program” opens the program with its exports")
     time.sleep(0.5)
     screenshot(ARTIFACTS, "j1-4-program.png")
-    s.js("window.scrollTo(0, 600);")
+    text = export_via_dialog(s, "Export Markdown", os.path.join(EXPORTS, "harbour-program.md"))
+    check(bool(text) and text.startswith("# Program: Harbour Coffee") and "## Risks" in text, "the Markdown export is the whole program")
+    toast = wait_for("the export toast", lambda: s.js("return [...document.querySelectorAll('[data-sonner-toast]')].map(t => t.innerText).join(' | ');"), timeout=5)
+    check(bool(toast) and "Exported" in toast, "a toast says where it went")
     return iid
 
 
@@ -160,6 +186,12 @@ def journey_2(s, iid):
     check(bool(wait_for("the canvas", lambda: s.find(".canvas-grid, [class*=canvas]"))), "the banner's link opens the canvas")
     time.sleep(0.5)
     screenshot(ARTIFACTS, "j2-4-canvas.png")
+    text = export_via_dialog(s, "Export JSON", os.path.join(EXPORTS, "harbour-canvas.json"))
+    try:
+        blocks = json.loads(text or "null")["blocks"]
+    except (ValueError, KeyError, TypeError):
+        blocks = []
+    check(len(blocks) == 9, f"the JSON export holds the nine canvas blocks ({len(blocks)})")
 
 
 def journey_3(s, iid, search):
@@ -242,7 +274,7 @@ def click_tab(s, name):
 
 
 def main():
-    os.makedirs(ARTIFACTS, exist_ok=True)
+    os.makedirs(EXPORTS, exist_ok=True)
     services = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "desktop_services.py"), os.path.join(ARTIFACTS, "ui-notifications.jsonl")], stdout=subprocess.PIPE, text=True)
     assert services.stdout.readline().strip() == "ready"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakySearch)

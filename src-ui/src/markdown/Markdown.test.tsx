@@ -1,4 +1,5 @@
-import { fireEvent, render } from "@testing-library/react";
+import { fireEvent, render, waitFor } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it, vi } from "vitest";
 import { Markdown, plainText, safeUrl } from "./Markdown";
 
@@ -50,10 +51,16 @@ describe("Markdown", () => {
     expect(getByRole("link", { name: "mail" })).toHaveAttribute("href", "mailto:a@b.c");
   });
 
-  it("prevents navigation even without an open handler", () => {
+  it("without a handler, a click opens the address in the browser (through Rust), never in the window", async () => {
+    const opened: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "open_url") opened.push(args);
+      return null;
+    });
     const { getByRole } = render(<Markdown text="[site](http://example.org)" />);
     const link = getByRole("link", { name: "site" });
     expect(fireEvent.click(link)).toBe(false); // false: default prevented
+    await waitFor(() => expect(opened).toEqual([{ url: "http://example.org" }]));
   });
 
   it("drops relative and protocol-less links", () => {

@@ -1,8 +1,10 @@
 // Model output as sanitized Markdown. Nothing a model writes can run code, load a remote
 // resource or navigate the webview: raw HTML is dropped, images become their alt text in
-// brackets, and only http(s)/mailto links survive — as anchors whose clicks are prevented.
+// brackets, and only http(s)/mailto links survive — as anchors whose clicks never navigate
+// the window; an http(s) link opens in the user's browser instead.
 import type { MouseEvent, ReactNode } from "react";
 import ReactMarkdown, { type Components, type UrlTransform } from "react-markdown";
+import { openExternal } from "../lib/openExternal";
 import "./markdown.css";
 
 const SAFE_SCHEME = /^(https?|mailto):/i;
@@ -29,7 +31,16 @@ function stop(e: MouseEvent) {
 }
 
 /** An external link that shows its address but never navigates the webview. */
-export function SafeLink({ href, children, onOpen }: { href: string | null | undefined; children: ReactNode; onOpen?: (url: string) => void }) {
+export function SafeLink({
+  href,
+  children,
+  onOpen = openExternal,
+}: {
+  href: string | null | undefined;
+  children: ReactNode;
+  /** What a click does with the address (default: the user's browser). */
+  onOpen?: (url: string) => void;
+}) {
   const url = href ? safeUrl(href) : "";
   if (!url) return <span className="md-link-text">{children}</span>;
   const open = (e: MouseEvent) => {
@@ -37,7 +48,7 @@ export function SafeLink({ href, children, onOpen }: { href: string | null | und
     onOpen?.(url);
   };
   return (
-    <a className={onOpen ? "md-link md-link-open" : "md-link"} href={url} title={url} rel="noopener noreferrer" onClick={open} onAuxClick={stop} draggable={false}>
+    <a className="md-link md-link-open" href={url} title={url} rel="noopener noreferrer" onClick={open} onAuxClick={stop} draggable={false}>
       {children}
     </a>
   );
