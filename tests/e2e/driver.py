@@ -92,6 +92,10 @@ class Session:
         """Runs `script` (a function body) in the page and returns its value."""
         return webdriver("POST", f"/session/{self.id}/execute/sync", {"script": script, "args": list(args)})
 
+    def js_async(self, script, *args):
+        """Runs `script` with a completion callback as its last argument; returns what it passes."""
+        return webdriver("POST", f"/session/{self.id}/execute/async", {"script": script, "args": list(args)})
+
     def invoke(self, command, args):
         """Calls an IPC command the way the UI does; raises on an error answer."""
         script = (
@@ -130,7 +134,9 @@ class Session:
         if element is None:
             raise RuntimeError(f"nothing matches {css}")
         if clear:
-            webdriver("POST", f"/session/{self.id}/element/{element}/clear", {})
+            # Select all and delete, as a user would: WebDriver's element clear sets the value
+            # behind React's back, and a controlled input may put the old text back.
+            webdriver("POST", f"/session/{self.id}/element/{element}/value", {"text": "\ue009a\ue000\ue003"})
         webdriver("POST", f"/session/{self.id}/element/{element}/value", {"text": text})
 
     def text(self, css):

@@ -16,6 +16,8 @@ Screenshots of each journey's key screens go to the artifacts folder."""
 import http.server
 import json
 import os
+import random
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -32,6 +34,7 @@ EXPORTS = os.path.join(ARTIFACTS, "exports")
 
 checks = Checks()
 check = checks.check
+metrics = {}
 wait_for = checks.wait_for
 
 
@@ -75,6 +78,8 @@ def initiative_id(s):
 def export_via_dialog(s, button, path):
     """Clicks an export button and answers the native save dialog with `path`, as a user
     types a file name; returns the saved text or None."""
+    if os.path.exists(path):
+        os.remove(path)  # else the dialog asks whether to replace it
     s.click_text("button", button)
 
     def dialog():
@@ -247,6 +252,70 @@ def journey_3(s, iid, search):
     screenshot(ARTIFACTS, "j3-3-after-actions.png")
 
 
+def seed_jobs(n):
+    """Writes `n` finished jobs straight into the app's database (a second connection, as
+    the engine allows), created over the past 30 days: the Jobs page at scale."""
+    path = os.path.join(os.environ["XDG_DATA_HOME"], "app.charter.desktop", "charter.db")
+    db = sqlite3.connect(path, timeout=30)
+    now = int(time.time() * 1000)
+    kinds = ["epm_generation", "bmc_research", "five_whys", "web_research"]
+    rows = []
+    for i in range(n):
+        created = now - 86_400_000 - (n - i) * 25_000
+        rand = random.getrandbits(74)
+        hexid = f"{created:012x}7{rand >> 62 & 0xfff:03x}{0x8 | (rand >> 60 & 0x3):x}{rand & ((1 << 60) - 1):015x}"
+        uid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[16:20]}-{hexid[20:]}"
+        failed = i % 10 == 0
+        error = json.dumps({"code": "timeout", "message": "the model did not answer in time", "retryable": True}) if failed else None
+        rows.append((uid, kinds[i % 4], f"Load test job {i}", "failed" if failed else "completed", 100.0, "{}", error, 1, created, created, created + 20_000, created + 20_000, created + 30_000))
+    with db:
+        db.executemany(
+            "INSERT INTO jobs (id, kind, title, status, progress, input, error, attempt, created_at, started_at, updated_at, finished_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    db.close()
+
+
+def at_scale(s):
+    """The Jobs page with 100,000 more jobs: first page, "Load more", a filter (reported)."""
+    started = time.time()
+    seed_jobs(100_000)
+    metrics["seed_100k_jobs_s"] = round(time.time() - started, 1)
+
+    def timed(action_js, ready_js):
+        """Milliseconds from `action_js` to the frame where `ready_js` holds, measured in the page."""
+        script = (
+            "const done = arguments[arguments.length - 1]; const t0 = performance.now();"
+            f"{action_js};"
+            f"const tick = () => {{ if ({ready_js}) done(Math.round(performance.now() - t0)); "
+            "else if (performance.now() - t0 > 20000) done(null); else requestAnimationFrame(tick); };"
+            "requestAnimationFrame(tick);"
+        )
+        return s.js_async(script)
+
+    rows = "document.querySelectorAll('[data-testid=job-row]').length"
+    s.go("/initiatives")
+    wait_for("the initiatives", lambda: s.text("h1") == "Initiatives")
+    metrics["jobs_page_first_rows_ms_at_100k"] = timed("window.location.hash = '/jobs?tab=all'", f"{rows} >= 50")
+    count = s.text(".jobs-tab[data-state=active]") or ""
+    check(bool(count) and int("".join(ch for ch in count if ch.isdigit()) or 0) >= 100_000, f"the All tab counts every job ({count.strip()})")
+    load_more = "[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Load more').click()"
+    metrics["jobs_page_load_more_ms_at_100k"] = [timed(load_more, f"{rows} >= {50 * (n + 2)}") for n in range(3)]
+    ipc = (
+        "const done = arguments[arguments.length - 1]; const t0 = performance.now();"
+        "window.__TAURI_INTERNALS__.invoke('list_jobs', {query: {statuses: [], limit: 50}})"
+        ".then(p => window.__TAURI_INTERNALS__.invoke('list_jobs', {query: {statuses: [], limit: 50, after: p.next}}))"
+        ".then(() => done(Math.round(performance.now() - t0)), e => done(String(e)));"
+    )
+    metrics["list_jobs_two_pages_ipc_ms_at_100k"] = s.js_async(ipc)
+    check(s.js("return document.querySelectorAll('[data-testid=job-row]').length;") >= 200, "“Load more” pages on through the 100,000")
+    metrics["jobs_page_text_search_ms_at_100k"] = timed("window.location.hash = '/jobs?tab=all&q=Load%20test%20job%2099999'", f"{rows} === 1")
+    check(bool(metrics["jobs_page_text_search_ms_at_100k"]), "a title search finds one job among 100,000")
+    metrics["jobs_page_failed_tab_ms_at_100k"] = timed("window.location.hash = '/jobs?tab=failed'", "document.querySelectorAll('[data-testid=job-row][data-status=failed]').length >= 50")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j3-4-jobs-100k.png")
+
+
 def small_window(s, iid):
     """The same screens at 800×600."""
     s.resize(800, 600)
@@ -292,6 +361,7 @@ def main():
         if iid:
             journey_2(session, iid)
             journey_3(session, iid, f"http://127.0.0.1:{server.server_address[1]}")
+            at_scale(session)
             small_window(session, iid)
     except RuntimeError as e:
         check(False, f"the journeys ran to the end ({e})")
@@ -301,6 +371,9 @@ def main():
         driver.terminate()
         services.terminate()
         server.shutdown()
+    with open(os.path.join(ARTIFACTS, "ui-metrics.json"), "w", encoding="utf-8") as f:
+        json.dump(metrics, f, indent=2)
+    print(json.dumps(metrics, indent=2))
     checks.write(os.path.join(ARTIFACTS, "ui-checks.txt"))
     print(f"e2e journeys: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
     sys.exit(1 if checks.failures else 0)

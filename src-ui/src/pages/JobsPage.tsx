@@ -234,20 +234,24 @@ export function JobsPage() {
   const tabCount = (tab: Tab) => (counts ? countOf(counts, TAB_STATUSES[tab]) : null);
   const complete = list.isSuccess && !list.hasNextPage;
 
-  const rowActions: RowActions = {
-    onCancel: actions.cancel,
-    onRetry: actions.retry,
-    onPin: actions.pin,
-    onDelete: (job) =>
-      setConfirmation({
-        title: `Delete ${job.title}?`,
-        description: "Its record, steps and result are removed for good. This cannot be undone.",
-        action: "Delete",
-        danger: true,
-        onConfirm: () => actions.remove(job),
-      }),
-    isBusy: actions.isBusy,
-  };
+  // Stable, so rows whose record did not change skip rendering when a page is added.
+  const rowActions: RowActions = useMemo(
+    () => ({
+      onCancel: actions.cancel,
+      onRetry: actions.retry,
+      onPin: actions.pin,
+      onDelete: (job) =>
+        setConfirmation({
+          title: `Delete ${job.title}?`,
+          description: "Its record, steps and result are removed for good. This cannot be undone.",
+          action: "Delete",
+          danger: true,
+          onConfirm: () => actions.remove(job),
+        }),
+      isBusy: actions.isBusy,
+    }),
+    [actions],
+  );
 
   // Bulk actions run on everything the filters match, not only the loaded pages.
   const settle = () => client.invalidateQueries({ queryKey: keys.jobs });
@@ -293,7 +297,8 @@ export function JobsPage() {
     });
   };
 
-  const linkState = { jobsSearch: searchParams.toString() };
+  const search = searchParams.toString();
+  const linkState = useMemo(() => ({ jobsSearch: search }), [search]);
   const loadedLabel = (() => {
     const shown = rows.length.toLocaleString(LOCALE);
     if (!counts || narrowsCounts(filters) || complete) return `Showing ${shown}`;

@@ -1,5 +1,6 @@
 // One row of the Jobs list: status, title (a link to the job), what it is doing or how it
 // ended, and the actions that make sense for its status.
+import { memo } from "react";
 import { Link } from "react-router";
 import { Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
 import type { JobRecord_Serialize as JobRecord } from "../../bindings";
@@ -94,7 +95,7 @@ function Outcome({ job }: { job: JobRecord }) {
 }
 
 /** One job. `linkState` travels with the title link so the detail page can come back here. */
-export function JobRow({ job, actions, linkState }: { job: JobRecord; actions: RowActions; linkState?: unknown }) {
+export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: JobRecord; actions: RowActions; linkState?: unknown }) {
   const busy = actions.isBusy(job.id);
   const kind = kindInfo(job.kind).label;
   const running = job.status === "running";
@@ -165,7 +166,7 @@ export function JobRow({ job, actions, linkState }: { job: JobRecord; actions: R
       </div>
     </li>
   );
-}
+});
 
 /** A placeholder row while the first page loads. */
 export function SkeletonRow() {

@@ -1,5 +1,6 @@
 // Cancel, retry, pin and delete for one job: each shows its failure as a toast with the
 // engine's message and re-reads every job query when it settles.
+import { useMemo } from "react";
 import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { commands, type JobRecord_Serialize as JobRecord } from "../../bindings";
@@ -75,11 +76,20 @@ export function useJobActions(hooks: JobActionHooks = {}) {
     },
   });
 
-  return {
-    cancel: (job: JobRef) => cancel.mutate(job),
-    retry: (job: JobRef) => retry.mutate(job),
-    pin: (job: JobRef, pinned: boolean) => pin.mutate({ job, pinned }),
-    remove: (job: JobRef) => remove.mutate(job),
-    isBusy: (id: string) => busyIds.includes(id),
-  };
+  // One object for as long as nothing is under way, so memoised rows do not re-render.
+  const busyKey = busyIds.join(",");
+  const { mutate: cancelJob } = cancel;
+  const { mutate: retryJob } = retry;
+  const { mutate: pinJob } = pin;
+  const { mutate: removeJob } = remove;
+  return useMemo(
+    () => ({
+      cancel: (job: JobRef) => cancelJob(job),
+      retry: (job: JobRef) => retryJob(job),
+      pin: (job: JobRef, pinned: boolean) => pinJob({ job, pinned }),
+      remove: (job: JobRef) => removeJob(job),
+      isBusy: (id: string) => busyKey.split(",").includes(id),
+    }),
+    [cancelJob, retryJob, pinJob, removeJob, busyKey],
+  );
 }
