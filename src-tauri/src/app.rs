@@ -325,7 +325,9 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
     let state = app.state::<AppState>();
     let settings = state.settings();
     api.prevent_close();
-    if settings.close_to_tray && TRAY_AVAILABLE.load(Ordering::Relaxed) {
+    let to_tray = settings.close_to_tray && TRAY_AVAILABLE.load(Ordering::Relaxed);
+    tracing::info!(to_tray, "the window's close button was pressed");
+    if to_tray {
         if let Some(w) = app.get_webview_window(MAIN) {
             let _ = w.hide();
         }
