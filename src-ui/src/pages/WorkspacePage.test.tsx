@@ -117,4 +117,30 @@ describe("WorkspacePage", () => {
     await userEvent.click(screen.getByRole("button", { name: "Retry (resumes at step 3)" }));
     expect(backend.callsOf("retry_job")).toEqual([{ id: failed.id }]);
   });
+
+  it("is usable from the keyboard: Tab reaches the operations and Enter starts one", async () => {
+    const id = job().id;
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: () => null,
+      start_operation: () => id,
+      watch_job: () => snapshot(job({ id, status: "pending", progress: 0, seq: 1 })),
+    });
+    render();
+    await screen.findByRole("heading", { name: "Harbour Coffee" }, { timeout: 5000 });
+    const user = userEvent.setup();
+    const tabTo = async (target: HTMLElement) => {
+      for (let n = 0; n < 30 && document.activeElement !== target; n++) await user.tab();
+      expect(document.activeElement).toBe(target);
+    };
+    const canvasCard = screen.getByRole("button", { name: /Canvas/ });
+    await tabTo(canvasCard);
+    expect(canvasCard).toHaveAttribute("aria-pressed", "false");
+    await user.keyboard("{Enter}");
+    expect(canvasCard).toHaveAttribute("aria-pressed", "true");
+    const start = await screen.findByRole("button", { name: /Build canvas/ });
+    await tabTo(start);
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(backend.callsOf("start_operation")).toEqual([{ initiativeId: "init-1", operation: { type: "canvas" } }]));
+  });
 });
