@@ -8,6 +8,8 @@ import time
 import urllib.error
 import urllib.request
 
+from x11 import press_close
+
 WEBDRIVER = "http://127.0.0.1:4444"
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
@@ -190,7 +192,7 @@ def show_again(app, checks):
     return checks.check(code == 0, "a second launch exits") and bool(checks.wait_for("the window to come back", visible_windows, timeout=10))
 
 
-def hide_by_closing(checks, close_window):
+def hide_by_closing(checks):
     """Presses the window's close button and waits for it to hide to the tray."""
     windows = visible_windows()
     if not windows:
@@ -199,13 +201,5 @@ def hide_by_closing(checks, close_window):
         names = [subprocess.run(["xdotool", "getwindowname", w], capture_output=True, text=True).stdout.strip() for w in windows]
         geometry = [subprocess.run(["xdotool", "getwindowgeometry", w], capture_output=True, text=True).stdout.replace("\n", " ") for w in windows]
         print(f"note: {len(windows)} visible windows named Charter: {list(zip(windows, names, geometry))}", flush=True)
-    close_window(windows[0])
-    end = time.time() + 5
-    while time.time() < end and visible_windows():
-        time.sleep(0.1)
-    if visible_windows():
-        # Seen twice in about fifteen runs: the synthetic close event went unanswered (no
-        # "closing" in the app's log). Pressing close again is what a user would do.
-        print("note: the window did not react to the close button; pressing it again", flush=True)
-        close_window(windows[0])
+    press_close(windows[0], lambda: not visible_windows())
     return checks.check(bool(checks.wait_for("the window to hide", lambda: not visible_windows(), timeout=10)), "closing hides the window to the tray")

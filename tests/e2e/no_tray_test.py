@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from x11 import close_window
+from x11 import press_close
 
 APP = os.path.abspath(sys.argv[1])
 
@@ -32,7 +32,7 @@ passed = failed = 0
 try:
     main = wait(lambda: windows("^Charter$"), 30)
     time.sleep(1.0)
-    close_window(main[0])
+    press_close(main[0], lambda: windows("^Quit Charter\\?$"))
     dialog = wait(lambda: windows("^Quit Charter\\?$"), 10)
     for ok, what in [
         (bool(dialog), "closing without a tray asks whether to quit"),

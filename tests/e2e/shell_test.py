@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from driver import Checks, Session, app_pid, driver_ready, screenshot, start_driver, visible_windows
-from x11 import close_window
+from x11 import press_close
 
 APP = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.abspath(sys.argv[2])
@@ -114,7 +114,7 @@ def main():
             metrics["idle_rss_mib"] = round(rss_mib(pid) or 0, 1)
 
         windows = visible_windows()
-        close_window(windows[0])
+        press_close(windows[0], lambda: not visible_windows())
         hidden = wait_for("the window to hide", lambda: not visible_windows(), timeout=10)
         check(bool(hidden), "closing hides the window")
         check(app_pid(APP) is not None, "the app keeps running with the window hidden")
