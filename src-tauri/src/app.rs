@@ -328,8 +328,10 @@ fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) {
     let to_tray = settings.close_to_tray && TRAY_AVAILABLE.load(Ordering::Relaxed);
     tracing::info!(to_tray, "the window's close button was pressed");
     if to_tray {
-        if let Some(w) = app.get_webview_window(MAIN) {
-            let _ = w.hide();
+        if let Some(w) = app.get_webview_window(MAIN)
+            && let Err(e) = w.hide()
+        {
+            tracing::warn!(error = %e, "the window could not be hidden");
         }
         if !settings.tray_hint_shown {
             notify(

@@ -173,6 +173,7 @@ def journey_2(s, iid):
     # Leave again until it finishes.
     hide_by_closing(checks)
     job = s.invoke("latest_job", {"sessionId": iid, "kind": "bmc_research"})
+    check(job["status"] == "running", f"the canvas is still running when the window hides ({job['status']})")
     done = wait_for("the canvas to finish", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
     check(bool(done), "the canvas completes while the window is hidden")
     time.sleep(0.5)

@@ -17,7 +17,7 @@ def close_window(window_id):
     d.close()
 
 
-def press_close(window_id, done, wait=5.0):
+def press_close(window_id, done, wait=2.0):
     """Presses the close button and waits up to `wait` seconds for `done()`; presses it once
     more if nothing happened. Under Xvfb with no window manager a synthetic close event
     sometimes goes unanswered (no close ever reaches the app's log); a user would press

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use jobs::{JobStatus, Snapshot};
+use jobs::Snapshot;
 use serde_json::json;
 use strategy::artefact::BlockKind;
 use strategy::epm::EPM_GENERATION;
@@ -15,17 +15,7 @@ use strategy::research::{
     WhyChain,
 };
 use strategy::{Program, ProviderChoice};
-use support::wait_finished;
-
-fn result<T: serde::de::DeserializeOwned>(snapshot: &Snapshot) -> T {
-    assert_eq!(
-        snapshot.job.status,
-        JobStatus::Completed,
-        "{:?}",
-        snapshot.job.error
-    );
-    serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("result shape")
-}
+use support::{result, wait_finished};
 
 fn markdown(snapshot: &Snapshot) -> String {
     export::render(

@@ -23,18 +23,9 @@ use strategy::research::{
 };
 use strategy::{ProviderChoice, Workspace, WorkspaceConfig};
 use support::{
-    coffee_draft, fast_providers, open, paced_providers, temp_config, wait_finished, wait_partials,
+    coffee_draft, fast_providers, open, paced_providers, result, temp_config, wait_finished,
+    wait_partials,
 };
-
-fn result<T: serde::de::DeserializeOwned>(snapshot: &Snapshot) -> T {
-    assert_eq!(
-        snapshot.job.status,
-        JobStatus::Completed,
-        "{:?}",
-        snapshot.job.error
-    );
-    serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("result shape")
-}
 
 fn partial_values<T: serde::de::DeserializeOwned>(snapshot: &Snapshot) -> Vec<T> {
     snapshot

@@ -477,6 +477,17 @@ pub async fn wait_partials(workspace: &Workspace, id: jobs::JobId, n: usize) {
     panic!("timed out waiting for {n} partials");
 }
 
+/// A completed job's result, read as `T` (fails the test if the job did not complete).
+pub fn result<T: serde::de::DeserializeOwned>(snapshot: &jobs::Snapshot) -> T {
+    assert_eq!(
+        snapshot.job.status,
+        jobs::JobStatus::Completed,
+        "{:?}",
+        snapshot.job.error
+    );
+    serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("result shape")
+}
+
 /// Waits for a job to finish (30 s at most) and returns its final snapshot.
 pub async fn wait_finished(workspace: &Workspace, id: jobs::JobId) -> jobs::Snapshot {
     let wait = async {
