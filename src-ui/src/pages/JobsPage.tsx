@@ -79,13 +79,20 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
   const [text, setText] = useState(value);
   const latest = useRef(onSearch);
   latest.current = onSearch;
+  // What this box last put in the URL: its echo must not overwrite what was typed since.
+  const sent = useRef(value);
   // The URL changed under us (Clear filters, back): show what it says.
   useEffect(() => {
-    setText((current) => (current.trim() === value ? current : value));
+    if (value === sent.current) return;
+    sent.current = value;
+    setText(value);
   }, [value]);
   useEffect(() => {
     if (text.trim() === value) return;
-    const timer = window.setTimeout(() => latest.current(text.trim()), SEARCH_DELAY_MS);
+    const timer = window.setTimeout(() => {
+      sent.current = text.trim();
+      latest.current(text.trim());
+    }, SEARCH_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [text, value]);
   return (
