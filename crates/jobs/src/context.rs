@@ -229,7 +229,7 @@ impl JobContext {
                     .await
                     .map_err(|e| {
                         JobError::retryable(
-                            "storage",
+                            crate::error::ErrorCode::Storage,
                             format!("could not save the result of step “{name}”: {e}"),
                         )
                     })?;

@@ -1151,7 +1151,7 @@ async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::
                 to: JobStatus::Failed,
                 result: None,
                 error: Some(JobError::retryable(
-                    "storage",
+                    crate::error::ErrorCode::Storage,
                     format!("the result could not be saved: {e}"),
                 )),
                 ..row

@@ -109,25 +109,24 @@ pub enum Error {
 
 impl Error {
     /// Stable machine-readable code for the wire and for UI decisions.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::AlreadyOpen { .. } => "already_open",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::NotADatabase { .. } => "not_a_database",
-            Error::ReadOnly => "read_only",
-            Error::DiskFull => "disk_full",
-            Error::Locked => "locked",
-            Error::NotFound(_) => "not_found",
-            Error::UnknownKind(_) => "unknown_kind",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::IllegalTransition { .. } => "illegal_transition",
-            Error::AlreadyFinished { .. } => "already_finished",
-            Error::StillActive { .. } => "still_active",
-            Error::Corrupt(_) => "corrupt",
-            Error::ShutDown => "shut_down",
-            Error::Io { .. } => "io",
-            Error::Database(_) => "database",
-            Error::Migrate(_) => "migrate",
+            Error::AlreadyOpen { .. } => ErrorCode::AlreadyOpen,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::NotADatabase { .. } => ErrorCode::NotADatabase,
+            Error::ReadOnly => ErrorCode::ReadOnly,
+            Error::DiskFull => ErrorCode::DiskFull,
+            Error::Locked => ErrorCode::Locked,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::UnknownKind(_) => ErrorCode::UnknownKind,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            Error::AlreadyFinished { .. } => ErrorCode::AlreadyFinished,
+            Error::StillActive { .. } => ErrorCode::StillActive,
+            Error::Corrupt(_) => ErrorCode::Corrupt,
+            Error::ShutDown => ErrorCode::ShutDown,
+            Error::Io { .. } | Error::Database(_) => ErrorCode::Storage,
+            Error::Migrate(_) => ErrorCode::Migrate,
         }
     }
 
@@ -180,6 +179,117 @@ pub(crate) fn classify_io(io: &std::io::Error) -> Option<Error> {
     }
 }
 
+/// The engine's error codes: each names one failure, on the wire and in stored job errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Another engine holds the database.
+    AlreadyOpen,
+    /// The database was written by a newer Charter.
+    SchemaTooNew,
+    /// The file is not a database, or is damaged beyond reading.
+    NotADatabase,
+    /// The database or its folder cannot be written.
+    ReadOnly,
+    /// The disk holding the database is full.
+    DiskFull,
+    /// Another process holds a lock on the database.
+    Locked,
+    /// No such record.
+    NotFound,
+    /// The job kind is not registered.
+    UnknownKind,
+    /// The input was refused; the message says why.
+    InvalidInput,
+    /// The lifecycle forbids this state change.
+    IllegalTransition,
+    /// The job has already finished.
+    AlreadyFinished,
+    /// The job is still pending or running.
+    StillActive,
+    /// Stored data no longer decodes.
+    Corrupt,
+    /// The engine has shut down.
+    ShutDown,
+    /// Reading or writing the database (or a file beside it) failed.
+    Storage,
+    /// Upgrading the database schema failed.
+    Migrate,
+    /// The job was cancelled.
+    Cancelled,
+    /// Charter stopped while the job ran.
+    Interrupted,
+    /// The job's outcome could not be stored; recovery decides at the next start.
+    Lost,
+    /// Data could not be encoded or decoded.
+    Serialization,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive checks.
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::AlreadyOpen,
+        ErrorCode::SchemaTooNew,
+        ErrorCode::NotADatabase,
+        ErrorCode::ReadOnly,
+        ErrorCode::DiskFull,
+        ErrorCode::Locked,
+        ErrorCode::NotFound,
+        ErrorCode::UnknownKind,
+        ErrorCode::InvalidInput,
+        ErrorCode::IllegalTransition,
+        ErrorCode::AlreadyFinished,
+        ErrorCode::StillActive,
+        ErrorCode::Corrupt,
+        ErrorCode::ShutDown,
+        ErrorCode::Storage,
+        ErrorCode::Migrate,
+        ErrorCode::Cancelled,
+        ErrorCode::Interrupted,
+        ErrorCode::Lost,
+        ErrorCode::Serialization,
+    ];
+
+    /// The code as it appears on the wire and in stored job errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::AlreadyOpen => "already_open",
+            ErrorCode::SchemaTooNew => "schema_too_new",
+            ErrorCode::NotADatabase => "not_a_database",
+            ErrorCode::ReadOnly => "read_only",
+            ErrorCode::DiskFull => "disk_full",
+            ErrorCode::Locked => "locked",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::UnknownKind => "unknown_kind",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::IllegalTransition => "illegal_transition",
+            ErrorCode::AlreadyFinished => "already_finished",
+            ErrorCode::StillActive => "still_active",
+            ErrorCode::Corrupt => "corrupt",
+            ErrorCode::ShutDown => "shut_down",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Migrate => "migrate",
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::Interrupted => "interrupted",
+            ErrorCode::Lost => "lost",
+            ErrorCode::Serialization => "serialization",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> String {
+        code.as_str().to_owned()
+    }
+}
+
 /// Result of engine calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -221,7 +331,7 @@ impl JobError {
 
     /// The error a job returns when it stops because it was cancelled.
     pub fn cancelled() -> Self {
-        JobError::new("cancelled", "Cancelled")
+        JobError::new(ErrorCode::Cancelled, "Cancelled")
     }
 
     /// Adds structured details.
@@ -232,15 +342,30 @@ impl JobError {
 
     /// True when this is the cancellation error.
     pub fn is_cancelled(&self) -> bool {
-        self.code == "cancelled"
+        self.code == ErrorCode::Cancelled.as_str()
     }
 }
 
 impl From<serde_json::Error> for JobError {
     fn from(e: serde_json::Error) -> Self {
         JobError::new(
-            "serialization",
+            ErrorCode::Serialization,
             format!("could not encode or decode data: {e}"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_serialize_as_their_wire_names_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let wire = serde_json::to_value(code).expect("a code serializes");
+            assert_eq!(wire, serde_json::Value::from(code.as_str()));
+            assert!(seen.insert(code.as_str()), "{code} is listed twice");
+        }
     }
 }

@@ -20,7 +20,7 @@ mod writer;
 pub use config::{EngineConfig, Retention};
 pub use context::JobContext;
 pub use engine::{Engine, EngineBuilder};
-pub use error::{Error, JobError, Result};
+pub use error::{Error, ErrorCode, JobError, Result};
 pub use kind::JobKind;
 pub use model::{
     ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,

@@ -969,7 +969,7 @@ pub(crate) async fn recover(
     .await
     .map_err(map)?;
     let error = JobError::retryable(
-        "interrupted",
+        crate::error::ErrorCode::Interrupted,
         "Charter stopped while this job was running. Retry resumes it after its last completed step.",
     );
     let error = serde_json::to_string(&error).map_err(|e| Error::Corrupt(e.to_string()))?;

@@ -48,7 +48,7 @@ impl Error {
             Error::Invalid(_) => "invalid_input",
             Error::InitiativeNotFound(_) => "not_found",
             Error::NotMigrated => "not_migrated",
-            Error::Jobs(e) => e.code(),
+            Error::Jobs(e) => e.code().as_str(),
             Error::Database(_) => "storage",
             Error::Corrupt { .. } => "corrupt",
             Error::Plan(_) => "plan",
