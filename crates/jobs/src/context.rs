@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
-use crate::error::JobError;
+use crate::error::{ErrorCode, JobError};
 use crate::live::{EtaModel, LiveJob, now_ms};
 use crate::model::{JobChange, JobId, PartialRecord, StepRecord, StepStatus};
 use crate::store::WriteOp;
@@ -229,14 +229,14 @@ impl JobContext {
                     .await
                     .map_err(|e| {
                         JobError::retryable(
-                            crate::error::ErrorCode::Storage,
+                            ErrorCode::Storage,
                             format!("could not save the result of step “{name}”: {e}"),
                         )
                     })?;
                 let duration_ms = finished_at - started_at;
                 self.inner
                     .eta
-                    .learn(&live.kind, index, name, duration_ms.max(0) as f64);
+                    .learn(&live.kind, index, duration_ms.max(0) as f64);
                 let mut st = live.lock();
                 st.touch();
                 st.step_started = None;

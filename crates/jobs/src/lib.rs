@@ -26,6 +26,6 @@ pub use model::{
     ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,
     PartialRecord, Snapshot, StartJob, StatusCounts, StepRecord, StepStatus, WatchItem,
 };
-pub use store::{MIGRATOR, RecoveryReport};
+pub use store::RecoveryReport;
 pub use watch::{Watch, WatchStream};
 pub use writer::WriteCounts;

@@ -10,8 +10,10 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{
-    JobChange, JobEvent, JobId, JobRecord, PartialRecord, Snapshot, StepRecord, StepStatus,
+    JobChange, JobEvent, JobId, JobRecord, JobStatus, PartialRecord, Snapshot, StepRecord,
+    StepStatus,
 };
+use crate::store::StepStatRow;
 
 /// Events buffered per job before a slow watcher is resynced with a snapshot.
 const EVENT_BUFFER: usize = 128;
@@ -175,29 +177,32 @@ pub(crate) fn snapshot_of(st: &LiveState, eta: &EtaModel) -> Snapshot {
     }
 }
 
+/// Learned mean duration of one step index of one kind.
 #[derive(Debug, Clone)]
 struct StepStat {
     index: u32,
-    name: String,
     samples: u32,
     mean_ms: f64,
 }
 
-/// Mean step durations per kind, learned from completed steps, for ETAs.
+/// Samples beyond which a step's mean moves like a moving average over about this many.
+const MEAN_WINDOW: u32 = 20;
+
+/// Mean step durations per kind and step index, learned from completed steps, for ETAs.
+/// Keyed by index, not name: some kinds name a step per run ("Reading <source>").
 #[derive(Default)]
 pub(crate) struct EtaModel {
     kinds: RwLock<HashMap<String, Vec<StepStat>>>,
 }
 
 impl EtaModel {
-    pub fn load(rows: Vec<(String, String, u32, u32, f64)>) -> EtaModel {
+    pub fn load(rows: Vec<StepStatRow>) -> EtaModel {
         let mut kinds: HashMap<String, Vec<StepStat>> = HashMap::new();
-        for (kind, name, index, samples, mean_ms) in rows {
-            kinds.entry(kind).or_default().push(StepStat {
-                index,
-                name,
-                samples,
-                mean_ms,
+        for row in rows {
+            kinds.entry(row.kind).or_default().push(StepStat {
+                index: row.index,
+                samples: row.samples,
+                mean_ms: row.mean_ms,
             });
         }
         EtaModel {
@@ -205,19 +210,17 @@ impl EtaModel {
         }
     }
 
-    /// Folds a completed step's duration in (same rule as the stored statistics).
-    pub fn learn(&self, kind: &str, index: u32, name: &str, duration_ms: f64) {
+    /// Folds a completed step's duration in (the rule the stored statistics follow).
+    pub fn learn(&self, kind: &str, index: u32, duration_ms: f64) {
         let mut kinds = self.kinds.write().unwrap_or_else(|p| p.into_inner());
         let stats = kinds.entry(kind.to_owned()).or_default();
-        match stats.iter_mut().find(|s| s.name == name) {
+        match stats.iter_mut().find(|s| s.index == index) {
             Some(s) => {
-                s.index = index;
                 s.samples += 1;
-                s.mean_ms += (duration_ms - s.mean_ms) / f64::from(s.samples.min(20));
+                s.mean_ms += (duration_ms - s.mean_ms) / f64::from(s.samples.min(MEAN_WINDOW));
             }
             None => stats.push(StepStat {
                 index,
-                name: name.to_owned(),
                 samples: 1,
                 mean_ms: duration_ms,
             }),
@@ -226,7 +229,7 @@ impl EtaModel {
 
     /// Remaining ms for a running job, or `None` without history for its kind.
     pub fn estimate(&self, st: &LiveState) -> Option<u64> {
-        if st.record.status != crate::model::JobStatus::Running {
+        if st.record.status != JobStatus::Running {
             return None;
         }
         let kinds = self.kinds.read().unwrap_or_else(|p| p.into_inner());

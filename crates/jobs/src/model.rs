@@ -175,10 +175,6 @@ pub struct JobRecord {
     pub error: Option<JobError>,
     /// The initiative (session) it belongs to.
     pub session_id: Option<String>,
-    /// Related entity id.
-    pub entity_id: Option<String>,
-    /// Related entity type.
-    pub entity_type: Option<String>,
     /// Runs started so far (counted before each run begins).
     pub attempt: u32,
     /// Last event sequence number.
@@ -425,8 +421,6 @@ pub enum ChangeKind {
     Started,
     /// Progress (coalesced to the persistence rate).
     Progress,
-    /// A step started or finished.
-    Step,
     /// Flagged as stalled.
     Stalled,
     /// Reached a terminal state (committed).
@@ -435,7 +429,7 @@ pub enum ChangeKind {
     Interrupted,
     /// Queued again by retry or recovery.
     Retried,
-    /// Deleted (by the user or retention).
+    /// Deleted by the user (retention deletes old jobs without announcing each).
     Deleted,
     /// Marked seen.
     Seen,
@@ -476,10 +470,6 @@ pub struct StartJob {
     pub input: serde_json::Value,
     /// Session (initiative) id.
     pub session_id: Option<String>,
-    /// Related entity id.
-    pub entity_id: Option<String>,
-    /// Related entity type.
-    pub entity_type: Option<String>,
 }
 
 impl StartJob {
@@ -494,21 +484,12 @@ impl StartJob {
             title: title.into(),
             input,
             session_id: None,
-            entity_id: None,
-            entity_type: None,
         }
     }
 
     /// Sets the session.
     pub fn session(mut self, session_id: impl Into<String>) -> Self {
         self.session_id = Some(session_id.into());
-        self
-    }
-
-    /// Sets the related entity.
-    pub fn entity(mut self, id: impl Into<String>, entity_type: impl Into<String>) -> Self {
-        self.entity_id = Some(id.into());
-        self.entity_type = Some(entity_type.into());
         self
     }
 }

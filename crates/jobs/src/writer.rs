@@ -9,20 +9,17 @@ use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
-use crate::store::WriteOp;
+use crate::store::{Applied, WriteOp};
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 512;
 
 /// Counters of what reached the database (for benchmarks and diagnostics).
 #[derive(Debug, Default)]
-pub struct WriteStats {
-    /// Transactions committed.
-    pub transactions: AtomicU64,
-    /// Write operations applied.
-    pub operations: AtomicU64,
-    /// Progress rows written by coalesced flushes.
-    pub progress_rows: AtomicU64,
+pub(crate) struct WriteStats {
+    transactions: AtomicU64,
+    operations: AtomicU64,
+    progress_rows: AtomicU64,
 }
 
 /// A snapshot of [`WriteStats`].
@@ -38,7 +35,7 @@ pub struct WriteCounts {
 
 impl WriteStats {
     /// Current values.
-    pub fn counts(&self) -> WriteCounts {
+    pub(crate) fn counts(&self) -> WriteCounts {
         WriteCounts {
             transactions: self.transactions.load(Ordering::Relaxed),
             operations: self.operations.load(Ordering::Relaxed),
@@ -124,8 +121,8 @@ async fn process(
     if !grouped.is_empty() {
         match apply_all(conn, &grouped, stats).await {
             Ok(results) => {
-                for (req, res) in grouped.into_iter().zip(results) {
-                    reply(req, res);
+                for (req, applied) in grouped.into_iter().zip(results) {
+                    reply(req, applied.into_result());
                 }
             }
             Err(e) if grouped.len() == 1 => {
@@ -141,7 +138,7 @@ async fn process(
                 for req in grouped {
                     let one = std::slice::from_ref(&req);
                     let res = match apply_all(conn, one, stats).await {
-                        Ok(mut r) => r.pop().unwrap_or(Ok(0)),
+                        Ok(mut applied) => applied.pop().map_or(Ok(0), Applied::into_result),
                         Err(e) => Err(Error::from_sqlx(e, path)),
                     };
                     if let Err(e) = &res
@@ -156,7 +153,7 @@ async fn process(
     }
     for req in solo {
         let res = match req.op.apply(conn).await {
-            Ok(r) => r,
+            Ok(applied) => applied.into_result(),
             Err(e) => Err(Error::from_sqlx(e, path)),
         };
         reply(req, res);
@@ -167,7 +164,7 @@ async fn apply_all(
     conn: &mut SqliteConnection,
     reqs: &[Request],
     stats: &WriteStats,
-) -> std::result::Result<Vec<Result<u64>>, sqlx::Error> {
+) -> std::result::Result<Vec<Applied>, sqlx::Error> {
     // Plain BEGIN/COMMIT/ROLLBACK rather than sqlx's transaction guard: when COMMIT fails
     // (e.g. SQLITE_FULL) SQLite has already rolled back, sqlx's own ROLLBACK then fails and
     // it would treat every later begin() as a nested savepoint that never commits.
@@ -212,7 +209,7 @@ async fn apply_all(
 async fn apply_and_commit(
     conn: &mut SqliteConnection,
     reqs: &[Request],
-) -> std::result::Result<Vec<Result<u64>>, sqlx::Error> {
+) -> std::result::Result<Vec<Applied>, sqlx::Error> {
     let mut results = Vec::with_capacity(reqs.len());
     for req in reqs {
         results.push(req.op.apply(conn).await?);

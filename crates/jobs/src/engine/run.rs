@@ -1,0 +1,437 @@
+//! Running a job: start, retry and cancel; admission to a slot, the run itself, and
+//! committing its outcome (finish) or reporting that it could not be saved (lose).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::{Engine, Inner, KindEntry};
+use crate::context::JobContext;
+use crate::error::{Error, ErrorCode, JobError, Result};
+use crate::live::{LiveJob, now_ms, snapshot_of};
+use crate::model::{
+    ChangeKind, JobChange, JobId, JobRecord, JobStatus, Snapshot, StartJob, StepStatus,
+};
+use crate::store::{FinishRow, WriteOp};
+
+/// How a job gets its turn to run.
+pub(super) enum Admission {
+    /// Stored as pending: wait for a slot, then mark it running.
+    Queued,
+    /// Stored as running already (a slot was free at start); holds the slot, if limited.
+    Started(Option<OwnedSemaphorePermit>),
+}
+
+impl Engine {
+    /// Starts a job: validates, stores it, and returns its id; the work runs in the background.
+    pub async fn start(&self, request: StartJob) -> Result<JobId> {
+        if self.inner.shutdown.is_cancelled() {
+            return Err(Error::ShutDown);
+        }
+        let entry = self
+            .inner
+            .kinds
+            .get(&request.kind)
+            .ok_or_else(|| Error::UnknownKind(request.kind.clone()))?;
+        let title = request.title.trim();
+        if title.is_empty() {
+            return Err(Error::InvalidInput {
+                kind: request.kind.clone(),
+                reason: "the title must not be empty".into(),
+            });
+        }
+        entry
+            .kind
+            .validate(&request.input)
+            .map_err(|reason| Error::InvalidInput {
+                kind: request.kind.clone(),
+                reason,
+            })?;
+        // With a free slot the job is stored as running right away (attempt 1), saving a
+        // transaction; otherwise it waits as pending.
+        let admission = match &entry.slots {
+            None => Some(None),
+            Some(slots) => slots.clone().try_acquire_owned().ok().map(Some),
+        };
+        let started = admission.is_some();
+        let now = now_ms();
+        let record = JobRecord {
+            id: JobId::new(),
+            kind: request.kind,
+            title: title.to_owned(),
+            status: if started {
+                JobStatus::Running
+            } else {
+                JobStatus::Pending
+            },
+            progress: 0.0,
+            message: None,
+            current_step: None,
+            input: request.input,
+            result: None,
+            error: None,
+            session_id: request.session_id,
+            attempt: u32::from(started),
+            seq: 0,
+            pinned: false,
+            created_at: now,
+            started_at: started.then_some(now),
+            updated_at: now,
+            finished_at: None,
+            seen_at: None,
+            stalled: false,
+            eta_ms: None,
+        };
+        let id = record.id;
+        self.inner
+            .writer
+            .commit(WriteOp::Insert {
+                job: Box::new(record.clone()),
+                owner: self.inner.owner.clone(),
+            })
+            .await?;
+        let status = record.status;
+        let live = LiveJob::new(
+            record,
+            Vec::new(),
+            Vec::new(),
+            self.inner.shutdown.child_token(),
+        );
+        self.inner.publish(&live, status, 0.0, ChangeKind::Created);
+        let admission = match admission {
+            Some(permit) => Admission::Started(permit),
+            None => Admission::Queued,
+        };
+        self.launch(live, admission);
+        Ok(id)
+    }
+
+    /// Registers the job as live and runs it on the runner tracker.
+    pub(super) fn launch(&self, live: Arc<LiveJob>, admission: Admission) {
+        self.inner
+            .live
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(live.id, live.clone());
+        self.spawn_runner(live, admission);
+    }
+
+    fn spawn_runner(&self, live: Arc<LiveJob>, admission: Admission) {
+        let inner = self.inner.clone();
+        self.inner.runners.spawn(async move {
+            run_job(inner, live, admission).await;
+        });
+    }
+
+    /// Asks a job to stop. It ends as cancelled, keeping its completed steps and partials;
+    /// a job that ignores the request is aborted after the grace period.
+    pub async fn cancel(&self, id: JobId) -> Result<()> {
+        if let Some(live) = self.live(id) {
+            let status = live.lock().record.status;
+            if status.is_finished() {
+                return Err(Error::AlreadyFinished { id, status });
+            }
+            live.cancel_requested.store(true, Ordering::Release);
+            live.cancel.cancel();
+            return Ok(());
+        }
+        match self.inner.reader.job(id).await? {
+            None => Err(Error::NotFound(id)),
+            Some(r) if r.status.is_finished() => Err(Error::AlreadyFinished {
+                id,
+                status: r.status,
+            }),
+            Some(r) => Err(Error::IllegalTransition {
+                id,
+                from: r.status,
+                to: JobStatus::Cancelled,
+            }),
+        }
+    }
+
+    /// Cancels and waits until the job has reached its terminal state.
+    pub async fn cancel_and_wait(&self, id: JobId) -> Result<Snapshot> {
+        use futures::StreamExt;
+        let mut watch = self.watch(id).await?;
+        self.cancel(id).await?;
+        while watch.events.next().await.is_some() {}
+        self.get(id).await
+    }
+
+    /// Runs a failed, cancelled or interrupted job again, resuming after its last completed step.
+    pub async fn retry(&self, id: JobId) -> Result<()> {
+        if self.inner.shutdown.is_cancelled() {
+            return Err(Error::ShutDown);
+        }
+        if let Some(live) = self.live(id) {
+            return Err(Error::StillActive {
+                id,
+                status: live.lock().record.status,
+            });
+        }
+        let Snapshot {
+            job: mut record,
+            steps,
+            partials,
+        } = self.get(id).await?;
+        if !record.status.can_become(JobStatus::Pending) || record.status.is_active() {
+            return Err(Error::IllegalTransition {
+                id,
+                from: record.status,
+                to: JobStatus::Pending,
+            });
+        }
+        if !self.inner.kinds.contains_key(&record.kind) {
+            return Err(Error::UnknownKind(record.kind));
+        }
+        // Keep what completed steps produced; the rest will be produced again.
+        let steps: Vec<_> = steps
+            .into_iter()
+            .filter(|s| s.status == StepStatus::Completed)
+            .collect();
+        let partials = partials
+            .into_iter()
+            .filter(|p| {
+                p.step_index
+                    .is_some_and(|i| steps.iter().any(|s| s.index == i))
+            })
+            .collect();
+        record.status = JobStatus::Pending;
+        record.error = None;
+        record.result = None;
+        record.finished_at = None;
+        record.seen_at = None;
+        let seq = record.seq;
+        let live = LiveJob::new(record, steps, partials, self.inner.shutdown.child_token());
+        {
+            let mut map = self.inner.live.write().unwrap_or_else(|p| p.into_inner());
+            if map.contains_key(&id) {
+                return Err(Error::StillActive {
+                    id,
+                    status: JobStatus::Pending,
+                });
+            }
+            map.insert(id, live.clone());
+        }
+        let requeued = self
+            .inner
+            .writer
+            .commit(WriteOp::Requeue {
+                id,
+                owner: self.inner.owner.clone(),
+                seq,
+                at: now_ms(),
+            })
+            .await;
+        if let Err(e) = requeued {
+            self.inner.remove_live(id);
+            return Err(e);
+        }
+        let progress = live.lock().record.progress;
+        self.inner
+            .publish(&live, JobStatus::Pending, progress, ChangeKind::Retried);
+        self.spawn_runner(live, Admission::Queued);
+        Ok(())
+    }
+}
+
+/// Runs one job to its terminal state.
+async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>, admission: Admission) {
+    let Some(entry) = inner.kinds.get(live.kind.as_ref()) else {
+        tracing::error!(job = %live.id, kind = %live.kind, "no such kind registered");
+        inner.remove_live(live.id);
+        return;
+    };
+    let _permit = match admission {
+        Admission::Started(permit) => permit,
+        Admission::Queued => match admit(&inner, &live, entry).await {
+            Some(permit) => permit,
+            None => return,
+        },
+    };
+    let (attempt, progress) = {
+        let mut st = live.lock();
+        st.touch();
+        let attempt = st.record.attempt;
+        live.emit(&mut st, JobChange::Started { attempt });
+        (attempt, st.record.progress)
+    };
+    inner.publish(&live, JobStatus::Running, progress, ChangeKind::Started);
+
+    let ctx = JobContext::new(
+        live.clone(),
+        inner.writer.clone(),
+        inner.eta.clone(),
+        attempt,
+    );
+    let input = live.lock().record.input.clone();
+    let work = entry.kind.run(input, ctx);
+    let grace = inner.config.cancel_grace;
+    let outcome = tokio::select! {
+        outcome = work => outcome,
+        _ = async { live.cancel.cancelled().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(job = %live.id, "job did not stop within the grace period; aborted");
+            Err(JobError::cancelled())
+        }
+    };
+    if outcome.is_err() && inner.shutdown.is_cancelled() && !live.user_cancelled() {
+        // Engine shutdown: leave it active in the database so the next start resumes it.
+        inner.remove_live(live.id);
+        return;
+    }
+    finish(&inner, &live, outcome).await;
+}
+
+/// Waits for a slot, then commits pending → running (the attempt is counted before the
+/// run starts). `None` when the job ended instead (cancelled, shutdown, storage failure).
+async fn admit(
+    inner: &Arc<Inner>,
+    live: &Arc<LiveJob>,
+    entry: &KindEntry,
+) -> Option<Option<OwnedSemaphorePermit>> {
+    let permit = match &entry.slots {
+        Some(slots) => tokio::select! {
+            permit = slots.clone().acquire_owned() => permit.ok(),
+            _ = live.cancel.cancelled() => None,
+        },
+        None => None,
+    };
+    if live.cancel.is_cancelled() {
+        if live.user_cancelled() {
+            finish(inner, live, Err(JobError::cancelled())).await;
+        } else {
+            inner.remove_live(live.id); // shutting down: stays pending for the next start
+        }
+        return None;
+    }
+    let seq = live.lock().record.seq;
+    let started_at = now_ms();
+    let marked = inner
+        .writer
+        .commit(WriteOp::MarkRunning {
+            id: live.id,
+            owner: inner.owner.clone(),
+            seq,
+            at: started_at,
+        })
+        .await;
+    if let Err(e) = marked {
+        tracing::error!(job = %live.id, error = %e, "could not start job");
+        lose(inner, live, format!("the job could not be started: {e}"));
+        return None;
+    }
+    let mut st = live.lock();
+    st.record.status = JobStatus::Running;
+    st.record.attempt += 1;
+    st.record.started_at = Some(started_at);
+    Some(permit)
+}
+
+/// Commits the terminal state, then tells watchers and the engine stream.
+async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::Value, JobError>) {
+    let (to, result, error) = match outcome {
+        _ if live.user_cancelled() => (JobStatus::Cancelled, None, Some(JobError::cancelled())),
+        Ok(value) => (JobStatus::Completed, Some(value), None),
+        Err(e) => (JobStatus::Failed, None, Some(e)),
+    };
+    let row = {
+        let mut st = live.lock();
+        st.finishing = true;
+        st.record.seq += 1;
+        FinishRow {
+            id: live.id,
+            to,
+            result,
+            error,
+            progress: if to == JobStatus::Completed {
+                100.0
+            } else {
+                st.record.progress
+            },
+            message: st.message.as_deref().map(str::to_owned),
+            seq: st.record.seq,
+            at: now_ms(),
+        }
+    };
+    let committed = inner
+        .writer
+        .commit(WriteOp::Finish(Box::new(row.clone())))
+        .await;
+    let row = match committed {
+        Ok(_) => row,
+        Err(e) if e.is_storage() && to != JobStatus::Failed => {
+            // The outcome could not be saved; never report it. Try to record the failure instead.
+            tracing::error!(job = %live.id, error = %e, "could not save the job's outcome");
+            let failed = FinishRow {
+                to: JobStatus::Failed,
+                result: None,
+                error: Some(JobError::retryable(
+                    ErrorCode::Storage,
+                    format!("the result could not be saved: {e}"),
+                )),
+                ..row
+            };
+            match inner
+                .writer
+                .commit(WriteOp::Finish(Box::new(failed.clone())))
+                .await
+            {
+                Ok(_) => failed,
+                Err(e2) => {
+                    lose(inner, live, format!("the outcome could not be saved: {e2}"));
+                    return;
+                }
+            }
+        }
+        Err(e) => {
+            tracing::error!(job = %live.id, error = %e, "could not save the job's outcome");
+            lose(inner, live, format!("the outcome could not be saved: {e}"));
+            return;
+        }
+    };
+    let progress = row.progress;
+    {
+        let mut st = live.lock();
+        st.record.status = row.to;
+        st.record.result = row.result;
+        st.record.error = row.error;
+        st.record.progress = row.progress;
+        st.record.finished_at = Some(row.at);
+        st.record.updated_at = row.at;
+        st.record.stalled = false;
+        st.dirty = false;
+    }
+    // Out of the registry first, so whoever hears "finished" finds it finished everywhere.
+    // (Never hold a job's state lock while taking the registry lock: lists take them the other way.)
+    inner.remove_live(live.id);
+    {
+        let st = live.lock();
+        let snapshot = snapshot_of(&st, &inner.eta);
+        live.emit_reserved(
+            &st,
+            row.seq,
+            JobChange::Finished {
+                snapshot: Box::new(snapshot),
+            },
+        );
+    }
+    inner.publish(live, row.to, progress, ChangeKind::Finished);
+}
+
+/// The outcome could not be stored: tell watchers so, and leave the row for recovery.
+fn lose(inner: &Inner, live: &Arc<LiveJob>, reason: String) {
+    live.lock().finishing = true;
+    inner.remove_live(live.id);
+    let progress = {
+        let mut st = live.lock();
+        live.emit(&mut st, JobChange::Lost { reason });
+        st.record.progress
+    };
+    inner.publish(
+        live,
+        JobStatus::Interrupted,
+        progress,
+        ChangeKind::Interrupted,
+    );
+}

@@ -1,0 +1,433 @@
+//! The write side: every change the writer task applies, as one [`WriteOp`] each.
+
+use std::str::FromStr;
+
+use sqlx::SqliteConnection;
+
+use super::recover::reset_unfinished_work;
+use super::{ids_json, statuses_json};
+use crate::error::{Error, JobError, Result};
+use crate::model::{JobId, JobRecord, JobStatus, StepStatus};
+
+/// Progress values written by a coalesced flush.
+#[derive(Debug, Clone)]
+pub(crate) struct ProgressRow {
+    pub id: JobId,
+    pub progress: f64,
+    pub message: Option<String>,
+    pub seq: u64,
+    pub at: i64,
+}
+
+/// Terminal values written when a job finishes.
+#[derive(Debug, Clone)]
+pub(crate) struct FinishRow {
+    pub id: JobId,
+    pub to: JobStatus,
+    pub result: Option<serde_json::Value>,
+    pub error: Option<JobError>,
+    pub progress: f64,
+    pub message: Option<String>,
+    pub seq: u64,
+    pub at: i64,
+}
+
+/// Retention of one terminal status: its unpinned jobs finished before `finished_before`
+/// (unix ms) go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PruneCutoff {
+    pub status: JobStatus,
+    pub finished_before: i64,
+}
+
+/// What applying one op did, when the database itself did not fail.
+#[derive(Debug)]
+pub(crate) enum Applied {
+    /// Done; this many rows changed.
+    Rows(u64),
+    /// A guard refused it (no such job, or a transition the lifecycle forbids); nothing changed.
+    Refused(Error),
+}
+
+impl Applied {
+    /// Rows changed, or the refusal as the caller's error.
+    pub(crate) fn into_result(self) -> Result<u64> {
+        match self {
+            Applied::Rows(n) => Ok(n),
+            Applied::Refused(e) => Err(e),
+        }
+    }
+}
+
+/// One write the writer task applies; see [`crate::writer`].
+#[derive(Debug)]
+pub(crate) enum WriteOp {
+    Insert {
+        job: Box<JobRecord>,
+        owner: String,
+    },
+    MarkRunning {
+        id: JobId,
+        owner: String,
+        seq: u64,
+        at: i64,
+    },
+    Finish(Box<FinishRow>),
+    Requeue {
+        id: JobId,
+        owner: String,
+        seq: u64,
+        at: i64,
+    },
+    Progress(Vec<ProgressRow>),
+    StepStarted {
+        id: JobId,
+        index: u32,
+        name: String,
+        attempt: u32,
+        seq: u64,
+        at: i64,
+    },
+    StepFinished {
+        id: JobId,
+        kind: String,
+        index: u32,
+        name: String,
+        status: StepStatus,
+        output: Option<String>,
+        seq: u64,
+        started_at: i64,
+        at: i64,
+    },
+    Partial {
+        id: JobId,
+        seq: u64,
+        step_index: Option<u32>,
+        value: String,
+        at: i64,
+    },
+    /// Deletes the finished ones of these jobs (active ones are kept by the guard).
+    Delete(Vec<JobId>),
+    MarkSeen {
+        ids: Vec<JobId>,
+        at: i64,
+    },
+    Pin {
+        id: JobId,
+        pinned: bool,
+        at: i64,
+    },
+    Prune(Vec<PruneCutoff>),
+    Vacuum,
+    Flush,
+}
+
+impl WriteOp {
+    /// Applies the op inside the caller's transaction. A guard that does not match is
+    /// [`Applied::Refused`], not a database error.
+    pub(crate) async fn apply(
+        &self,
+        conn: &mut SqliteConnection,
+    ) -> std::result::Result<Applied, sqlx::Error> {
+        match self {
+            WriteOp::Insert { job, owner } => {
+                let r = sqlx::query(
+                    "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
+                     attempt, seq, pinned, created_at, started_at, updated_at, owner) \
+                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+                )
+                .bind(job.id.to_string())
+                .bind(&job.kind)
+                .bind(&job.title)
+                .bind(job.status.as_str())
+                .bind(job.input.to_string())
+                .bind(&job.session_id)
+                .bind(i64::from(job.attempt))
+                .bind(job.created_at)
+                .bind(job.started_at)
+                .bind(job.updated_at)
+                .bind(owner)
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::MarkRunning { id, owner, seq, at } => {
+                let r = sqlx::query(
+                    "UPDATE jobs SET status = 'running', attempt = attempt + 1, started_at = ?1, \
+                     updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL \
+                     WHERE id = ?4 AND status = 'pending'",
+                )
+                .bind(at)
+                .bind(owner)
+                .bind(*seq as i64)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                guard(conn, *id, JobStatus::Running, r.rows_affected()).await
+            }
+            WriteOp::Finish(f) => {
+                let from = statuses_json(&JobStatus::sources_of(f.to));
+                let error = match &f.error {
+                    Some(e) => Some(
+                        serde_json::to_string(e).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+                    ),
+                    None => None,
+                };
+                let r = sqlx::query(
+                    "UPDATE jobs SET status = ?1, result = ?2, error = ?3, progress = ?4, message = ?5, \
+                     seq = max(seq, ?6), updated_at = ?7, finished_at = ?7 \
+                     WHERE id = ?8 AND status IN (SELECT value FROM json_each(?9))",
+                )
+                .bind(f.to.as_str())
+                .bind(f.result.as_ref().map(serde_json::Value::to_string))
+                .bind(error)
+                .bind(f.progress.clamp(0.0, 100.0))
+                .bind(&f.message)
+                .bind(f.seq as i64)
+                .bind(f.at)
+                .bind(f.id.to_string())
+                .bind(from)
+                .execute(&mut *conn)
+                .await?;
+                guard(conn, f.id, f.to, r.rows_affected()).await
+            }
+            WriteOp::Requeue { id, owner, seq, at } => {
+                let from = statuses_json(&JobStatus::sources_of(JobStatus::Pending));
+                let r = sqlx::query(
+                    "UPDATE jobs SET status = 'pending', error = NULL, result = NULL, finished_at = NULL, \
+                     seen_at = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3 \
+                     WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
+                )
+                .bind(owner)
+                .bind(*seq as i64)
+                .bind(at)
+                .bind(id.to_string())
+                .bind(from)
+                .execute(&mut *conn)
+                .await?;
+                let outcome = guard(conn, *id, JobStatus::Pending, r.rows_affected()).await?;
+                if let Applied::Rows(_) = outcome {
+                    reset_unfinished_work(conn, &ids_json(&[*id])).await?;
+                }
+                Ok(outcome)
+            }
+            WriteOp::Progress(rows) => {
+                let mut n = 0;
+                for p in rows {
+                    let r = sqlx::query(
+                        "UPDATE jobs SET progress = ?1, message = ?2, seq = max(seq, ?3), updated_at = ?4 \
+                         WHERE id = ?5 AND status = 'running'",
+                    )
+                    .bind(p.progress.clamp(0.0, 100.0))
+                    .bind(&p.message)
+                    .bind(p.seq as i64)
+                    .bind(p.at)
+                    .bind(p.id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                    n += r.rows_affected();
+                }
+                Ok(Applied::Rows(n))
+            }
+            WriteOp::StepStarted {
+                id,
+                index,
+                name,
+                attempt,
+                seq,
+                at,
+            } => {
+                sqlx::query(
+                    "INSERT INTO job_steps (job_id, idx, name, status, output, attempt, started_at, finished_at) \
+                     VALUES (?1, ?2, ?3, 'running', NULL, ?4, ?5, NULL) \
+                     ON CONFLICT (job_id, idx) DO UPDATE SET name = excluded.name, status = 'running', \
+                     output = NULL, attempt = excluded.attempt, started_at = excluded.started_at, finished_at = NULL",
+                )
+                .bind(id.to_string())
+                .bind(i64::from(*index))
+                .bind(name)
+                .bind(i64::from(*attempt))
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+                let r = sqlx::query(
+                    "UPDATE jobs SET current_step = ?1, seq = max(seq, ?2), updated_at = ?3 \
+                     WHERE id = ?4 AND status = 'running'",
+                )
+                .bind(name)
+                .bind(*seq as i64)
+                .bind(at)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::StepFinished {
+                id,
+                kind,
+                index,
+                name,
+                status,
+                output,
+                seq,
+                started_at,
+                at,
+            } => {
+                let r = sqlx::query(
+                    "UPDATE job_steps SET status = ?1, output = ?2, finished_at = ?3 \
+                     WHERE job_id = ?4 AND idx = ?5",
+                )
+                .bind(status.as_str())
+                .bind(output)
+                .bind(at)
+                .bind(id.to_string())
+                .bind(i64::from(*index))
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("UPDATE jobs SET seq = max(seq, ?1), updated_at = ?2 WHERE id = ?3")
+                    .bind(*seq as i64)
+                    .bind(at)
+                    .bind(id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                if *status == StepStatus::Completed {
+                    // Keyed by index: step names may differ per run ("Reading <source>").
+                    // The mean is a running mean over the last ~20 samples; `EtaModel::learn`
+                    // applies the same rule in memory.
+                    let duration = (at - started_at).max(0) as f64;
+                    sqlx::query(
+                        "INSERT INTO step_stats (kind, idx, name, samples, mean_ms) VALUES (?1, ?2, ?3, 1, ?4) \
+                         ON CONFLICT (kind, idx) DO UPDATE SET samples = samples + 1, name = excluded.name, \
+                         mean_ms = mean_ms + (excluded.mean_ms - mean_ms) / min(samples + 1, 20)",
+                    )
+                    .bind(kind)
+                    .bind(i64::from(*index))
+                    .bind(name)
+                    .bind(duration)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::Partial {
+                id,
+                seq,
+                step_index,
+                value,
+                at,
+            } => {
+                let r = sqlx::query(
+                    "INSERT OR REPLACE INTO job_partials (job_id, seq, step_idx, value, created_at) \
+                     VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(id.to_string())
+                .bind(*seq as i64)
+                .bind(step_index.map(i64::from))
+                .bind(value)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::Delete(ids) => {
+                let r = sqlx::query(
+                    "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1)) \
+                     AND status NOT IN ('pending', 'running')",
+                )
+                .bind(ids_json(ids))
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::MarkSeen { ids, at } => {
+                let r = sqlx::query(
+                    "UPDATE jobs SET seen_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) \
+                     AND seen_at IS NULL AND finished_at IS NOT NULL",
+                )
+                .bind(at)
+                .bind(ids_json(ids))
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::Pin { id, pinned, at } => {
+                let r = sqlx::query("UPDATE jobs SET pinned = ?1, updated_at = ?2 WHERE id = ?3")
+                    .bind(i64::from(*pinned))
+                    .bind(at)
+                    .bind(id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                if r.rows_affected() == 0 {
+                    return Ok(Applied::Refused(Error::NotFound(*id)));
+                }
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::Prune(cutoffs) => {
+                let mut n = 0;
+                for cutoff in cutoffs {
+                    let r = sqlx::query(
+                        "DELETE FROM jobs WHERE status = ?1 AND finished_at < ?2 AND pinned = 0",
+                    )
+                    .bind(cutoff.status.as_str())
+                    .bind(cutoff.finished_before)
+                    .execute(&mut *conn)
+                    .await?;
+                    n += r.rows_affected();
+                }
+                Ok(Applied::Rows(n))
+            }
+            WriteOp::Vacuum => {
+                sqlx::query("PRAGMA incremental_vacuum")
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(Applied::Rows(0))
+            }
+            WriteOp::Flush => Ok(Applied::Rows(0)),
+        }
+    }
+
+    /// Ops that write with one statement (a failed guard only reads afterwards), so that
+    /// alone in a batch they can run in autocommit mode: one round trip instead of three.
+    pub(crate) fn is_single_statement(&self) -> bool {
+        match self {
+            WriteOp::Insert { .. }
+            | WriteOp::MarkRunning { .. }
+            | WriteOp::Finish(_)
+            | WriteOp::Partial { .. }
+            | WriteOp::Delete(_)
+            | WriteOp::MarkSeen { .. }
+            | WriteOp::Pin { .. }
+            | WriteOp::Flush => true,
+            WriteOp::Progress(rows) => rows.len() <= 1,
+            _ => false,
+        }
+    }
+
+    /// Vacuum cannot run inside a transaction.
+    pub(crate) fn needs_own_statement(&self) -> bool {
+        matches!(self, WriteOp::Vacuum)
+    }
+}
+
+/// Turns "no row matched the guard" into the typed reason.
+async fn guard(
+    conn: &mut SqliteConnection,
+    id: JobId,
+    to: JobStatus,
+    affected: u64,
+) -> std::result::Result<Applied, sqlx::Error> {
+    if affected > 0 {
+        return Ok(Applied::Rows(affected));
+    }
+    let current: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(Applied::Refused(match current {
+        None => Error::NotFound(id),
+        Some(s) => match JobStatus::from_str(&s) {
+            Ok(from) => Error::IllegalTransition { id, from, to },
+            Err(e) => e,
+        },
+    }))
+}
