@@ -1,28 +1,13 @@
-//! Queries, retention, pinning, seen flags and the engine-wide event stream.
+//! Queries, deletion, pinning, seen flags, the engine-wide event stream and coalesced
+//! progress writes.
 
 mod support;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use jobs::{ChangeKind, Error, JobQuery, JobStatus, Retention, StartJob};
+use jobs::{ChangeKind, Error, JobContext, JobError, JobKind, JobQuery, JobStatus, StartJob};
 use support::*;
-
-async fn start_titled(
-    engine: &jobs::Engine,
-    kind: &Steps,
-    title: &str,
-    session: &str,
-    fail: bool,
-) -> jobs::JobId {
-    let mut input = StepsInput::named(&["only"], 1);
-    input.steps[0].fail = fail;
-    engine
-        .start(
-            StartJob::new(kind.name, title, serde_json::to_value(&input).unwrap()).session(session),
-        )
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_filters_pages_by_keyset_and_counts_per_status() {
@@ -219,41 +204,6 @@ async fn delete_removes_finished_jobs_and_refuses_active_ones() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn retention_prunes_per_state_and_never_pinned_jobs() {
-    let (_dir, mut config) = temp_config();
-    config.retention = Retention {
-        completed: Some(Duration::from_millis(0)),
-        failed: None,
-        cancelled: Some(Duration::from_millis(0)),
-        interrupted: None,
-    };
-    let kind = Steps::new("steps");
-    let engine = open(&config, &kind).await;
-    let old = start_titled(&engine, &kind, "Old", "s", false).await;
-    let pinned = start_titled(&engine, &kind, "Pinned", "s", false).await;
-    let failed = start_titled(&engine, &kind, "Failed", "s", true).await;
-    for id in [old, pinned, failed] {
-        wait_finished(&engine, id).await;
-    }
-    engine.pin(pinned, true).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    assert_eq!(engine.prune().await.unwrap(), 1);
-    assert!(matches!(engine.get(old).await, Err(Error::NotFound(_))));
-    assert!(engine.get(pinned).await.unwrap().job.pinned);
-    assert_eq!(
-        engine.get(failed).await.unwrap().job.status,
-        JobStatus::Failed
-    );
-    // Steps and partials went with the job (foreign keys cascade).
-    let counts = engine.counts(None).await.unwrap();
-    assert_eq!(counts.total(), 2);
-    assert!(matches!(
-        engine.pin(old, true).await,
-        Err(Error::NotFound(_))
-    ));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_stream_reports_every_change() {
     let (_dir, config) = temp_config();
     let kind = Steps::new("steps");
@@ -275,12 +225,126 @@ async fn the_engine_stream_reports_every_change() {
     );
     assert!(changes.contains(&ChangeKind::Finished));
     assert_eq!(changes.last(), Some(&ChangeKind::Seen));
-    let progress = changes
-        .iter()
-        .filter(|c| **c == ChangeKind::Progress)
-        .count();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_announces_only_the_jobs_it_deleted() {
+    let (_dir, config) = temp_config();
+    let kind = Steps::new("steps");
+    let engine = open(&config, &kind).await;
+    let gone = start_titled(&engine, &kind, "Gone", "s", false).await;
+    let kept = start_titled(&engine, &kind, "Kept", "s", false).await;
+    wait_finished(&engine, gone).await;
+    wait_finished(&engine, kept).await;
+    // `kept` becomes active after the engine last saw it: the state a retry landing
+    // between the delete's read and its write leaves. The delete's guard keeps it.
+    let mut conn = raw_write_connection(&config.path).await;
+    sqlx::query("UPDATE jobs SET status = 'pending' WHERE id = ?")
+        .bind(kept.to_string())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut events = engine.events();
+
+    assert_eq!(engine.delete(&[gone, kept]).await.unwrap(), 1);
+    assert_eq!(engine.delete(&[kept]).await.unwrap(), 0);
+
+    let mut deleted = Vec::new();
+    while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), events.recv()).await {
+        if e.change == ChangeKind::Deleted {
+            deleted.push(e.job_id);
+        }
+    }
+    assert_eq!(deleted, vec![gone], "only the job that went is announced");
+    assert!(matches!(engine.get(gone).await, Err(Error::NotFound(_))));
+    assert_eq!(
+        engine.get(kept).await.unwrap().job.status,
+        JobStatus::Pending
+    );
+}
+
+/// Emits `ticks` progress updates (pausing 1 ms every 10), then `LAST_PROGRESS`, then
+/// waits until the test lets it finish.
+#[derive(Clone)]
+struct Ticker {
+    finish: Arc<tokio::sync::Notify>,
+}
+
+const LAST_PROGRESS: f64 = 42.5;
+
+impl JobKind for Ticker {
+    type Input = u32;
+    type Output = ();
+
+    fn name(&self) -> &str {
+        "ticker"
+    }
+
+    async fn run(&self, ticks: u32, ctx: JobContext) -> Result<(), JobError> {
+        for t in 0..ticks {
+            ctx.progress(f64::from(t) / f64::from(ticks) * 40.0, format!("tick {t}"));
+            if t % 10 == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        ctx.progress(LAST_PROGRESS, "last tick");
+        self.finish.notified().await;
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_is_written_at_most_once_per_flush_interval_and_the_last_value_persists() {
+    let (_dir, mut config) = temp_config();
+    config.progress_flush_interval = Duration::from_millis(20);
+    let ticker = Ticker {
+        finish: Arc::new(tokio::sync::Notify::new()),
+    };
+    let engine = jobs::Engine::builder(config.clone())
+        .register(ticker.clone())
+        .open()
+        .await
+        .unwrap();
+    let before = engine.write_counts();
+    let started = Instant::now();
+    let ticks = 4_000;
+    let id = engine
+        .start(StartJob::new("ticker", "Ticks", serde_json::json!(ticks)))
+        .await
+        .unwrap();
+
+    // The job now waits: only the timer's flush can have put its last progress in the file.
+    let mut stored = None;
+    for _ in 0..1000 {
+        let row: (f64, Option<String>) =
+            sqlx::query_as("SELECT progress, message FROM jobs WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_one(&mut raw_write_connection(&config.path).await)
+                .await
+                .unwrap();
+        if row.0 == LAST_PROGRESS {
+            stored = Some(row);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let elapsed = started.elapsed();
+    let (_, message) = stored.expect("the last progress reaches the file within 10 s");
+    assert_eq!(message.as_deref(), Some("last tick"));
+
+    let rows = engine.write_counts().progress_rows - before.progress_rows;
+    let intervals = (elapsed.as_millis() / config.progress_flush_interval.as_millis()) as u64;
     assert!(
-        progress < 20,
-        "progress on the engine stream is coalesced, got {progress}"
+        rows <= intervals + 2,
+        "{ticks} updates over {intervals} flush intervals wrote {rows} progress rows"
+    );
+    assert!(
+        rows >= 2,
+        "progress is written while the job runs, not only at its end ({rows} rows)"
+    );
+    ticker.finish.notify_one();
+    assert_eq!(
+        wait_finished(&engine, id).await.job.status,
+        JobStatus::Completed
     );
 }

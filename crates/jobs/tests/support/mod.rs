@@ -202,6 +202,24 @@ pub async fn start(engine: &Engine, kind: &Steps, input: &StepsInput) -> JobId {
         .expect("job starts")
 }
 
+/// Starts a one-step job with a title and session; `fail` makes its step fail.
+pub async fn start_titled(
+    engine: &Engine,
+    kind: &Steps,
+    title: &str,
+    session: &str,
+    fail: bool,
+) -> JobId {
+    let mut input = StepsInput::named(&["only"], 1);
+    input.steps[0].fail = fail;
+    engine
+        .start(
+            StartJob::new(kind.name, title, serde_json::to_value(&input).unwrap()).session(session),
+        )
+        .await
+        .unwrap()
+}
+
 /// Waits (up to 20 s) for the job to reach a terminal state and returns its final snapshot.
 pub async fn wait_finished(engine: &Engine, id: JobId) -> Snapshot {
     let fut = async {
@@ -299,4 +317,121 @@ pub async fn raw_statuses(path: &std::path::Path) -> Vec<(String, String)> {
         .fetch_all(&mut raw_connection(path).await)
         .await
         .expect("statuses")
+}
+
+/// A read-write connection straight to the file, beside the engine (for putting rows in
+/// states a test cannot reach through the API).
+pub async fn raw_write_connection(path: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .busy_timeout(Duration::from_secs(5));
+    sqlx::SqliteConnection::connect_with(&opts)
+        .await
+        .expect("connect")
+}
+
+/// Sets the finish time of these jobs straight in the file (to age them for retention).
+pub async fn set_finished_at(path: &std::path::Path, ids: &[JobId], finished_at: i64) {
+    use sqlx::Connection;
+    let mut conn = raw_write_connection(path).await;
+    for id in ids {
+        let r = sqlx::query("UPDATE jobs SET finished_at = ? WHERE id = ?")
+            .bind(finished_at)
+            .bind(id.to_string())
+            .execute(&mut conn)
+            .await
+            .expect("update finished_at");
+        assert_eq!(r.rows_affected(), 1, "job {id} is stored");
+    }
+    conn.close().await.expect("close");
+}
+
+/// Input of a [`Gated`] job: `steps` steps named "`label` `i`".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GatedInput {
+    pub label: String,
+    pub steps: u32,
+}
+
+/// A kind whose every step waits until the test lets one step through ([`Gated::open`]),
+/// so a test decides when each step ends. Step names carry the job's label, so they
+/// differ per run when the labels do.
+#[derive(Clone)]
+pub struct Gated {
+    pub name: &'static str,
+    gate: Arc<tokio::sync::Semaphore>,
+}
+
+impl Gated {
+    pub fn new(name: &'static str) -> Self {
+        Gated {
+            name,
+            gate: Arc::new(tokio::sync::Semaphore::new(0)),
+        }
+    }
+
+    /// Lets one waiting (or the next) step finish.
+    pub fn open(&self) {
+        self.gate.add_permits(1);
+    }
+}
+
+impl JobKind for Gated {
+    type Input = GatedInput;
+    type Output = u32;
+
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    async fn run(&self, input: GatedInput, ctx: JobContext) -> Result<u32, JobError> {
+        for i in 0..input.steps {
+            let gate = self.gate.clone();
+            let cancel = ctx.clone();
+            ctx.step(&format!("{} {i}", input.label), async move {
+                tokio::select! {
+                    permit = gate.acquire() => {
+                        permit.map_err(|_| JobError::new("closed", "the gate closed"))?.forget();
+                        Ok(i)
+                    }
+                    _ = cancel.cancelled() => Err(JobError::cancelled()),
+                }
+            })
+            .await?;
+        }
+        Ok(input.steps)
+    }
+}
+
+/// Starts a [`Gated`] job.
+pub async fn start_gated(engine: &Engine, kind: &Gated, label: &str, steps: u32) -> JobId {
+    let input = GatedInput {
+        label: label.to_owned(),
+        steps,
+    };
+    engine
+        .start(StartJob::new(
+            kind.name,
+            label,
+            serde_json::to_value(&input).unwrap(),
+        ))
+        .await
+        .expect("job starts")
+}
+
+/// Waits (up to 10 s) until step `index` of the job is running, and returns that snapshot.
+pub async fn step_running(engine: &Engine, id: JobId, index: u32) -> Snapshot {
+    for _ in 0..1000 {
+        let snapshot = engine.get(id).await.expect("get");
+        let running = snapshot
+            .steps
+            .iter()
+            .any(|s| s.index == index && s.status == jobs::StepStatus::Running);
+        if running {
+            return snapshot;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("step {index} of job {id} did not start within 10 s");
 }
