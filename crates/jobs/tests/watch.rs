@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use futures::StreamExt;
-use jobs::{JobChange, JobStatus, WatchItem};
+use jobs::{Engine, JobChange, JobId, JobStatus, WatchItem};
 use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,43 +145,137 @@ async fn a_silent_job_is_flagged_stalled_but_not_killed() {
     assert!(!finished.job.stalled);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn eta_is_learned_from_past_steps_of_the_same_kind() {
-    let (_dir, config) = temp_config();
-    let kind = Steps::new("steps");
-    let engine = open(&config, &kind).await;
-    let input = StepsInput::named(&["a", "b", "c"], 200);
-    let first = start(&engine, &kind, &input).await;
-    let k = kind.clone();
-    eventually(|| !k.ran(first).is_empty()).await;
-    assert_eq!(
-        engine.get(first).await.unwrap().job.eta_ms,
-        None,
-        "no history yet"
-    );
-    wait_finished(&engine, first).await;
+/// Runs a [`Gated`] job to its end, letting each step through after `pause`; returns
+/// how long each step took, as stored (what the ETA statistics learn from).
+async fn run_gated(
+    engine: &Engine,
+    kind: &Gated,
+    label: &str,
+    steps: u32,
+    pause: Duration,
+) -> Vec<i64> {
+    let id = start_gated(engine, kind, label, steps).await;
+    for i in 0..steps {
+        step_running(engine, id, i).await;
+        tokio::time::sleep(pause).await;
+        kind.open();
+    }
+    let done = wait_finished(engine, id).await;
+    assert_eq!(done.job.status, JobStatus::Completed);
+    done.steps
+        .iter()
+        .map(|s| s.duration_ms().expect("finished step"))
+        .collect()
+}
 
-    let second = start(&engine, &kind, &input).await;
-    let k = kind.clone();
-    eventually(|| !k.ran(second).is_empty()).await;
-    let eta = engine
-        .get(second)
+/// The ETA of a running job, read while its step `index` runs.
+async fn eta_during(engine: &Engine, id: JobId, index: u32) -> Option<u64> {
+    step_running(engine, id, index).await.job.eta_ms
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eta_is_learned_from_past_steps_and_shrinks_as_steps_complete() {
+    let (_dir, config) = temp_config();
+    let kind = Gated::new("gated");
+    let open_engine = || {
+        Engine::builder(config.clone())
+            .register(kind.clone())
+            .open()
+    };
+    let engine = open_engine().await.unwrap();
+
+    let first = start_gated(&engine, &kind, "run", 3).await;
+    assert_eq!(eta_during(&engine, first, 0).await, None, "no history yet");
+    kind.open();
+    for i in 1..3 {
+        step_running(&engine, first, i).await;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        kind.open();
+    }
+    let d: Vec<u64> = wait_finished(&engine, first)
         .await
-        .unwrap()
-        .job
-        .eta_ms
+        .steps
+        .iter()
+        .map(|s| s.duration_ms().expect("finished") as u64)
+        .collect();
+
+    // The means are the first run's durations: the ETA is what is left of them.
+    let second = start_gated(&engine, &kind, "run", 3).await;
+    let at_0 = eta_during(&engine, second, 0)
+        .await
         .expect("eta from history");
     assert!(
-        (300..=700).contains(&eta),
-        "about three 200 ms steps left: {eta}"
+        (d[1] + d[2]..=d[0] + d[1] + d[2]).contains(&at_0),
+        "{at_0} ms, steps {d:?}"
     );
+    kind.open();
+    let at_1 = eta_during(&engine, second, 1).await.expect("eta");
+    assert!(
+        (d[2]..=d[1] + d[2]).contains(&at_1),
+        "{at_1} ms, steps {d:?}"
+    );
+    kind.open();
+    let at_2 = eta_during(&engine, second, 2).await.expect("eta");
+    assert!(at_2 <= d[2], "{at_2} ms, steps {d:?}");
+    assert!(at_0 > at_2, "the ETA shrinks: {at_0}, {at_1}, {at_2}");
+    kind.open();
     wait_finished(&engine, second).await;
     engine.shutdown(Duration::from_secs(1)).await;
 
     // The history is durable.
-    let engine = open(&config, &kind).await;
-    let third = start(&engine, &kind, &input).await;
-    let k = kind.clone();
-    eventually(|| !k.ran(third).is_empty()).await;
-    assert!(engine.get(third).await.unwrap().job.eta_ms.is_some());
+    let engine = open_engine().await.unwrap();
+    let third = start_gated(&engine, &kind, "run", 3).await;
+    assert!(eta_during(&engine, third, 0).await.is_some());
+    engine.cancel_and_wait(third).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kind_that_names_its_steps_per_run_keeps_one_statistic_per_step_and_a_steady_eta() {
+    let (_dir, config) = temp_config();
+    let kind = Gated::new("research");
+    let engine = Engine::builder(config.clone())
+        .register(kind.clone())
+        .open()
+        .await
+        .unwrap();
+    let runs = 5;
+    let mut longest = [0i64; 3];
+    let mut shortest = [i64::MAX; 3];
+    for run in 0..runs {
+        // "Reading source-0 0", "Reading source-1 0", …: a new name at each index every run.
+        let label = format!("Reading source-{run}");
+        let took = run_gated(&engine, &kind, &label, 3, Duration::from_millis(20)).await;
+        for (i, ms) in took.into_iter().enumerate() {
+            longest[i] = longest[i].max(ms);
+            shortest[i] = shortest[i].min(ms);
+        }
+    }
+
+    let id = start_gated(&engine, &kind, "Reading source-new", 3).await;
+    let eta = eta_during(&engine, id, 0).await.expect("eta from history") as i64;
+    // One run's worth of learned means, whatever the history's length.
+    assert!(
+        eta <= longest.iter().sum::<i64>(),
+        "ETA {eta} ms after {runs} runs; longest steps {longest:?}"
+    );
+    assert!(
+        eta >= shortest[1] + shortest[2],
+        "ETA {eta} ms; shortest steps {shortest:?}"
+    );
+    engine.cancel_and_wait(id).await.unwrap();
+    engine.shutdown(Duration::from_secs(1)).await;
+
+    let stats: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT idx, name, samples FROM step_stats WHERE kind = 'research' ORDER BY idx",
+    )
+    .fetch_all(&mut raw_write_connection(&config.path).await)
+    .await
+    .unwrap();
+    let expected: Vec<(i64, String, i64)> = (0..3)
+        .map(|i| (i, format!("Reading source-{} {i}", runs - 1), runs))
+        .collect();
+    assert_eq!(
+        stats, expected,
+        "one row per step index, with the latest name"
+    );
 }
