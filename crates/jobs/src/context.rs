@@ -64,11 +64,6 @@ impl JobContext {
         self.inner.live.id
     }
 
-    /// This run's attempt number (1 for the first run).
-    pub fn attempt(&self) -> u32 {
-        self.inner.attempt
-    }
-
     /// Reports progress (0–100) with a message. Never waits on the database: the
     /// value reaches watchers at once and is persisted, coalesced, a few times a second.
     pub fn progress(&self, percent: f64, message: impl Into<String>) {

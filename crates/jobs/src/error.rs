@@ -131,7 +131,7 @@ impl Error {
     }
 
     /// True for storage failures (disk full, read-only, locked) rather than caller mistakes.
-    pub fn is_storage(&self) -> bool {
+    pub(crate) fn is_storage(&self) -> bool {
         matches!(
             self,
             Error::ReadOnly
@@ -304,10 +304,6 @@ pub struct JobError {
     pub message: String,
     /// Whether retrying may help.
     pub retryable: bool,
-    /// Extra structured context.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Unknown>))]
-    pub details: Option<serde_json::Value>,
 }
 
 impl JobError {
@@ -317,7 +313,6 @@ impl JobError {
             code: code.into(),
             message: message.into(),
             retryable: false,
-            details: None,
         }
     }
 
@@ -332,12 +327,6 @@ impl JobError {
     /// The error a job returns when it stops because it was cancelled.
     pub fn cancelled() -> Self {
         JobError::new(ErrorCode::Cancelled, "Cancelled")
-    }
-
-    /// Adds structured details.
-    pub fn with_details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
-        self
     }
 
     /// True when this is the cancellation error.

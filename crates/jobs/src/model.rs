@@ -72,7 +72,7 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Every status, in display order.
-    pub const ALL: [JobStatus; 6] = [
+    pub(crate) const ALL: [JobStatus; 6] = [
         JobStatus::Pending,
         JobStatus::Running,
         JobStatus::Completed,
@@ -104,7 +104,7 @@ impl JobStatus {
     }
 
     /// Whether the lifecycle allows going from `self` to `to`.
-    pub fn can_become(self, to: JobStatus) -> bool {
+    pub(crate) fn can_become(self, to: JobStatus) -> bool {
         use JobStatus::*;
         matches!(
             (self, to),
@@ -263,13 +263,6 @@ pub struct StepRecord {
     pub finished_at: Option<i64>,
 }
 
-impl StepRecord {
-    /// Duration in ms when finished.
-    pub fn duration_ms(&self) -> Option<i64> {
-        self.finished_at.map(|f| f - self.started_at)
-    }
-}
-
 /// One streamed partial output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -301,7 +294,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The sequence number this snapshot is current to.
-    pub fn seq(&self) -> u64 {
+    pub(crate) fn seq(&self) -> u64 {
         self.job.seq
     }
 }
@@ -396,7 +389,7 @@ pub enum JobChange {
 
 impl JobChange {
     /// True for the change that ends a watch.
-    pub fn is_final(&self) -> bool {
+    pub(crate) fn is_final(&self) -> bool {
         matches!(self, JobChange::Finished { .. } | JobChange::Lost { .. })
     }
 }

@@ -41,7 +41,7 @@ async fn watch_delivers_snapshot_then_ordered_events_ending_with_finished() {
     let engine = open(&config, &kind).await;
     let id = start(&engine, &kind, &StepsInput::named(&["a", "b"], 100)).await;
     let mut watch = engine.watch(id).await.unwrap();
-    let mut last = watch.snapshot.seq();
+    let mut last = watch.snapshot.job.seq;
     let mut finished = false;
     while let Some(item) = watch.events.next().await {
         match item {
@@ -53,7 +53,7 @@ async fn watch_delivers_snapshot_then_ordered_events_ending_with_finished() {
                     finished = true;
                 }
             }
-            WatchItem::Resync(s) => last = s.seq(),
+            WatchItem::Resync(s) => last = s.job.seq,
         }
     }
     assert!(finished);

@@ -228,11 +228,11 @@ impl Harness {
             let Ok(mut watch) = engine.watch(id).await else {
                 return;
             };
-            let mut last = watch.snapshot.seq();
+            let mut last = watch.snapshot.job.seq;
             while let Some(item) = watch.events.next().await {
                 let seq = match &item {
                     WatchItem::Event(e) => e.seq,
-                    WatchItem::Resync(s) => s.seq(),
+                    WatchItem::Resync(s) => s.job.seq,
                 };
                 if seq <= last {
                     violations

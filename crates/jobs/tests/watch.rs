@@ -37,7 +37,7 @@ async fn a_view_that_attaches_late_gets_everything_so_far_then_the_rest_exactly_
         "partials of a and b are in the snapshot"
     );
     let mut partials: Vec<_> = snap.partials.iter().map(|p| p.value.clone()).collect();
-    let mut last = snap.seq();
+    let mut last = snap.job.seq;
     while let Some(item) = watch.events.next().await {
         let WatchItem::Event(e) = item else {
             panic!("no resync expected")
@@ -74,14 +74,14 @@ async fn a_slow_view_is_resynced_and_never_blocks_the_job() {
     let k = kind.clone();
     eventually(|| k.ran(id).len() == 2).await;
     let mut resyncs = 0;
-    let mut last = watch.snapshot.seq();
+    let mut last = watch.snapshot.job.seq;
     let mut final_status = None;
     while let Some(item) = watch.events.next().await {
         match item {
             WatchItem::Resync(s) => {
                 resyncs += 1;
-                assert!(s.seq() > last);
-                last = s.seq();
+                assert!(s.job.seq > last);
+                last = s.job.seq;
             }
             WatchItem::Event(e) => {
                 assert!(e.seq > last);
@@ -164,7 +164,7 @@ async fn run_gated(
     assert_eq!(done.job.status, JobStatus::Completed);
     done.steps
         .iter()
-        .map(|s| s.duration_ms().expect("finished step"))
+        .map(|s| s.finished_at.expect("finished step") - s.started_at)
         .collect()
 }
 
@@ -196,7 +196,7 @@ async fn eta_is_learned_from_past_steps_and_shrinks_as_steps_complete() {
         .await
         .steps
         .iter()
-        .map(|s| s.duration_ms().expect("finished") as u64)
+        .map(|s| (s.finished_at.expect("finished") - s.started_at) as u64)
         .collect();
 
     // The means are the first run's durations: the ETA is what is left of them.
