@@ -185,8 +185,9 @@ struct StepStat {
     mean_ms: f64,
 }
 
-/// Samples beyond which a step's mean moves like a moving average over about this many.
-const MEAN_WINDOW: u32 = 20;
+/// Samples beyond which a step's mean moves like a moving average over about this many
+/// (the stored statistics follow the same rule).
+pub(crate) const MEAN_WINDOW: u32 = 20;
 
 /// Mean step durations per kind and step index, learned from completed steps, for ETAs.
 /// Keyed by index, not name: some kinds name a step per run ("Reading <source>").

@@ -7,6 +7,7 @@ use sqlx::SqliteConnection;
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
+use crate::live::MEAN_WINDOW;
 use crate::model::{JobId, JobRecord, JobStatus, StepStatus};
 
 /// Progress values written by a coalesced flush.
@@ -292,18 +293,18 @@ impl WriteOp {
                     .await?;
                 if *status == StepStatus::Completed {
                     // Keyed by index: step names may differ per run ("Reading <source>").
-                    // The mean is a running mean over the last ~20 samples; `EtaModel::learn`
-                    // applies the same rule in memory.
+                    // The same running mean as `EtaModel::learn` keeps in memory.
                     let duration = (at - started_at).max(0) as f64;
                     sqlx::query(
                         "INSERT INTO step_stats (kind, idx, name, samples, mean_ms) VALUES (?1, ?2, ?3, 1, ?4) \
                          ON CONFLICT (kind, idx) DO UPDATE SET samples = samples + 1, name = excluded.name, \
-                         mean_ms = mean_ms + (excluded.mean_ms - mean_ms) / min(samples + 1, 20)",
+                         mean_ms = mean_ms + (excluded.mean_ms - mean_ms) / min(samples + 1, ?5)",
                     )
                     .bind(kind)
                     .bind(i64::from(*index))
                     .bind(name)
                     .bind(duration)
+                    .bind(MEAN_WINDOW)
                     .execute(&mut *conn)
                     .await?;
                 }
