@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
+use jobs::ErrorCode as EngineCode;
 use serde::{Deserialize, Serialize};
+
+use crate::code::{Code, ErrorCode};
 
 /// Largest note or file accepted (1 MiB of text).
 pub const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
@@ -72,6 +75,19 @@ pub enum DocumentError {
         /// Why.
         reason: String,
     },
+}
+
+impl DocumentError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> Code {
+        match self {
+            DocumentError::TooLarge { .. } => ErrorCode::TooLarge.into(),
+            DocumentError::NotText { .. } => ErrorCode::NotText.into(),
+            DocumentError::UnsupportedType { .. } => ErrorCode::UnsupportedType.into(),
+            DocumentError::Empty(_) => EngineCode::InvalidInput.into(),
+            DocumentError::Unreadable { .. } => ErrorCode::Unreadable.into(),
+        }
+    }
 }
 
 /// Reads a `.txt`/`.md` file as an attachment: its name and text, checked for size and content.

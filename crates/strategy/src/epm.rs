@@ -7,13 +7,12 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList};
+use crate::code::ErrorCode;
 use crate::initiative::Initiative;
+use crate::operation::EPM_GENERATION;
 use crate::plan::{Budget, Risk, StageGate};
 use crate::program::{self, Parts, Program, Schedule};
 use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers};
-
-/// Kind name.
-pub const EPM_GENERATION: &str = "epm_generation";
 
 /// The step names, in order; each is a checkpoint.
 pub const STEPS: [&str; 8] = [
@@ -236,7 +235,7 @@ async fn pipeline(
             3,
             async {
                 program::schedule(&outline, &resources)
-                    .map_err(|e| JobError::new("plan", e.to_string()))
+                    .map_err(|e| JobError::new(ErrorCode::Plan, e.to_string()))
             },
             |s: &Schedule| {
                 format!(

@@ -32,12 +32,7 @@ const ROLLOUT_SHARE: f64 = 0.6;
 
 impl Provider for OfflineProvider {
     fn source(&self) -> Source {
-        Source {
-            engine: "offline".to_owned(),
-            label: OFFLINE_LABEL.to_owned(),
-            model: None,
-            base_url: None,
-        }
+        Source::local("offline", OFFLINE_LABEL)
     }
 
     fn generate<'a>(
