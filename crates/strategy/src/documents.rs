@@ -90,8 +90,17 @@ impl DocumentError {
     }
 }
 
+/// A file read as an attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
 /// Reads a `.txt`/`.md` file as an attachment: its name and text, checked for size and content.
-pub fn read_attachment(path: &Path) -> Result<(String, String), DocumentError> {
+pub fn read_attachment(path: &Path) -> Result<Attachment, DocumentError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -117,7 +126,7 @@ pub fn read_attachment(path: &Path) -> Result<(String, String), DocumentError> {
     }
     let raw = std::fs::read(path).map_err(unreadable)?;
     let text = check_text(&name, raw)?;
-    Ok((name, text))
+    Ok(Attachment { name, text })
 }
 
 /// Checks a note or file body: within the size limit, UTF-8, no NUL bytes, not blank.

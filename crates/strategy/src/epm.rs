@@ -253,7 +253,7 @@ async fn pipeline(
             |b: &Budget| {
                 format!(
                     "{} {} including {:.0} % contingency",
-                    provider::thousands(b.total),
+                    crate::plan::thousands(b.total),
                     b.currency,
                     b.contingency_rate * 100.0
                 )
@@ -266,11 +266,15 @@ async fn pipeline(
             5,
             async {
                 let proposed: RiskList = run.ask(provider, initiative, &context, 5).await?;
-                let (leading, computed, warnings) =
+                let computed =
                     program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
                 Ok(Assessed {
-                    risks: program::risk_register(leading, computed, proposed.risks),
-                    warnings,
+                    risks: program::risk_register(
+                        computed.leading,
+                        computed.others,
+                        proposed.risks,
+                    ),
+                    warnings: computed.warnings,
                 })
             },
             |a: &Assessed| {

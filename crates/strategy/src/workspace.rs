@@ -321,9 +321,9 @@ impl Workspace {
 
     /// Attaches a `.txt` or `.md` file's text to an initiative.
     pub async fn attach_file(&self, initiative_id: &str, path: &Path) -> Result<Document> {
-        let (name, text) = read_attachment(path)?;
+        let file = read_attachment(path)?;
         self.initiatives
-            .add_document(initiative_id, "file", &name, text)
+            .add_document(initiative_id, "file", &file.name, file.text)
             .await
     }
 

@@ -372,7 +372,6 @@ async fn the_program_export_escapes_what_the_initiative_and_the_model_wrote() {
 fn export_formats_and_file_names() {
     let format = |name: &str| serde_json::from_value::<ExportFormat>(name.into()).ok();
     assert_eq!(format("markdown"), Some(ExportFormat::Markdown));
-    assert_eq!(format("md"), Some(ExportFormat::Markdown));
     assert_eq!(format("json"), Some(ExportFormat::Json));
     assert_eq!(format("pdf"), None);
     assert_eq!(

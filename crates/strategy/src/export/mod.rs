@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, ErrorCode};
 use crate::operation::OperationResult;
-use crate::provider::{Source, thousands};
+use crate::plan::thousands;
+use crate::provider::Source;
 
 /// A format a result can be exported in; serialises as `markdown` or `json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,7 +21,6 @@ use crate::provider::{Source, thousands};
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// A readable document.
-    #[serde(alias = "md")]
     Markdown,
     /// The stored result, pretty-printed.
     Json,

@@ -18,7 +18,6 @@ use crate::code::{Code, ErrorCode};
 use crate::initiative::Initiative;
 
 pub use http::{HttpProvider, HttpSettings};
-pub(crate) use offline::thousands;
 pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
 pub use slowed::Slowed;
 
