@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use strategy::initiative::ValidationErrors;
-use strategy::{Error, InitiativeDraft, ProviderChoice};
+use strategy::{Error, InitiativeDraft};
 use support::{coffee_draft, open, temp_config};
 
 fn fields(errors: &ValidationErrors) -> Vec<&str> {
@@ -205,14 +205,8 @@ async fn initiatives_are_stored_listed_updated_and_deleted() {
     );
 
     // Deleting an initiative takes its jobs with it.
-    let job = workspace
-        .generate_program(&created.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    let other_job = workspace
-        .generate_program(&second.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let job = support::start_program(&workspace, &created).await;
+    let other_job = support::start_program(&workspace, &second).await;
     workspace
         .delete_initiative(&created.id)
         .await

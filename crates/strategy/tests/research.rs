@@ -12,9 +12,7 @@ use jobs::{JobChange, JobStatus, Snapshot, StepStatus, WatchItem};
 use serde_json::json;
 use strategy::ProviderChoice;
 use strategy::artefact::{BlockKind, CanvasBlock};
-use strategy::research::{
-    Canvas, ChainLevel, ResearchPartial, ResearchReport, SearchChoice, WhyChain,
-};
+use strategy::research::{Canvas, ChainLevel, ResearchPartial, ResearchReport, WhyChain};
 use support::{
     coffee_draft, open, paced_providers, partial_values, result, temp_config, wait_finished,
     wait_partials,
@@ -40,10 +38,7 @@ async fn rest_of(watch: jobs::Watch) -> (Snapshot, Vec<serde_json::Value>) {
 #[tokio::test]
 async fn the_canvas_streams_block_by_block_and_a_late_watcher_misses_nothing() {
     let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
-    let id = workspace
-        .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let id = support::start_canvas(&workspace, &initiative).await;
     pace.release(3);
     wait_partials(&workspace, id, 3).await;
     // A view that attaches now sees the three blocks so far, then the other six, once each.
@@ -86,10 +81,7 @@ async fn the_canvas_streams_block_by_block_and_a_late_watcher_misses_nothing() {
 #[tokio::test]
 async fn a_cancelled_canvas_retries_from_the_next_block() {
     let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
-    let id = workspace
-        .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let id = support::start_canvas(&workspace, &initiative).await;
     pace.release(4);
     wait_partials(&workspace, id, 4).await;
     let cancelled = workspace
@@ -137,10 +129,7 @@ fn a_crash_mid_canvas_resumes_at_the_next_block() {
             .create(coffee_draft())
             .await
             .expect("create");
-        let id = workspace
-            .research_canvas(&initiative.id, ProviderChoice::Offline)
-            .await
-            .expect("start");
+        let id = support::start_canvas(&workspace, &initiative).await;
         crash_pace.release(2);
         wait_partials(&workspace, id, 2).await;
         id
@@ -217,10 +206,7 @@ async fn five_whys_cancels_and_resumes_at_the_next_level() {
     let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
     // A chain that goes at least two levels deep in the software playbook's knowledge.
     let problem = "MRR growth is below plan";
-    let id = workspace
-        .five_whys(&initiative.id, problem, 5, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let id = support::start_five_whys(&workspace, &initiative, problem, 5).await;
     pace.release(1);
     wait_partials(&workspace, id, 1).await;
     let cancelled = workspace
@@ -310,15 +296,7 @@ async fn offline_web_research_cites_the_knowledge_base_and_the_users_notes() {
 #[tokio::test]
 async fn web_research_cancels_and_resumes_source_by_source() {
     let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
-    let id = workspace
-        .web_research(
-            &initiative.id,
-            Vec::new(),
-            ProviderChoice::Offline,
-            SearchChoice::Offline,
-        )
-        .await
-        .expect("start");
+    let id = support::start_research(&workspace, &initiative).await;
     pace.release(3);
     wait_partials(&workspace, id, 3).await;
     // Wait for the third source's step to be committed before cancelling.

@@ -11,7 +11,7 @@ use jobs::JobStatus;
 use serde_json::json;
 use sqlx::Connection;
 use strategy::operation::ResultError;
-use strategy::{Error, OperationKind, OperationResult, ProviderChoice};
+use strategy::{Error, OperationKind, OperationResult};
 use support::Logs;
 
 #[tokio::test]
@@ -88,10 +88,7 @@ async fn a_job_without_a_readable_result_says_why() {
 
     // A job still running has no result yet.
     let (_dir, workspace, initiative, _pace) = support::paced_workspace().await;
-    let id = workspace
-        .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let id = support::start_canvas(&workspace, &initiative).await;
     let err = workspace.result(id).await.expect_err("still running");
     assert!(
         matches!(err, Error::Result(ResultError::NotCompleted { .. })),

@@ -120,11 +120,7 @@ async fn an_old_database_upgrades_in_place_and_a_second_open_duplicates_nothing(
         3
     );
     assert_eq!(
-        workspace
-            .initiatives()
-            .import_legacy(&config.engine.path)
-            .await
-            .expect("import"),
+        import(workspace.initiatives(), &config).await,
         LegacyImport::AlreadyDone
     );
     workspace.engine().shutdown(Duration::from_secs(2)).await;
@@ -134,13 +130,8 @@ async fn an_old_database_upgrades_in_place_and_a_second_open_duplicates_nothing(
 async fn the_import_only_reads_the_engines_file() {
     let (_dir, config) = old_data_folder();
     let before = std::fs::read(&config.engine.path).expect("read");
-    let store = InitiativeStore::open(&config.initiatives)
-        .await
-        .expect("store");
-    let imported = store
-        .import_legacy(&config.engine.path)
-        .await
-        .expect("import");
+    let store = store(&config).await;
+    let imported = import(&store, &config).await;
     assert_eq!(
         imported,
         LegacyImport::Imported {
@@ -160,13 +151,8 @@ async fn a_crash_between_the_import_and_the_engine_loses_and_duplicates_nothing(
     let (_dir, config) = old_data_folder();
     // The import commits, then the process dies before the engine opens (and before its
     // migration could drop the old tables).
-    let store = InitiativeStore::open(&config.initiatives)
-        .await
-        .expect("store");
-    store
-        .import_legacy(&config.engine.path)
-        .await
-        .expect("import");
+    let store = store(&config).await;
+    import(&store, &config).await;
     drop(store);
 
     let workspace = Workspace::open(config).await.expect("open after the crash");
@@ -193,9 +179,7 @@ async fn an_import_that_fails_half_way_leaves_nothing_behind_and_is_tried_again(
     .await
     .expect("insert");
 
-    let store = InitiativeStore::open(&config.initiatives)
-        .await
-        .expect("store");
+    let store = store(&config).await;
     store
         .import_legacy(&config.engine.path)
         .await
@@ -211,10 +195,7 @@ async fn an_import_that_fails_half_way_leaves_nothing_behind_and_is_tried_again(
         .expect("delete");
     old.close().await.expect("close");
     assert_eq!(
-        store
-            .import_legacy(&config.engine.path)
-            .await
-            .expect("import"),
+        import(&store, &config).await,
         LegacyImport::Imported {
             initiatives: 2,
             documents: 2
@@ -275,11 +256,7 @@ async fn a_fresh_folder_records_that_there_was_nothing_to_import() {
             .is_empty()
     );
     assert_eq!(
-        workspace
-            .initiatives()
-            .import_legacy(&config.engine.path)
-            .await
-            .expect("import"),
+        import(workspace.initiatives(), &config).await,
         LegacyImport::AlreadyDone
     );
     workspace.engine().shutdown(Duration::from_secs(2)).await;
@@ -303,16 +280,8 @@ async fn a_job_file_that_is_not_a_database_is_left_to_the_engine_to_refuse() {
         "the engine's own error: {err:?}"
     );
     // Nothing was recorded: once the file is a database again, its initiatives are imported.
-    let store = InitiativeStore::open(&config.initiatives)
-        .await
-        .expect("store");
-    assert_eq!(
-        store
-            .import_legacy(&config.engine.path)
-            .await
-            .expect("import"),
-        LegacyImport::Unreadable
-    );
+    let store = store(&config).await;
+    assert_eq!(import(&store, &config).await, LegacyImport::Unreadable);
     std::fs::copy(fixture(), &config.engine.path).expect("copy");
     assert!(matches!(
         store.import_legacy(&config.engine.path).await,
@@ -359,6 +328,21 @@ async fn the_initiatives_file_refuses_what_it_cannot_open() {
     assert_eq!(*found, 99991231000001);
     assert!(supported < found);
     assert_eq!(err.code().as_str(), "schema_too_new");
+}
+
+/// Strategy's store in the data folder of `config`.
+async fn store(config: &WorkspaceConfig) -> InitiativeStore {
+    InitiativeStore::open(&config.initiatives)
+        .await
+        .expect("store")
+}
+
+/// Imports from the engine's file of `config` into `store`.
+async fn import(store: &InitiativeStore, config: &WorkspaceConfig) -> LegacyImport {
+    store
+        .import_legacy(&config.engine.path)
+        .await
+        .expect("import")
 }
 
 /// A plain connection to a database file, as another program would open it.

@@ -19,7 +19,7 @@ use strategy::artefact::normalise;
 use strategy::research::{
     FetchLimits, ResearchPartial, ResearchReport, ResearchSettings, SearchChoice,
 };
-use support::{coffee_draft, open, partial_values, result, temp_config, wait_finished};
+use support::{partial_values, result, temp_config, wait_finished};
 
 #[derive(Default)]
 struct WebLog {
@@ -127,12 +127,7 @@ async fn searxng_research_reads_pages_within_limits_and_cites_only_what_it_read(
         fetch: limits,
         search_timeout: Duration::from_secs(5),
     };
-    let workspace = open(&config).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (workspace, initiative) = support::open_with_initiative(&config).await;
     let id = workspace
         .web_research(
             &initiative.id,

@@ -11,7 +11,7 @@ mod sample;
 use std::time::Duration;
 
 use futures::StreamExt;
-use jobs::Snapshot;
+use jobs::{JobId, Snapshot};
 use strategy::provider::Providers;
 use strategy::research::SearchChoice;
 use strategy::{Initiative, InitiativeDraft, ProviderChoice, Workspace, WorkspaceConfig};
@@ -54,15 +54,21 @@ pub async fn open(config: &WorkspaceConfig) -> Workspace {
         .expect("open workspace")
 }
 
-/// A workspace on a temp folder with the coffee-bar initiative stored in it.
-pub async fn workspace_with_initiative() -> (tempfile::TempDir, Workspace, Initiative) {
-    let (dir, config) = temp_config();
-    let workspace = open(&config).await;
+/// A workspace on `config` with the coffee-bar initiative stored in it.
+pub async fn open_with_initiative(config: &WorkspaceConfig) -> (Workspace, Initiative) {
+    let workspace = open(config).await;
     let initiative = workspace
         .initiatives()
         .create(coffee_draft())
         .await
         .expect("create");
+    (workspace, initiative)
+}
+
+/// A workspace on a temp folder with the coffee-bar initiative stored in it.
+pub async fn workspace_with_initiative() -> (tempfile::TempDir, Workspace, Initiative) {
+    let (dir, config) = temp_config();
+    let (workspace, initiative) = open_with_initiative(&config).await;
     (dir, workspace, initiative)
 }
 
@@ -101,24 +107,58 @@ pub async fn eventually<F: FnMut() -> bool>(what: &str, mut f: F) {
 }
 
 // ---------------------------------------------------------------------------
-// Offline runs of each operation, to their end
+// Each operation started offline, or run offline to its end
+
+/// Starts generating the initiative's program offline.
+pub async fn start_program(workspace: &Workspace, initiative: &Initiative) -> JobId {
+    workspace
+        .generate_program(&initiative.id, ProviderChoice::Offline)
+        .await
+        .expect("start the program")
+}
+
+/// Starts researching the initiative's canvas offline.
+pub async fn start_canvas(workspace: &Workspace, initiative: &Initiative) -> JobId {
+    workspace
+        .research_canvas(&initiative.id, ProviderChoice::Offline)
+        .await
+        .expect("start the canvas")
+}
+
+/// Starts asking why about `problem` offline, at most `depth` levels deep.
+pub async fn start_five_whys(
+    workspace: &Workspace,
+    initiative: &Initiative,
+    problem: &str,
+    depth: u32,
+) -> JobId {
+    workspace
+        .five_whys(&initiative.id, problem, depth, ProviderChoice::Offline)
+        .await
+        .expect("start the five whys")
+}
+
+/// Starts researching the initiative offline with the standard questions.
+pub async fn start_research(workspace: &Workspace, initiative: &Initiative) -> JobId {
+    workspace
+        .web_research(
+            &initiative.id,
+            Vec::new(),
+            ProviderChoice::Offline,
+            SearchChoice::Offline,
+        )
+        .await
+        .expect("start the research")
+}
 
 /// Generates the initiative's program offline.
 pub async fn program(workspace: &Workspace, initiative: &Initiative) -> Snapshot {
-    let id = workspace
-        .generate_program(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start the program");
-    wait_finished(workspace, id).await
+    wait_finished(workspace, start_program(workspace, initiative).await).await
 }
 
 /// Researches the initiative's canvas offline.
 pub async fn canvas(workspace: &Workspace, initiative: &Initiative) -> Snapshot {
-    let id = workspace
-        .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start the canvas");
-    wait_finished(workspace, id).await
+    wait_finished(workspace, start_canvas(workspace, initiative).await).await
 }
 
 /// Asks why about `problem` offline, at most `depth` levels deep.
@@ -128,32 +168,20 @@ pub async fn five_whys(
     problem: &str,
     depth: u32,
 ) -> Snapshot {
-    let id = workspace
-        .five_whys(&initiative.id, problem, depth, ProviderChoice::Offline)
-        .await
-        .expect("start the five whys");
+    let id = start_five_whys(workspace, initiative, problem, depth).await;
     wait_finished(workspace, id).await
 }
 
 /// Researches the initiative offline with the standard questions.
 pub async fn research(workspace: &Workspace, initiative: &Initiative) -> Snapshot {
-    let id = workspace
-        .web_research(
-            &initiative.id,
-            Vec::new(),
-            ProviderChoice::Offline,
-            SearchChoice::Offline,
-        )
-        .await
-        .expect("start the research");
-    wait_finished(workspace, id).await
+    wait_finished(workspace, start_research(workspace, initiative).await).await
 }
 
 // ---------------------------------------------------------------------------
 // Waiting for jobs and reading what they made
 
 /// Polls the job until it has `n` partials (10 s at most).
-pub async fn wait_partials(workspace: &Workspace, id: jobs::JobId, n: usize) {
+pub async fn wait_partials(workspace: &Workspace, id: JobId, n: usize) {
     for _ in 0..1000 {
         let snapshot = workspace.engine().get(id).await.expect("get");
         if snapshot.partials.len() >= n {
@@ -185,7 +213,7 @@ pub fn partial_values<T: serde::de::DeserializeOwned>(snapshot: &Snapshot) -> Ve
 }
 
 /// Waits for a job to finish (30 s at most) and returns its final snapshot.
-pub async fn wait_finished(workspace: &Workspace, id: jobs::JobId) -> Snapshot {
+pub async fn wait_finished(workspace: &Workspace, id: JobId) -> Snapshot {
     let wait = async {
         let mut watch = workspace.engine().watch(id).await.expect("watch");
         if watch.snapshot.job.status.is_finished() {

@@ -10,7 +10,7 @@ use strategy::provider::{
 };
 use strategy::{Initiative, Workspace};
 
-use super::{coffee_draft, fast_providers, open, temp_config};
+use super::{fast_providers, open_with_initiative, temp_config};
 
 /// The offline engine behind a gate: each call waits for a permit, then is recorded.
 pub struct Paced {
@@ -90,11 +90,6 @@ pub async fn paced_workspace() -> (tempfile::TempDir, Workspace, Initiative, Pac
     let (dir, mut config) = temp_config();
     let (providers, pace) = paced_providers();
     config.providers = providers;
-    let workspace = open(&config).await;
-    let initiative = workspace
-        .initiatives()
-        .create(coffee_draft())
-        .await
-        .expect("create");
+    let (workspace, initiative) = open_with_initiative(&config).await;
     (dir, workspace, initiative, pace)
 }
