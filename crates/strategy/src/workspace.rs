@@ -12,10 +12,7 @@ use crate::epm::{EpmGeneration, EpmInput};
 use crate::error::{Error, Result};
 use crate::export::{self, Export, ExportFormat};
 use crate::initiative::Initiative;
-use crate::operation::{
-    BMC_RESEARCH, EPM_GENERATION, FIVE_WHYS, OperationKind, OperationResult, ResultError,
-    WEB_RESEARCH,
-};
+use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH};
 use crate::provider::{ProviderChoice, Providers};
 use crate::research::{
     BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchReport, ResearchSettings, SearchChoice,
@@ -129,14 +126,15 @@ impl Workspace {
         })
     }
 
-    /// Starts a job of `kind` for an initiative with `input`; returns its id at once.
+    /// Starts a job of `operation` for an initiative with `input`; returns its id at once.
     async fn start<T: Serialize>(
         &self,
-        kind: &str,
+        operation: OperationKind,
         title: String,
         session: &str,
         input: &T,
     ) -> Result<JobId> {
+        let kind = operation.job_kind();
         let input = serde_json::to_value(input).map_err(|e| jobs::Error::InvalidInput {
             kind: kind.to_owned(),
             reason: e.to_string(),
@@ -147,10 +145,11 @@ impl Workspace {
             .await?)
     }
 
-    fn check(kind: &str, outcome: std::result::Result<(), String>) -> Result<()> {
+    /// The user's request for `operation`, refused with `outcome`'s reason.
+    fn check(operation: OperationKind, outcome: std::result::Result<(), String>) -> Result<()> {
         outcome.map_err(|reason| {
             Error::Jobs(jobs::Error::InvalidInput {
-                kind: kind.to_owned(),
+                kind: operation.job_kind().to_owned(),
                 reason,
             })
         })
@@ -162,11 +161,11 @@ impl Workspace {
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<JobId> {
-        Self::check(EPM_GENERATION, provider.validate())?;
+        Self::check(OperationKind::Program, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Program for {}", initiative.name);
         self.start(
-            EPM_GENERATION,
+            OperationKind::Program,
             title,
             initiative_id,
             &EpmInput {
@@ -184,7 +183,7 @@ impl Workspace {
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<JobId> {
-        Self::check(BMC_RESEARCH, provider.validate())?;
+        Self::check(OperationKind::Canvas, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let latest = self.latest_report(initiative_id).await?;
         let (report_job, report_findings) = match latest {
@@ -217,7 +216,7 @@ impl Workspace {
             report_findings,
             report_job,
         };
-        self.start(BMC_RESEARCH, title, initiative_id, &input).await
+        self.start(OperationKind::Canvas, title, initiative_id, &input).await
     }
 
     /// The newest completed research report of an initiative; a newest report that no
@@ -266,10 +265,10 @@ impl Workspace {
         provider: ProviderChoice,
     ) -> Result<JobId> {
         Self::check(
-            FIVE_WHYS,
+            OperationKind::FiveWhys,
             crate::research::validate_problem(problem, max_depth),
         )?;
-        Self::check(FIVE_WHYS, provider.validate())?;
+        Self::check(OperationKind::FiveWhys, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let short: String = problem.trim().chars().take(60).collect();
         let title = format!("Five whys: {short}");
@@ -279,7 +278,7 @@ impl Workspace {
             max_depth,
             provider,
         };
-        self.start(FIVE_WHYS, title, initiative_id, &input).await
+        self.start(OperationKind::FiveWhys, title, initiative_id, &input).await
     }
 
     /// Starts web research (offline: the knowledge base and the initiative's documents).
@@ -291,11 +290,11 @@ impl Workspace {
         search: SearchChoice,
     ) -> Result<JobId> {
         Self::check(
-            WEB_RESEARCH,
+            OperationKind::Research,
             crate::research::validate_questions(&questions),
         )?;
-        Self::check(WEB_RESEARCH, provider.validate())?;
-        Self::check(WEB_RESEARCH, search.validate())?;
+        Self::check(OperationKind::Research, provider.validate())?;
+        Self::check(OperationKind::Research, search.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Research for {}", initiative.name);
         let input = WebResearchInput {
@@ -304,7 +303,7 @@ impl Workspace {
             provider,
             search,
         };
-        self.start(WEB_RESEARCH, title, initiative_id, &input).await
+        self.start(OperationKind::Research, title, initiative_id, &input).await
     }
 
     /// Adds a typed note to an initiative.

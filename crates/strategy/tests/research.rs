@@ -18,6 +18,17 @@ use support::{
     wait_partials,
 };
 
+/// The evidence ids the canvas's entries cite, in canvas order.
+fn cited(canvas: &Canvas) -> Vec<&str> {
+    canvas
+        .blocks
+        .iter()
+        .flat_map(|b| &b.entries)
+        .flat_map(|e| &e.evidence)
+        .map(String::as_str)
+        .collect()
+}
+
 /// Collects the partials that follow a watch's snapshot until the job finishes.
 async fn rest_of(watch: jobs::Watch) -> (Snapshot, Vec<serde_json::Value>) {
     let mut events = watch.events;
@@ -65,13 +76,7 @@ async fn the_canvas_streams_block_by_block_and_a_late_watcher_misses_nothing() {
     assert!(canvas.blocks.iter().all(|b| !b.entries.is_empty()));
     // Every cited id is in the evidence list the result carries.
     let ids: HashSet<&str> = canvas.evidence.iter().map(|e| e.id.as_str()).collect();
-    let cited: Vec<&str> = canvas
-        .blocks
-        .iter()
-        .flat_map(|b| &b.entries)
-        .flat_map(|e| &e.evidence)
-        .map(String::as_str)
-        .collect();
+    let cited = cited(&canvas);
     assert!(!cited.is_empty());
     assert!(cited.iter().all(|c| ids.contains(c)));
     assert_eq!(pace.calls().len(), 9);
@@ -283,12 +288,7 @@ async fn offline_web_research_cites_the_knowledge_base_and_the_users_notes() {
     let canvas: Canvas = result(&support::canvas(&workspace, &initiative).await);
     assert_eq!(canvas.report_job.as_deref(), Some(id.to_string().as_str()));
     let finding_ids: HashSet<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
-    let cites_report = canvas
-        .blocks
-        .iter()
-        .flat_map(|b| &b.entries)
-        .flat_map(|e| &e.evidence)
-        .any(|id| finding_ids.contains(id.as_str()));
+    let cites_report = cited(&canvas).iter().any(|id| finding_ids.contains(id));
     assert!(cites_report, "some entry cites a finding of the report");
     workspace.engine().shutdown(Duration::from_secs(2)).await;
 }
