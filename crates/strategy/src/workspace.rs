@@ -216,7 +216,8 @@ impl Workspace {
             report_findings,
             report_job,
         };
-        self.start(OperationKind::Canvas, title, initiative_id, &input).await
+        self.start(OperationKind::Canvas, title, initiative_id, &input)
+            .await
     }
 
     /// The newest completed research report of an initiative; a newest report that no
@@ -278,7 +279,8 @@ impl Workspace {
             max_depth,
             provider,
         };
-        self.start(OperationKind::FiveWhys, title, initiative_id, &input).await
+        self.start(OperationKind::FiveWhys, title, initiative_id, &input)
+            .await
     }
 
     /// Starts web research (offline: the knowledge base and the initiative's documents).
@@ -303,7 +305,8 @@ impl Workspace {
             provider,
             search,
         };
-        self.start(OperationKind::Research, title, initiative_id, &input).await
+        self.start(OperationKind::Research, title, initiative_id, &input)
+            .await
     }
 
     /// Adds a typed note to an initiative.
