@@ -102,7 +102,7 @@ impl OperationResult {
     }
 
     /// Reads a stored result of `operation`.
-    pub fn decode(
+    fn decode(
         operation: OperationKind,
         stored: &serde_json::Value,
     ) -> Result<OperationResult, serde_json::Error> {

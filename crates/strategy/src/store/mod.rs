@@ -15,15 +15,15 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Sqlite};
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-
 use crate::error::{Error, Result};
 use crate::initiative::{Initiative, InitiativeDraft};
 
 pub use legacy::LegacyImport;
 
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
 /// The migrations of strategy's file (`crates/strategy/migrations`), run by [`InitiativeStore::open`].
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How long a write waits for another connection's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -98,11 +98,6 @@ impl InitiativeStore {
             pool,
             path: path.to_path_buf(),
         })
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Validates and stores a new initiative.
