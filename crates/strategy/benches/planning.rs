@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use futures::StreamExt;
-use jobs::{EngineConfig, JobChange, WatchItem};
+use jobs::{JobChange, WatchItem};
 use strategy::plan::{Network, PlanTask, critical_path, level};
 use strategy::provider::OfflineProvider;
 use strategy::{Initiative, InitiativeDraft, ProviderChoice, Workspace, WorkspaceConfig, epm};
@@ -134,11 +134,7 @@ fn main() {
     // and the stored result, from start to the Finished event.
     let dir = tempfile::tempdir().expect("dir");
     let workspace = rt
-        .block_on(Workspace::open(WorkspaceConfig {
-            engine: EngineConfig::new(dir.path().join("bench.db")),
-            providers: Default::default(),
-            research: Default::default(),
-        }))
+        .block_on(Workspace::open(WorkspaceConfig::new(dir.path())))
         .expect("workspace");
     let draft = large.draft();
     let stored = rt

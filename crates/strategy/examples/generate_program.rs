@@ -2,7 +2,7 @@
 //! Markdown and JSON.
 //!
 //! ```text
-//! cargo run -p strategy --example generate_program -- [--out DIR] [--db PATH]
+//! cargo run -p strategy --example generate_program -- [--out DIR] [--data DIR]
 //!     [--name TEXT] [--description TEXT] [--industry TEXT] [--budget N] [--currency XXX]
 //!     [--months N] [--team N] [--start YYYY-MM-DD]
 //!     [--base-url URL --model NAME]   (an OpenAI-compatible server; key from CHARTER_API_KEY)
@@ -14,13 +14,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
-use chrono::NaiveDate;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use jobs::{EngineConfig, JobChange, JobStatus, WatchItem};
+use jobs::{JobChange, JobStatus, WatchItem};
 use strategy::epm::StepResult;
+use strategy::export::ExportFormat;
 use strategy::provider::{ApiKeys, ProviderChoice, Providers};
-use strategy::{InitiativeDraft, Program, Workspace, WorkspaceConfig, export};
+use strategy::{InitiativeDraft, OperationResult, Workspace, WorkspaceConfig};
+
+#[path = "../tests/support/sample.rs"]
+mod sample;
 
 struct EnvKey;
 
@@ -32,24 +35,18 @@ impl ApiKeys for EnvKey {
 
 struct Args {
     out: PathBuf,
-    db: Option<PathBuf>,
+    data: Option<PathBuf>,
     draft: InitiativeDraft,
     provider: ProviderChoice,
 }
 
 fn parse_args() -> Result<Args> {
     let mut out = PathBuf::from("program-output");
-    let mut db = None;
+    let mut data = None;
     let mut draft = InitiativeDraft {
-        name: "Harbour Coffee".into(),
         description: "A specialty coffee bar and bakery near the harbour ferry terminal, serving commuters breakfast and espresso, with a second site once the first one is profitable.".into(),
-        industry: None,
-        budget: 650_000.0,
-        currency: "EUR".into(),
-        horizon_months: 12,
-        team_size: 7,
-        start_date: NaiveDate::from_ymd_opt(2027, 1, 4).context("date")?,
         constraints: vec!["Open before the summer tourist season".into()],
+        ..sample::coffee_draft()
     };
     let (mut base_url, mut model) = (None, None);
     let mut args = std::env::args().skip(1);
@@ -57,7 +54,7 @@ fn parse_args() -> Result<Args> {
         let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--out" => out = value()?.into(),
-            "--db" => db = Some(value()?.into()),
+            "--data" => data = Some(value()?.into()),
             "--name" => draft.name = value()?,
             "--description" => draft.description = value()?,
             "--industry" => draft.industry = Some(value()?),
@@ -78,7 +75,7 @@ fn parse_args() -> Result<Args> {
     };
     Ok(Args {
         out,
-        db,
+        data,
         draft,
         provider,
     })
@@ -97,19 +94,13 @@ fn say(bar: &ProgressBar, line: String) {
 async fn main() -> Result<()> {
     let args = parse_args()?;
     let temp = tempfile::tempdir()?;
-    let db = args
-        .db
-        .clone()
-        .unwrap_or_else(|| temp.path().join("charter.db"));
-    let workspace = Workspace::open(WorkspaceConfig {
-        engine: EngineConfig::new(&db),
-        providers: Providers {
-            keys: Arc::new(EnvKey),
-            ..Providers::default()
-        },
-        research: Default::default(),
-    })
-    .await?;
+    let data = args.data.clone().unwrap_or_else(|| temp.path().to_owned());
+    let mut config = WorkspaceConfig::new(&data);
+    config.providers = Providers {
+        keys: Arc::new(EnvKey),
+        ..Providers::default()
+    };
+    let workspace = Workspace::open(config).await?;
     let initiative = workspace.initiatives().create(args.draft).await?;
     println!(
         "Initiative: {} — {} {} over {} months, team of {}",
@@ -167,12 +158,17 @@ async fn main() -> Result<()> {
         let error = snapshot.job.error.map(|e| e.message).unwrap_or_default();
         bail!("generation {}: {error}", snapshot.job.status);
     }
-    let program: Program = serde_json::from_value(snapshot.job.result.context("no result")?)?;
+    let OperationResult::Program(program) = workspace.result(id).await? else {
+        bail!("the job made something other than a program");
+    };
     std::fs::create_dir_all(&args.out)?;
     let md = args.out.join("program.md");
     let json = args.out.join("program.json");
-    std::fs::write(&md, export::to_markdown(&program))?;
-    std::fs::write(&json, export::to_json(&program)?)?;
+    std::fs::write(
+        &md,
+        workspace.export(id, ExportFormat::Markdown).await?.text,
+    )?;
+    std::fs::write(&json, workspace.export(id, ExportFormat::Json).await?.text)?;
     println!(
         "Program: {} workstreams, {} tasks; critical path {} weeks, levelled {} weeks (horizon {}); total {:.0} {}",
         program.workstreams.len(),

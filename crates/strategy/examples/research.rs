@@ -3,18 +3,20 @@
 //! by level.
 //!
 //! ```text
-//! cargo run -p strategy --example research -- [--db PATH] [--problem TEXT]
+//! cargo run -p strategy --example research -- [--data DIR] [--problem TEXT]
 //! ```
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
-use chrono::NaiveDate;
 use futures::StreamExt;
 use jobs::{JobChange, JobId, JobStatus, Snapshot, WatchItem};
 use strategy::artefact::CanvasBlock;
 use strategy::research::{ChainLevel, ResearchPartial, SearchChoice};
 use strategy::{InitiativeDraft, ProviderChoice, Workspace, WorkspaceConfig};
+
+#[path = "../tests/support/sample.rs"]
+mod sample;
 
 /// Prints one streamed partial of any of the three operations.
 fn print_partial(value: &serde_json::Value) {
@@ -92,31 +94,24 @@ fn check(snapshot: &Snapshot) -> Result<serde_json::Value> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let mut db: Option<PathBuf> = None;
+    let mut data: Option<PathBuf> = None;
     let mut problem = "Weekday morning sales are 30% below plan".to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         match flag.as_str() {
-            "--db" => db = Some(args.next().context("--db needs a path")?.into()),
+            "--data" => data = Some(args.next().context("--data needs a folder")?.into()),
             "--problem" => problem = args.next().context("--problem needs text")?,
             other => bail!("unknown argument {other}"),
         }
     }
     let temp = tempfile::tempdir()?;
-    let db = db.unwrap_or_else(|| temp.path().join("charter.db"));
-    let workspace = Workspace::open(WorkspaceConfig::new(&db)).await?;
+    let data = data.unwrap_or_else(|| temp.path().to_owned());
+    let workspace = Workspace::open(WorkspaceConfig::new(&data)).await?;
     let initiative = workspace
         .initiatives()
         .create(InitiativeDraft {
-            name: "Harbour Coffee".into(),
-            description: "A specialty coffee bar and bakery by the ferry terminal serving commuters breakfast and espresso.".into(),
-            industry: None,
-            budget: 650_000.0,
-            currency: "EUR".into(),
-            horizon_months: 12,
-            team_size: 7,
-            start_date: NaiveDate::from_ymd_opt(2027, 1, 4).context("date")?,
             constraints: Vec::new(),
+            ..sample::coffee_draft()
         })
         .await?;
     workspace

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
+use jobs::ErrorCode as EngineCode;
 use serde::{Deserialize, Serialize};
+
+use crate::code::{Code, ErrorCode};
 
 /// Largest note or file accepted (1 MiB of text).
 pub const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
@@ -74,8 +77,30 @@ pub enum DocumentError {
     },
 }
 
+impl DocumentError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> Code {
+        match self {
+            DocumentError::TooLarge { .. } => ErrorCode::TooLarge.into(),
+            DocumentError::NotText { .. } => ErrorCode::NotText.into(),
+            DocumentError::UnsupportedType { .. } => ErrorCode::UnsupportedType.into(),
+            DocumentError::Empty(_) => EngineCode::InvalidInput.into(),
+            DocumentError::Unreadable { .. } => ErrorCode::Unreadable.into(),
+        }
+    }
+}
+
+/// A file read as an attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
 /// Reads a `.txt`/`.md` file as an attachment: its name and text, checked for size and content.
-pub fn read_attachment(path: &Path) -> Result<(String, String), DocumentError> {
+pub fn read_attachment(path: &Path) -> Result<Attachment, DocumentError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -101,7 +126,7 @@ pub fn read_attachment(path: &Path) -> Result<(String, String), DocumentError> {
     }
     let raw = std::fs::read(path).map_err(unreadable)?;
     let text = check_text(&name, raw)?;
-    Ok((name, text))
+    Ok(Attachment { name, text })
 }
 
 /// Checks a note or file body: within the size limit, UTF-8, no NUL bytes, not blank.

@@ -7,13 +7,12 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList};
+use crate::code::ErrorCode;
 use crate::initiative::Initiative;
+use crate::operation::EPM_GENERATION;
 use crate::plan::{Budget, Risk, StageGate};
 use crate::program::{self, Parts, Program, Schedule};
 use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers};
-
-/// Kind name.
-pub const EPM_GENERATION: &str = "epm_generation";
 
 /// The step names, in order; each is a checkpoint.
 pub const STEPS: [&str; 8] = [
@@ -236,7 +235,7 @@ async fn pipeline(
             3,
             async {
                 program::schedule(&outline, &resources)
-                    .map_err(|e| JobError::new("plan", e.to_string()))
+                    .map_err(|e| JobError::new(ErrorCode::Plan, e.to_string()))
             },
             |s: &Schedule| {
                 format!(
@@ -254,7 +253,7 @@ async fn pipeline(
             |b: &Budget| {
                 format!(
                     "{} {} including {:.0} % contingency",
-                    provider::thousands(b.total),
+                    crate::plan::thousands(b.total),
                     b.currency,
                     b.contingency_rate * 100.0
                 )
@@ -267,11 +266,15 @@ async fn pipeline(
             5,
             async {
                 let proposed: RiskList = run.ask(provider, initiative, &context, 5).await?;
-                let (leading, computed, warnings) =
+                let computed =
                     program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
                 Ok(Assessed {
-                    risks: program::risk_register(leading, computed, proposed.risks),
-                    warnings,
+                    risks: program::risk_register(
+                        computed.leading,
+                        computed.others,
+                        proposed.risks,
+                    ),
+                    warnings: computed.warnings,
                 })
             },
             |a: &Assessed| {

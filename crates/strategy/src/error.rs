@@ -1,6 +1,14 @@
 //! Errors of the strategy crate, each with a stable code for the UI.
 
+use std::path::PathBuf;
+
+use jobs::ErrorCode as EngineCode;
+
+use crate::code::{Code, ErrorCode};
+use crate::documents::DocumentError;
+use crate::export::ExportError;
 use crate::initiative::ValidationErrors;
+use crate::operation::ResultError;
 use crate::plan::PlanError;
 use crate::provider::ProviderError;
 
@@ -13,15 +21,44 @@ pub enum Error {
     /// No initiative with this id.
     #[error("initiative {0} not found")]
     InitiativeNotFound(String),
-    /// The initiatives table is missing: the database was not migrated by the engine.
-    #[error("the database has no initiatives table; open the job engine on it first")]
-    NotMigrated,
     /// The job engine refused.
     #[error(transparent)]
     Jobs(#[from] jobs::Error),
     /// A database error outside the engine.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The initiatives database was written by a newer schema than this build knows.
+    #[error(
+        "the initiatives database {path} was written by a newer version of Charter (schema {found}, this build knows up to {supported}); update Charter to open it"
+    )]
+    SchemaTooNew {
+        /// Database file.
+        path: PathBuf,
+        /// Newest migration version found in the file.
+        found: i64,
+        /// Newest migration version this build knows.
+        supported: i64,
+    },
+    /// The file is not an SQLite database, or is damaged beyond reading.
+    #[error("{path} is not a Charter initiatives database (or it is damaged)")]
+    NotADatabase {
+        /// Offending file.
+        path: PathBuf,
+    },
+    /// Applying the initiatives database's migrations failed.
+    #[error("could not upgrade the initiatives database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// A file-system operation around the initiatives database failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// File or folder concerned.
+        path: PathBuf,
+        /// Underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A stored row no longer parses.
     #[error("stored initiative {id} is damaged: {reason}")]
     Corrupt {
@@ -32,34 +69,39 @@ pub enum Error {
     },
     /// A note or attachment was refused.
     #[error(transparent)]
-    Document(#[from] crate::documents::DocumentError),
+    Document(#[from] DocumentError),
     /// The plan cannot be computed.
     #[error(transparent)]
     Plan(#[from] PlanError),
     /// The provider failed.
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    /// A job's result cannot be had.
+    #[error(transparent)]
+    Result(#[from] ResultError),
+    /// A result could not be exported.
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 impl Error {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    /// Stable machine-readable code: the engine's where the meaning is the same, else the
+    /// operations' own.
+    pub fn code(&self) -> Code {
         match self {
-            Error::Invalid(_) => "invalid_input",
-            Error::InitiativeNotFound(_) => "not_found",
-            Error::NotMigrated => "not_migrated",
-            Error::Jobs(e) => e.code().as_str(),
-            Error::Database(_) => "storage",
-            Error::Corrupt { .. } => "corrupt",
-            Error::Plan(_) => "plan",
-            Error::Document(e) => match e {
-                crate::documents::DocumentError::TooLarge { .. } => "too_large",
-                crate::documents::DocumentError::NotText { .. } => "not_text",
-                crate::documents::DocumentError::UnsupportedType { .. } => "unsupported_type",
-                crate::documents::DocumentError::Empty(_) => "invalid_input",
-                crate::documents::DocumentError::Unreadable { .. } => "unreadable",
-            },
+            Error::Invalid(_) => EngineCode::InvalidInput.into(),
+            Error::InitiativeNotFound(_) => EngineCode::NotFound.into(),
+            Error::Jobs(e) => e.code().into(),
+            Error::Database(_) | Error::Io { .. } => EngineCode::Storage.into(),
+            Error::SchemaTooNew { .. } => EngineCode::SchemaTooNew.into(),
+            Error::NotADatabase { .. } => EngineCode::NotADatabase.into(),
+            Error::Migrate(_) => EngineCode::Migrate.into(),
+            Error::Corrupt { .. } => EngineCode::Corrupt.into(),
+            Error::Plan(_) => ErrorCode::Plan.into(),
+            Error::Document(e) => e.code(),
             Error::Provider(e) => e.code(),
+            Error::Result(e) => e.code(),
+            Error::Export(e) => e.code(),
         }
     }
 }

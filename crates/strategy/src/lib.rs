@@ -1,12 +1,14 @@
 //! Charter's operations: initiatives, the providers that supply content, the planning
-//! core that computes schedules and budgets, and the program-generation job.
+//! core that computes schedules and budgets, and the program-generation and research jobs.
 
 pub mod artefact;
+pub mod code;
 pub mod documents;
 pub mod epm;
 pub mod error;
 pub mod export;
 pub mod initiative;
+pub mod operation;
 pub mod plan;
 pub mod playbook;
 pub mod program;
@@ -16,8 +18,11 @@ pub mod research;
 pub mod store;
 pub mod workspace;
 
+pub use code::{Code, ErrorCode};
 pub use error::{Error, Result};
+pub use export::ExportFormat;
 pub use initiative::{Initiative, InitiativeDraft};
+pub use operation::{OPERATIONS, OperationInfo, OperationKind, OperationResult};
 pub use program::Program;
 pub use provider::{ProviderChoice, Providers};
 pub use workspace::{Workspace, WorkspaceConfig};

@@ -361,15 +361,31 @@ pub fn by_id(id: &str) -> Result<Option<&'static Playbook>, PlaybookError> {
 /// Playbooks ranked against `text`, best first (ties by id); only those that share a term
 /// with it. The general playbook competes too, so generic wording picks it; when nothing
 /// matches at all the list is empty: use [`GENERAL`].
-pub fn rank(text: &str) -> Result<Vec<(&'static Playbook, f64)>, PlaybookError> {
+pub fn rank(text: &str) -> Result<Vec<PlaybookMatch>, PlaybookError> {
     let library = library()?;
-    let mut ranked: Vec<(&Playbook, f64)> = library
+    let mut ranked: Vec<PlaybookMatch> = library
         .index
         .search(text, None)
         .into_iter()
         .filter(|r| r.score > 0.0)
-        .map(|r| (&library.playbooks[r.document.id], f64::from(r.score)))
+        .map(|r| PlaybookMatch {
+            playbook: &library.playbooks[r.document.id],
+            score: f64::from(r.score),
+        })
         .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.playbook.id.cmp(&b.playbook.id))
+    });
     Ok(ranked)
+}
+
+/// A playbook that matches a text, and how well.
+#[derive(Debug, Clone, Copy)]
+pub struct PlaybookMatch {
+    /// The playbook.
+    pub playbook: &'static Playbook,
+    /// Its BM25 score against the text.
+    pub score: f64,
 }

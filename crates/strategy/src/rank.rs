@@ -2,8 +2,17 @@
 
 use bm25::{Document, Language, SearchEngineBuilder};
 
-/// Indices of `texts` that share terms with `query`, best first (ties by index), with scores.
-pub fn rank_texts<S: AsRef<str>>(query: &str, texts: &[S]) -> Vec<(usize, f64)> {
+/// One text of a collection that matches a query, and how well.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Its index in the collection.
+    pub index: usize,
+    /// Its BM25 score (higher is better).
+    pub score: f64,
+}
+
+/// The texts of `texts` that share terms with `query`, best first (ties by index).
+pub fn rank_texts<S: AsRef<str>>(query: &str, texts: &[S]) -> Vec<Ranked> {
     if texts.is_empty() || query.trim().is_empty() {
         return Vec::new();
     }
@@ -12,14 +21,24 @@ pub fn rank_texts<S: AsRef<str>>(query: &str, texts: &[S]) -> Vec<(usize, f64)> 
         .enumerate()
         .map(|(i, t)| Document::new(i, t.as_ref().to_owned()));
     let engine = SearchEngineBuilder::<usize>::with_documents(Language::English, documents).build();
-    let mut ranked: Vec<(usize, f64)> = engine
+    let mut ranked: Vec<Ranked> = engine
         .search(query, None)
         .into_iter()
         .filter(|r| r.score > 0.0)
-        .map(|r| (r.document.id, f64::from(r.score)))
+        .map(|r| Ranked {
+            index: r.document.id,
+            score: f64::from(r.score),
+        })
         .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.sort_by(Ranked::best_first);
     ranked
+}
+
+impl Ranked {
+    /// Higher score first, then lower index: a total order that keeps ties stable.
+    pub fn best_first(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+        b.score.total_cmp(&a.score).then(a.index.cmp(&b.index))
+    }
 }
 
 /// Splits text into sentences (at line breaks, and at `.`, `!`, `?` followed by

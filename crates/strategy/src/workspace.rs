@@ -1,28 +1,37 @@
 //! One handle on everything the app needs: the job engine with every operation kind
-//! registered, and the initiatives stored beside the jobs.
+//! registered, and the initiatives in their own file beside the engine's.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob};
 use serde::Serialize;
 
 use crate::artefact::Evidence;
 use crate::documents::{Document, read_attachment};
-use crate::epm::{EPM_GENERATION, EpmGeneration, EpmInput};
+use crate::epm::{EpmGeneration, EpmInput};
 use crate::error::{Error, Result};
+use crate::export::{self, Export, ExportFormat};
 use crate::initiative::Initiative;
+use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH};
 use crate::provider::{ProviderChoice, Providers};
 use crate::research::{
-    BMC_RESEARCH, BmcInput, BmcResearch, FIVE_WHYS, FiveWhys, FiveWhysInput, ResearchReport,
-    ResearchSettings, SearchChoice, WEB_RESEARCH, WebResearch, WebResearchInput,
+    BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchReport, ResearchSettings, SearchChoice,
+    WebResearch, WebResearchInput,
 };
 use crate::store::InitiativeStore;
+
+/// The job engine's file in the data folder.
+pub const JOBS_FILE: &str = "charter.db";
+/// Strategy's file (initiatives and documents) in the data folder.
+pub const INITIATIVES_FILE: &str = "initiatives.db";
 
 /// Settings for [`Workspace::open`].
 #[derive(Clone)]
 pub struct WorkspaceConfig {
-    /// The job engine's settings (its database also holds the initiatives).
+    /// The job engine's settings; `engine.path` is its database, which only it writes.
     pub engine: EngineConfig,
+    /// Strategy's database of initiatives and documents.
+    pub initiatives: PathBuf,
     /// How providers are built.
     pub providers: Providers,
     /// Limits of web research.
@@ -30,13 +39,30 @@ pub struct WorkspaceConfig {
 }
 
 impl WorkspaceConfig {
-    /// Defaults for a database at `path`.
-    pub fn new(path: impl Into<std::path::PathBuf>) -> Self {
+    /// Defaults for the data folder `data_dir`: [`JOBS_FILE`] and [`INITIATIVES_FILE`] in it.
+    pub fn new(data_dir: impl AsRef<Path>) -> Self {
+        let dir = data_dir.as_ref();
         WorkspaceConfig {
-            engine: EngineConfig::new(path),
+            engine: EngineConfig::new(dir.join(JOBS_FILE)),
+            initiatives: dir.join(INITIATIVES_FILE),
             providers: Providers::default(),
             research: ResearchSettings::default(),
         }
+    }
+
+    /// Every file the two databases may have on disk (each with its `-wal` and `-shm`), for
+    /// tightening their permissions.
+    pub fn database_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for db in [&self.engine.path, &self.initiatives] {
+            files.push(db.clone());
+            for suffix in ["-wal", "-shm"] {
+                let mut name = db.as_os_str().to_owned();
+                name.push(suffix);
+                files.push(PathBuf::from(name));
+            }
+        }
+        files
     }
 }
 
@@ -47,9 +73,13 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Opens (creating and migrating if needed) the database, registers every operation
-    /// kind and runs recovery.
+    /// Opens (creating and migrating if needed) both databases, moves initiatives out of
+    /// the engine's file where an older Charter kept them, registers every operation kind
+    /// and runs the engine's recovery.
     pub async fn open(config: WorkspaceConfig) -> Result<Workspace> {
+        let initiatives = InitiativeStore::open(&config.initiatives).await?;
+        // Before the engine opens: its migrations drop the tables this copies from.
+        initiatives.import_legacy(&config.engine.path).await?;
         let providers = config.providers.clone();
         let engine = Engine::builder(config.engine.clone())
             .register(EpmGeneration::new(providers.clone()))
@@ -58,11 +88,10 @@ impl Workspace {
             .register(WebResearch::new(
                 providers,
                 config.research.clone(),
-                config.engine.path.clone(),
+                initiatives.clone(),
             ))
             .open()
             .await?;
-        let initiatives = InitiativeStore::open(&config.engine.path).await?;
         Ok(Workspace {
             engine,
             initiatives,
@@ -79,14 +108,33 @@ impl Workspace {
         &self.initiatives
     }
 
-    /// Starts a job of `kind` for an initiative with `input`; returns its id at once.
+    /// The result of a completed job of one of the operations.
+    pub async fn result(&self, id: JobId) -> Result<OperationResult> {
+        let snapshot = self.engine.get(id).await?;
+        Ok(OperationResult::from_job(&snapshot.job)?)
+    }
+
+    /// A completed job's result in `format`, with its title and a file name for it.
+    pub async fn export(&self, id: JobId, format: ExportFormat) -> Result<Export> {
+        let job = self.engine.get(id).await?.job;
+        let result = OperationResult::from_job(&job)?;
+        let text = export::render(&result, &job.title, format)?;
+        Ok(Export {
+            file_name: export::file_name(&job.title, format),
+            title: job.title,
+            text,
+        })
+    }
+
+    /// Starts a job of `operation` for an initiative with `input`; returns its id at once.
     async fn start<T: Serialize>(
         &self,
-        kind: &str,
+        operation: OperationKind,
         title: String,
         session: &str,
         input: &T,
     ) -> Result<JobId> {
+        let kind = operation.job_kind();
         let input = serde_json::to_value(input).map_err(|e| jobs::Error::InvalidInput {
             kind: kind.to_owned(),
             reason: e.to_string(),
@@ -97,10 +145,11 @@ impl Workspace {
             .await?)
     }
 
-    fn check(kind: &str, outcome: std::result::Result<(), String>) -> Result<()> {
+    /// The user's request for `operation`, refused with `outcome`'s reason.
+    fn check(operation: OperationKind, outcome: std::result::Result<(), String>) -> Result<()> {
         outcome.map_err(|reason| {
             Error::Jobs(jobs::Error::InvalidInput {
-                kind: kind.to_owned(),
+                kind: operation.job_kind().to_owned(),
                 reason,
             })
         })
@@ -112,11 +161,11 @@ impl Workspace {
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<JobId> {
-        Self::check(EPM_GENERATION, provider.validate())?;
+        Self::check(OperationKind::Program, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Program for {}", initiative.name);
         self.start(
-            EPM_GENERATION,
+            OperationKind::Program,
             title,
             initiative_id,
             &EpmInput {
@@ -134,11 +183,11 @@ impl Workspace {
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<JobId> {
-        Self::check(BMC_RESEARCH, provider.validate())?;
+        Self::check(OperationKind::Canvas, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let latest = self.latest_report(initiative_id).await?;
         let (report_job, report_findings) = match latest {
-            Some((job, report)) => {
+            Some(LatestReport { job, report }) => {
                 let title_of = |id: &str| {
                     report
                         .sources
@@ -167,14 +216,13 @@ impl Workspace {
             report_findings,
             report_job,
         };
-        self.start(BMC_RESEARCH, title, initiative_id, &input).await
+        self.start(OperationKind::Canvas, title, initiative_id, &input)
+            .await
     }
 
-    /// The newest completed research report of an initiative.
-    pub async fn latest_report(
-        &self,
-        initiative_id: &str,
-    ) -> Result<Option<(JobId, ResearchReport)>> {
+    /// The newest completed research report of an initiative; a newest report that no
+    /// longer reads is passed over with a warning in the log.
+    pub async fn latest_report(&self, initiative_id: &str) -> Result<Option<LatestReport>> {
         let page = self
             .engine
             .list(&JobQuery {
@@ -188,10 +236,25 @@ impl Workspace {
         let Some(job) = page.items.into_iter().next() else {
             return Ok(None);
         };
-        let report = job
-            .result
-            .and_then(|r| serde_json::from_value::<ResearchReport>(r).ok());
-        Ok(report.map(|r| (job.id, r)))
+        let report = match OperationResult::from_job(&job) {
+            Ok(OperationResult::Research(report)) => Ok(report),
+            Ok(other) => Err(ResultError::WrongKind {
+                id: job.id,
+                expected: OperationKind::Research,
+                found: other.operation(),
+            }),
+            Err(e) => Err(e),
+        };
+        match report {
+            Ok(report) => Ok(Some(LatestReport {
+                job: job.id,
+                report,
+            })),
+            Err(e) => {
+                tracing::warn!(job = %job.id, error = %e, "the latest research report cannot be read; going on without it");
+                Ok(None)
+            }
+        }
     }
 
     /// Starts a five-whys analysis of a problem statement.
@@ -203,10 +266,10 @@ impl Workspace {
         provider: ProviderChoice,
     ) -> Result<JobId> {
         Self::check(
-            FIVE_WHYS,
+            OperationKind::FiveWhys,
             crate::research::validate_problem(problem, max_depth),
         )?;
-        Self::check(FIVE_WHYS, provider.validate())?;
+        Self::check(OperationKind::FiveWhys, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let short: String = problem.trim().chars().take(60).collect();
         let title = format!("Five whys: {short}");
@@ -216,7 +279,8 @@ impl Workspace {
             max_depth,
             provider,
         };
-        self.start(FIVE_WHYS, title, initiative_id, &input).await
+        self.start(OperationKind::FiveWhys, title, initiative_id, &input)
+            .await
     }
 
     /// Starts web research (offline: the knowledge base and the initiative's documents).
@@ -228,11 +292,11 @@ impl Workspace {
         search: SearchChoice,
     ) -> Result<JobId> {
         Self::check(
-            WEB_RESEARCH,
+            OperationKind::Research,
             crate::research::validate_questions(&questions),
         )?;
-        Self::check(WEB_RESEARCH, provider.validate())?;
-        Self::check(WEB_RESEARCH, search.validate())?;
+        Self::check(OperationKind::Research, provider.validate())?;
+        Self::check(OperationKind::Research, search.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Research for {}", initiative.name);
         let input = WebResearchInput {
@@ -241,7 +305,8 @@ impl Workspace {
             provider,
             search,
         };
-        self.start(WEB_RESEARCH, title, initiative_id, &input).await
+        self.start(OperationKind::Research, title, initiative_id, &input)
+            .await
     }
 
     /// Adds a typed note to an initiative.
@@ -258,9 +323,9 @@ impl Workspace {
 
     /// Attaches a `.txt` or `.md` file's text to an initiative.
     pub async fn attach_file(&self, initiative_id: &str, path: &Path) -> Result<Document> {
-        let (name, text) = read_attachment(path)?;
+        let file = read_attachment(path)?;
         self.initiatives
-            .add_document(initiative_id, "file", &name, text)
+            .add_document(initiative_id, "file", &file.name, file.text)
             .await
     }
 
@@ -296,4 +361,13 @@ impl Workspace {
         self.initiatives.delete(id).await?;
         Ok(())
     }
+}
+
+/// An initiative's newest research report with the job that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestReport {
+    /// The research job.
+    pub job: JobId,
+    /// Its report.
+    pub report: ResearchReport,
 }

@@ -9,11 +9,10 @@ use std::time::Duration;
 use futures::StreamExt;
 use jobs::{JobChange, JobStatus, Snapshot, StepStatus, WatchItem};
 use strategy::epm::{STEPS, StepResult};
-use strategy::{Program, ProviderChoice, export};
-use support::{
-    ChatServer, Reply, coffee_draft, fast_providers, offline_answer, open, temp_config,
-    wait_finished,
-};
+use strategy::export::{self, ExportFormat};
+use strategy::operation::EPM_GENERATION;
+use strategy::{OperationResult, Program, ProviderChoice};
+use support::{ChatServer, Reply, coffee_draft, offline_answer, open, temp_config, wait_finished};
 
 fn program_of(snapshot: &Snapshot) -> Program {
     serde_json::from_value(snapshot.job.result.clone().expect("result")).expect("program")
@@ -51,18 +50,14 @@ fn model_answers(initiative: strategy::Initiative) -> impl Fn(&support::Received
 #[tokio::test]
 async fn offline_generation_runs_eight_steps_and_stores_the_program() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
-    let id = workspace
-        .generate_program(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    let done = wait_finished(&workspace, id).await;
+    let done = support::program(&workspace, &initiative).await;
     assert_eq!(
         done.job.status,
         JobStatus::Completed,
         "{:?}",
         done.job.error
     );
-    assert_eq!(done.job.kind, "epm_generation");
+    assert_eq!(done.job.kind, EPM_GENERATION);
     assert_eq!(done.job.session_id.as_deref(), Some(initiative.id.as_str()));
     assert_eq!(done.job.progress, 100.0);
 
@@ -93,7 +88,8 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
     assert!(!program.schedule.critical_path.is_empty());
 
     // Exports: Markdown with every section, JSON that reads back to the same program.
-    let md = export::to_markdown(&program);
+    let exported = OperationResult::Program(Box::new(program.clone()));
+    let md = export::render(&exported, &done.job.title, ExportFormat::Markdown).expect("markdown");
     for section in [
         "# Program: Harbour Coffee",
         "## Schedule",
@@ -105,16 +101,13 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
     ] {
         assert!(md.contains(section), "missing {section}");
     }
-    let json = export::to_json(&program).expect("json");
+    let json = export::render(&exported, &done.job.title, ExportFormat::Json).expect("json");
     let back: Program = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, program);
 
     // The same initiative generates the same program again.
-    let again = workspace
-        .generate_program(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    assert_eq!(program_of(&wait_finished(&workspace, again).await), program);
+    let again = support::program(&workspace, &initiative).await;
+    assert_eq!(program_of(&again), program);
     workspace.engine().shutdown(Duration::from_secs(2)).await;
 }
 
@@ -178,8 +171,7 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
         .build()
         .expect("runtime");
     let (_dir, mut config) = temp_config();
-    config.auto_resume = true;
-    let providers = fast_providers();
+    config.engine.auto_resume = true;
     let draft_initiative = support::initiative(coffee_draft());
     // The server lives on the test's runtime; the engine on one that is killed.
     let gate = Arc::new(tokio::sync::Notify::new());
@@ -194,7 +186,7 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
     let base_url = server.base_url.clone();
     let server = Arc::new(server);
     let watcher = server.clone();
-    let (id, before) = support::crash_after(&config, &providers, move |workspace| async move {
+    let (id, before) = support::crash_after(&config, move |workspace| async move {
         let init = workspace
             .initiatives()
             .create(coffee_draft())
@@ -228,7 +220,7 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
     let init = draft_initiative.clone();
     server.set_script(model_answers(init));
     rt.block_on(async {
-        let workspace = open(&config, &providers).await;
+        let workspace = open(&config).await;
         assert_eq!(workspace.engine().recovery().resumed.len(), 1);
         let done = wait_finished(&workspace, id).await;
         assert_eq!(
@@ -338,12 +330,12 @@ async fn retry_after_a_failure_resumes_at_the_failed_step() {
 #[tokio::test]
 async fn bad_requests_are_refused_before_a_job_exists() {
     let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
+    let workspace = open(&config).await;
     let err = workspace
         .generate_program("no-such-initiative", ProviderChoice::Offline)
         .await
         .expect_err("unknown");
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code().as_str(), "not_found");
     let initiative = workspace
         .initiatives()
         .create(coffee_draft())
@@ -359,7 +351,7 @@ async fn bad_requests_are_refused_before_a_job_exists() {
         )
         .await
         .expect_err("bad url");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code().as_str(), "invalid_input");
     assert!(err.to_string().contains("http"), "{err}");
     let page = workspace
         .engine()

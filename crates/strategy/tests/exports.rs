@@ -1,30 +1,35 @@
-//! Markdown exports of the research results (canvas, why-chain, report), made from real
-//! offline runs; the dispatch by job kind, JSON exports and export file names.
+//! Markdown exports of every result (program, canvas, why-chain, report), made from real
+//! offline runs; text from the user, a model or the web escaped in all of them; JSON
+//! exports, export formats and file names.
 
 mod support;
 
 use std::time::Duration;
 
 use jobs::Snapshot;
-use serde_json::json;
 use strategy::artefact::BlockKind;
-use strategy::epm::EPM_GENERATION;
-use strategy::export::{self, ExportError, ExportFormat};
-use strategy::research::{
-    BMC_RESEARCH, Canvas, FIVE_WHYS, ResearchReport, SearchChoice, SkippedSource, WEB_RESEARCH,
-    WhyChain,
-};
-use strategy::{Program, ProviderChoice};
-use support::{result, wait_finished};
+use strategy::export::{self, ExportFormat};
+use strategy::research::{Canvas, ResearchReport, SkippedSource, WhyChain};
+use strategy::{OperationResult, Program, Workspace};
+use support::{coffee_draft, result};
 
-fn markdown(snapshot: &Snapshot) -> String {
-    export::render(
-        &snapshot.job.kind,
-        &snapshot.job.title,
-        snapshot.job.result.clone().expect("result"),
-        ExportFormat::Markdown,
-    )
-    .expect("markdown")
+/// The finished job's Markdown export, as the workspace makes it for the shell.
+async fn markdown(workspace: &Workspace, snapshot: &Snapshot) -> String {
+    let export = workspace
+        .export(snapshot.job.id, ExportFormat::Markdown)
+        .await
+        .expect("markdown");
+    assert_eq!(export.title, snapshot.job.title);
+    assert_eq!(
+        export.file_name,
+        export::file_name(&snapshot.job.title, ExportFormat::Markdown)
+    );
+    export.text
+}
+
+/// `result`'s Markdown document headed `title`.
+fn render(result: OperationResult, title: &str) -> String {
+    export::render(&result, title, ExportFormat::Markdown).expect("markdown")
 }
 
 /// The document with Markdown escapes removed, to compare with the raw texts.
@@ -48,17 +53,12 @@ fn section<'a>(md: &'a str, heading: &str) -> Vec<&'a str> {
 #[tokio::test]
 async fn the_canvas_exports_every_block_with_the_evidence_each_entry_cites() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
-    let id = workspace
-        .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    let done = wait_finished(&workspace, id).await;
+    let done = support::canvas(&workspace, &initiative).await;
     let canvas: Canvas = result(&done);
-    let md = markdown(&done);
+    let md = markdown(&workspace, &done).await;
     assert_eq!(
         md,
-        export::canvas_to_markdown(&canvas, &done.job.title),
-        "render dispatches bmc_research to the canvas export"
+        render(OperationResult::Canvas(canvas.clone()), &done.job.title)
     );
     let plain = unescaped(&md);
     assert!(plain.starts_with("# Business Model Canvas for Harbour Coffee\n"));
@@ -119,19 +119,14 @@ async fn the_canvas_exports_every_block_with_the_evidence_each_entry_cites() {
 #[tokio::test]
 async fn the_why_chain_exports_problem_levels_root_cause_and_countermeasures() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
-    let id = workspace
-        .five_whys(
-            &initiative.id,
-            "Weekday morning sales are 30% below plan",
-            5,
-            ProviderChoice::Offline,
-        )
-        .await
-        .expect("start");
-    let done = wait_finished(&workspace, id).await;
+    let problem = "Weekday morning sales are 30% below plan";
+    let done = support::five_whys(&workspace, &initiative, problem, 5).await;
     let chain: WhyChain = result(&done);
-    let md = markdown(&done);
-    assert_eq!(md, export::why_chain_to_markdown(&chain, &done.job.title));
+    let md = markdown(&workspace, &done).await;
+    assert_eq!(
+        md,
+        render(OperationResult::FiveWhys(chain.clone()), &done.job.title)
+    );
     let plain = unescaped(&md);
     assert!(plain.starts_with("# Five whys: "), "{plain}");
     assert!(plain.contains("**Problem:** Weekday morning sales are 30% below plan\n"));
@@ -193,20 +188,14 @@ async fn the_research_report_exports_findings_with_citations_and_skipped_sources
         )
         .await
         .expect("note");
-    let id = workspace
-        .web_research(
-            &initiative.id,
-            Vec::new(),
-            ProviderChoice::Offline,
-            SearchChoice::Offline,
-        )
-        .await
-        .expect("start");
-    let done = wait_finished(&workspace, id).await;
+    let done = support::research(&workspace, &initiative).await;
     let mut report: ResearchReport = result(&done);
     assert!(!report.findings.is_empty());
-    let md = markdown(&done);
-    assert_eq!(md, export::report_to_markdown(&report, &done.job.title));
+    let md = markdown(&workspace, &done).await;
+    assert_eq!(
+        md,
+        render(OperationResult::Research(report.clone()), &done.job.title)
+    );
     let plain = unescaped(&md);
     assert!(plain.starts_with("# Research for Harbour Coffee\n"));
     assert!(section(&plain, "## Summary").contains(&report.summary.trim()));
@@ -273,7 +262,7 @@ async fn the_research_report_exports_findings_with_citations_and_skipped_sources
             reason: "HTTP 404".into(),
         },
     ];
-    let md = export::report_to_markdown(&report, "Research");
+    let md = render(OperationResult::Research(report), "Research");
     let skipped = section(&md, "## Skipped sources");
     assert_eq!(
         skipped[1],
@@ -293,61 +282,103 @@ async fn the_research_report_exports_findings_with_citations_and_skipped_sources
 }
 
 #[tokio::test]
-async fn render_dispatches_by_kind_and_exports_any_result_as_json() {
+async fn a_program_exports_as_markdown_and_every_result_as_the_json_it_is_stored_as() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
-    let id = workspace
-        .generate_program(&initiative.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    let done = wait_finished(&workspace, id).await;
-    let program: Program = result(&done);
-    assert_eq!(done.job.kind, EPM_GENERATION);
-    assert_eq!(markdown(&done), export::to_markdown(&program));
-    let stored = done.job.result.clone().expect("result");
-    let json = export::render(
-        EPM_GENERATION,
-        &done.job.title,
-        stored.clone(),
-        ExportFormat::Json,
-    )
-    .expect("json");
-    assert!(json.contains("\n  \""), "pretty-printed");
+    let problem = "Weekday morning sales are 30% below plan";
+    let runs = [
+        support::program(&workspace, &initiative).await,
+        support::canvas(&workspace, &initiative).await,
+        support::five_whys(&workspace, &initiative, problem, 5).await,
+        support::research(&workspace, &initiative).await,
+    ];
+    let program: Program = result(&runs[0]);
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&json).expect("parse"),
-        stored
+        markdown(&workspace, &runs[0]).await,
+        render(
+            OperationResult::Program(Box::new(program)),
+            "ignored: a program is headed by its initiative"
+        )
     );
-    workspace.engine().shutdown(Duration::from_secs(2)).await;
-
-    for kind in [EPM_GENERATION, BMC_RESEARCH, FIVE_WHYS, WEB_RESEARCH] {
-        assert!(export::has_markdown(kind));
-        // A result that does not have the kind's shape is reported, not half-rendered.
-        let err = export::render(kind, "t", json!({"x": 1}), ExportFormat::Markdown)
-            .expect_err("wrong shape");
-        assert!(matches!(err, ExportError::Corrupt { .. }), "{err}");
-        assert_eq!(err.code(), "corrupt");
+    for done in &runs {
+        let json = workspace
+            .export(done.job.id, ExportFormat::Json)
+            .await
+            .expect("json");
+        assert!(json.text.contains("\n  \""), "pretty-printed");
+        assert!(json.file_name.ends_with(".json"), "{}", json.file_name);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json.text).expect("parse"),
+            done.job.result.clone().expect("result"),
+            "{}: the JSON export is the stored result",
+            done.job.kind
+        );
     }
-    assert!(!export::has_markdown("other"));
-    let err = export::render("other", "t", json!({"x": 1}), ExportFormat::Markdown)
-        .expect_err("no markdown");
-    assert!(matches!(err, ExportError::NoMarkdown(ref k) if k == "other"));
-    assert_eq!(err.code(), "invalid_input");
-    let any = export::render("other", "t", json!({"x": [1, 2]}), ExportFormat::Json)
-        .expect("json for any kind");
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&any).expect("parse"),
-        json!({"x": [1, 2]})
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn the_program_export_escapes_what_the_initiative_and_the_model_wrote() {
+    let evil = "[click](javascript:alert(1)) <script>x</script> **bold** | cell\n# Heading";
+    let mut initiative = support::initiative(coffee_draft());
+    initiative.name = evil.into();
+    let mut program = strategy::epm::generate(
+        &strategy::provider::OfflineProvider,
+        &initiative,
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await
+    .expect("program");
+    // Everything a model writes, and what the initiative says, carries the same markup.
+    program.analysis.summary = evil.into();
+    program.analysis.industry = evil.into();
+    program.analysis.assumptions = vec![evil.into()];
+    program.analysis.success_factors = vec![evil.into()];
+    program.warnings = vec![evil.into()];
+    program.workstreams[0].name = evil.into();
+    program.workstreams[0].description = evil.into();
+    program.workstreams[0].milestone = evil.into();
+    program.tasks[0].name = evil.into();
+    program.tasks[0].role = evil.into();
+    program.resources[0].name = evil.into();
+    program.risks[0].title = evil.into();
+    program.risks[0].mitigation = evil.into();
+    program.kpis[0].name = evil.into();
+    program.kpis[0].unit = evil.into();
+    program.stage_gates[0].name = evil.into();
+    program.stage_gates[0].criteria = vec![evil.into()];
+    let md = render(OperationResult::Program(Box::new(program)), "Program");
+
+    assert!(!md.contains("[click]("), "no link survives: {md}");
+    assert!(!md.contains("<script>"), "no HTML survives: {md}");
+    assert!(!md.contains("**bold**"), "no formatting survives: {md}");
+    assert!(
+        !md.contains("\n# Heading"),
+        "line breaks are flattened: {md}"
     );
+    let escaped =
+        r"\[click\](javascript:alert(1)) \<script\>x\</script\> \*\*bold\*\* \| cell \# Heading";
+    assert!(md.starts_with(&format!("# Program: {escaped}\n")), "{md}");
+    assert!(md.contains(&format!("## Summary\n\n{escaped}\n")), "{md}");
+    // A pipe in a cell stays inside its cell: every table row keeps its column count.
+    for table in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let columns = |row: &str| row.replace(r"\|", "").matches('|').count();
+        let mut rows = table.lines();
+        let header = columns(rows.next().expect("header"));
+        assert!(rows.all(|row| columns(row) == header), "{table}");
+    }
 }
 
 #[test]
 fn export_formats_and_file_names() {
+    let format = |name: &str| serde_json::from_value::<ExportFormat>(name.into()).ok();
+    assert_eq!(format("markdown"), Some(ExportFormat::Markdown));
+    assert_eq!(format("json"), Some(ExportFormat::Json));
+    assert_eq!(format("pdf"), None);
     assert_eq!(
-        ExportFormat::parse("markdown"),
-        Some(ExportFormat::Markdown)
+        serde_json::to_value(ExportFormat::Markdown).expect("json"),
+        "markdown",
+        "the name the shell sends"
     );
-    assert_eq!(ExportFormat::parse(" MD "), Some(ExportFormat::Markdown));
-    assert_eq!(ExportFormat::parse("json"), Some(ExportFormat::Json));
-    assert_eq!(ExportFormat::parse("pdf"), None);
     assert_eq!(
         export::file_name(
             "Business Model Canvas for Harbour Coffee",

@@ -279,7 +279,7 @@ async fn a_refused_key_is_a_clear_error_without_the_key_in_it() {
     assert!(message.contains("Incorrect API key"), "{message}");
     assert!(!err.to_string().contains("sk-secret-999"), "{err}");
     assert_eq!(server.requests().len(), 1, "no retry on 401");
-    assert_eq!(err.code(), "unauthorized");
+    assert_eq!(err.code().as_str(), "unauthorized");
 }
 
 #[tokio::test]
@@ -287,15 +287,19 @@ async fn a_server_that_never_answers_times_out() {
     let init = initiative(coffee_draft());
     let server = ChatServer::start(|_, _| Reply::Hang).await;
     let io = Io::quiet(CancellationToken::new());
-    let started = Instant::now();
-    let err = ask::<Analysis>(&provider(&server, None), &init, &Context::default(), &io)
-        .await
-        .expect_err("timeout");
+    // The server never answers: only the read timeout (600 ms) ends the call; the generous
+    // outer bound turns a hang into a failure.
+    let err = tokio::time::timeout(
+        Duration::from_secs(30),
+        ask::<Analysis>(&provider(&server, None), &init, &Context::default(), &io),
+    )
+    .await
+    .expect("the read timeout ended the call")
+    .expect_err("timeout");
     assert!(
         matches!(err, ProviderError::Timeout { ref phase, .. } if phase == "waiting for the answer"),
         "{err:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(5));
 
     // Silence in the middle of a stream times out too.
     server.set_script(|_, _| Reply::StreamThenHang(vec!["{\"summary\": ".into()]));
@@ -352,11 +356,14 @@ async fn cancellation_mid_stream_closes_the_connection_at_once() {
     })
     .await;
     assert!(!server.closed_early());
-    let cancelled_at = Instant::now();
     cancel.cancel();
-    let result = task.await.expect("task");
+    // The stream has gone silent and the read timeout is 30 s: a call that ends well before
+    // it, as cancelled, was stopped by the cancellation (the bound is generous, not a timing).
+    let result = tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("the call ended long before the read timeout")
+        .expect("task");
     assert_eq!(result.expect_err("cancelled"), ProviderError::Cancelled);
-    assert!(cancelled_at.elapsed() < Duration::from_millis(500));
     support::eventually("the server to see the connection close", || {
         server.closed_early()
     })

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use strategy::initiative::ValidationErrors;
-use strategy::store::InitiativeStore;
-use strategy::{Error, InitiativeDraft, ProviderChoice};
-use support::{coffee_draft, fast_providers, open, temp_config};
+use strategy::{Error, InitiativeDraft};
+use support::{coffee_draft, open, temp_config};
 
 fn fields(errors: &ValidationErrors) -> Vec<&str> {
     errors.0.iter().map(|e| e.field.as_str()).collect()
@@ -136,7 +135,7 @@ fn all_problems_are_reported_at_once_and_good_input_is_tidied() {
 #[tokio::test]
 async fn initiatives_are_stored_listed_updated_and_deleted() {
     let (_dir, config) = temp_config();
-    let workspace = open(&config, &fast_providers()).await;
+    let workspace = open(&config).await;
     let store = workspace.initiatives();
     let created = store.create(coffee_draft()).await.expect("create");
     assert_eq!(store.get(&created.id).await.expect("get"), created);
@@ -148,7 +147,7 @@ async fn initiatives_are_stored_listed_updated_and_deleted() {
         })
         .await
         .expect_err("invalid");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code().as_str(), "invalid_input");
     assert_eq!(store.list().await.expect("list").len(), 1);
 
     tokio::time::sleep(Duration::from_millis(5)).await;
@@ -198,7 +197,7 @@ async fn initiatives_are_stored_listed_updated_and_deleted() {
         )
         .await
         .expect_err("invalid");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code().as_str(), "invalid_input");
     assert_eq!(
         store.get(&created.id).await.expect("get"),
         updated,
@@ -206,14 +205,8 @@ async fn initiatives_are_stored_listed_updated_and_deleted() {
     );
 
     // Deleting an initiative takes its jobs with it.
-    let job = workspace
-        .generate_program(&created.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
-    let other_job = workspace
-        .generate_program(&second.id, ProviderChoice::Offline)
-        .await
-        .expect("start");
+    let job = support::start_program(&workspace, &created).await;
+    let other_job = support::start_program(&workspace, &second).await;
     workspace
         .delete_initiative(&created.id)
         .await
@@ -229,15 +222,4 @@ async fn initiatives_are_stored_listed_updated_and_deleted() {
         Err(Error::InitiativeNotFound(_))
     ));
     workspace.engine().shutdown(Duration::from_secs(2)).await;
-}
-
-#[tokio::test]
-async fn the_store_refuses_a_database_the_engine_never_migrated() {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("empty.db");
-    std::fs::File::create(&path).expect("file");
-    let err = InitiativeStore::open(&path)
-        .await
-        .expect_err("not migrated");
-    assert!(matches!(err, Error::NotMigrated), "{err:?}");
 }

@@ -254,3 +254,20 @@ fn month_lines(months: &BTreeMap<(i32, u32), (i64, i64)>) -> Vec<MonthLine> {
     }
     lines
 }
+
+/// A whole amount with thousands separators: 1250000 → "1,250,000".
+pub fn thousands(amount: f64) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if whole < 0 {
+        out.insert(0, '-');
+    }
+    out
+}

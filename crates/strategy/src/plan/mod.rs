@@ -8,7 +8,9 @@ mod level;
 mod network;
 mod risk;
 
-pub use budget::{Budget, BudgetInput, BudgetLine, CostItem, MonthLine, RoleLine, roll_up};
+pub use budget::{
+    Budget, BudgetInput, BudgetLine, CostItem, MonthLine, RoleLine, roll_up, thousands,
+};
 pub use cpm::{CpmRow, CpmSchedule, critical_path};
 pub use gates::{Milestone, StageGate, stage_gates};
 pub use level::{Levelled, level};

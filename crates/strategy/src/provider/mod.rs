@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::artefact::{Artefact, ArtefactKind, Context};
+use crate::code::{Code, ErrorCode};
 use crate::initiative::Initiative;
 
 pub use http::{HttpProvider, HttpSettings};
-pub(crate) use offline::thousands;
 pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
 pub use slowed::Slowed;
 
@@ -35,6 +35,18 @@ pub struct Source {
     /// Server, for a model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+}
+
+impl Source {
+    /// A source that is no model on a server (the built-in engine, a test double).
+    pub fn local(engine: &str, label: &str) -> Source {
+        Source {
+            engine: engine.to_owned(),
+            label: label.to_owned(),
+            model: None,
+            base_url: None,
+        }
+    }
 }
 
 /// Which provider a job uses; stored in the job's input (never with a key).
@@ -226,20 +238,20 @@ pub enum ProviderError {
 
 impl ProviderError {
     /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ProviderError::Cancelled => "cancelled",
-            ProviderError::Unauthorized { .. } => "unauthorized",
-            ProviderError::Unreachable { .. } => "unreachable",
-            ProviderError::Timeout { .. } => "timeout",
-            ProviderError::RateLimited { .. } => "rate_limited",
-            ProviderError::Server { .. } => "server_error",
-            ProviderError::Rejected { .. } => "rejected",
-            ProviderError::Protocol(_) => "protocol",
-            ProviderError::InvalidAnswer { .. } => "invalid_answer",
-            ProviderError::Config(_) => "provider_config",
-            ProviderError::NoKnowledge(_) => "no_knowledge",
-            ProviderError::Offline(_) => "offline_engine",
+            ProviderError::Cancelled => jobs::ErrorCode::Cancelled.into(),
+            ProviderError::Unauthorized { .. } => ErrorCode::Unauthorized.into(),
+            ProviderError::Unreachable { .. } => ErrorCode::Unreachable.into(),
+            ProviderError::Timeout { .. } => ErrorCode::Timeout.into(),
+            ProviderError::RateLimited { .. } => ErrorCode::RateLimited.into(),
+            ProviderError::Server { .. } => ErrorCode::ServerError.into(),
+            ProviderError::Rejected { .. } => ErrorCode::Rejected.into(),
+            ProviderError::Protocol(_) => ErrorCode::Protocol.into(),
+            ProviderError::InvalidAnswer { .. } => ErrorCode::InvalidAnswer.into(),
+            ProviderError::Config(_) => ErrorCode::ProviderConfig.into(),
+            ProviderError::NoKnowledge(_) => ErrorCode::NoKnowledge.into(),
+            ProviderError::Offline(_) => ErrorCode::OfflineEngine.into(),
         }
     }
 }

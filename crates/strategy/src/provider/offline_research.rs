@@ -32,9 +32,9 @@ pub fn canvas_block(p: &Playbook, block: BlockKind, evidence: &[Evidence]) -> Ca
         .map(|seed| {
             let evidence = rank_texts(seed, &texts)
                 .into_iter()
-                .filter(|(_, score)| *score >= MIN_EVIDENCE_SCORE)
+                .filter(|r| r.score >= MIN_EVIDENCE_SCORE)
                 .take(2)
-                .map(|(i, _)| evidence[i].id.clone())
+                .map(|r| evidence[r.index].id.clone())
                 .collect();
             CanvasEntry {
                 text: seed.clone(),
@@ -69,8 +69,8 @@ fn next_link<'a>(text: &str, causes: &[&'a Cause], used: &[String]) -> Option<&'
         .collect();
     rank_texts(text, &effects)
         .into_iter()
-        .filter(|(_, score)| *score >= MIN_CAUSE_SCORE)
-        .map(|(i, _)| causes[i])
+        .filter(|r| r.score >= MIN_CAUSE_SCORE)
+        .map(|r| causes[r.index])
         .find(|c| !used.contains(&c.id))
 }
 
@@ -126,18 +126,21 @@ pub fn findings(query: &str, source: &SourceText) -> Findings {
         .collect();
     // Scores within one source only order its sentences (BM25's IDF over a handful of
     // sentences is small); the search already judged the source relevant to the query.
-    let mut picked: Vec<(usize, f64)> =
-        rank_texts(query, &candidates).into_iter().take(2).collect();
+    let mut picked: Vec<usize> = rank_texts(query, &candidates)
+        .into_iter()
+        .take(2)
+        .map(|r| r.index)
+        .collect();
     if picked.is_empty() && candidates.len() <= 3 && !candidates.is_empty() {
         // A short passage found for the query (by its title) stands as one finding.
-        picked.push((0, 0.0));
+        picked.push(0);
     }
     // In the order the source says them.
-    picked.sort_by_key(|(i, _)| *i);
+    picked.sort_unstable();
     Findings {
         findings: picked
             .into_iter()
-            .map(|(i, _)| FindingText {
+            .map(|i| FindingText {
                 statement: candidates[i].clone(),
                 quote: candidates[i].clone(),
             })

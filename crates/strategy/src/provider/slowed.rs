@@ -62,12 +62,7 @@ mod tests {
     struct Instant;
     impl Provider for Instant {
         fn source(&self) -> Source {
-            Source {
-                engine: "test".into(),
-                label: "test".into(),
-                model: None,
-                base_url: None,
-            }
+            Source::local("test", "test")
         }
         fn generate<'a>(
             &'a self,

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::artefact::{BlockKind, CanvasBlock, Context, Evidence, ResearchAsk};
 use crate::initiative::Initiative;
+use crate::operation::BMC_RESEARCH;
 use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers, Source};
-
-/// Kind name.
-pub const BMC_RESEARCH: &str = "bmc_research";
 
 /// What a canvas is researched from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,16 +8,16 @@ mod whys;
 
 use std::time::Duration;
 
-pub use canvas::{BMC_RESEARCH, BmcInput, BmcResearch, Canvas};
+pub use canvas::{BmcInput, BmcResearch, Canvas};
 pub use search::{
     FetchLimits, Hit, OfflineKnowledge, Page, SearchBackend, SearchChoice, SearchError, Searxng,
     fetch_page,
 };
 pub use web::{
-    ReportFinding, ResearchPartial, ResearchReport, SkippedSource, SourceRecord, WEB_RESEARCH,
-    WebResearch, WebResearchInput, validate_questions,
+    ReportFinding, ResearchPartial, ResearchReport, SkippedSource, SourceRecord, WebResearch,
+    WebResearchInput, validate_questions,
 };
-pub use whys::{ChainLevel, FIVE_WHYS, FiveWhys, FiveWhysInput, WhyChain, validate_problem};
+pub use whys::{ChainLevel, FiveWhys, FiveWhysInput, WhyChain, validate_problem};
 
 /// Limits of web research.
 #[derive(Debug, Clone)]

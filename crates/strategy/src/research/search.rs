@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::documents::Document;
 use crate::playbook::Playbook;
-use crate::rank::rank_texts;
+use crate::rank::{Ranked, rank_texts};
 
 /// Which search backend a research job uses; stored in its input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -209,22 +209,25 @@ impl SearchBackend for OfflineKnowledge {
                 return Err(SearchError::Cancelled);
             }
             // The user's own notes count for more than general knowledge.
-            let mut ranked: Vec<(usize, f64)> = rank_texts(query, &self.texts)
+            let mut ranked: Vec<Ranked> = rank_texts(query, &self.texts)
                 .into_iter()
-                .map(|(i, score)| {
-                    let boost = if self.passages[i].kind == "document" {
+                .map(|r| {
+                    let boost = if self.passages[r.index].kind == "document" {
                         DOCUMENT_BOOST
                     } else {
                         1.0
                     };
-                    (i, score * boost)
+                    Ranked {
+                        score: r.score * boost,
+                        ..r
+                    }
                 })
                 .collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.sort_by(Ranked::best_first);
             Ok(ranked
                 .into_iter()
                 .take(limit)
-                .map(|(i, _)| self.passages[i].clone())
+                .map(|r| self.passages[r.index].clone())
                 .collect())
         })
     }

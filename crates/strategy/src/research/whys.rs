@@ -7,10 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_PROBLEM_CHARS, MAX_WHY_DEPTH};
 use crate::artefact::{Context, ResearchAsk, WhyLevel};
 use crate::initiative::Initiative;
+use crate::operation::FIVE_WHYS;
 use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers, Source};
-
-/// Kind name.
-pub const FIVE_WHYS: &str = "five_whys";
 
 fn default_depth() -> u32 {
     5

@@ -1,258 +1,16 @@
-//! The offline engine: deterministic content from the industry playbooks, sized by the
-//! initiative's own budget, horizon and team. Same initiative in, same answer out.
+//! What the offline engine writes for a program: the analysis, the outline for the budget
+//! tier with repeated units appended, the team and its costs, the risks and the KPIs, all
+//! from the chosen playbook and sized by [`OfflineScale`].
 
-use futures::future::BoxFuture;
-
-use super::{Io, Provider, ProviderError, Request, Source, offline_research};
+use super::OfflineScale;
 use crate::artefact::{
-    Analysis, ArtefactKind, Kpi, Measures, Outline, PlaybookChoice, ResearchAsk, Resources,
-    RiskList, RolePlan, TaskPlan, WorkstreamPlan,
+    Analysis, Kpi, Measures, Outline, Resources, RiskList, RolePlan, TaskPlan, WorkstreamPlan,
 };
 use crate::initiative::Initiative;
-use crate::plan::{CostItem, RiskInput};
-use crate::playbook::{self, Playbook, PlaybookTask, Tier};
-
-/// The built-in provider.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OfflineProvider;
-
-/// Label every offline result carries.
-pub const OFFLINE_LABEL: &str = "Charter offline engine (built-in industry playbooks, no network)";
-
-/// Most repeated units (stores, clinics…) one programme plans.
-pub const MAX_ROLLOUT_UNITS: u32 = 24;
-
-/// Weakest BM25 match that picks an industry playbook; below it a single common word
-/// ("open", "season") decided the match, so the general playbook is used instead.
-const MIN_MATCH_SCORE: f64 = 2.0;
-
-/// Share of the budget beyond the reference programme spent on set-up of further units
-/// (the rest pays for the people who open them and for contingency).
-const ROLLOUT_SHARE: f64 = 0.6;
-
-impl Provider for OfflineProvider {
-    fn source(&self) -> Source {
-        Source {
-            engine: "offline".to_owned(),
-            label: OFFLINE_LABEL.to_owned(),
-            model: None,
-            base_url: None,
-        }
-    }
-
-    fn generate<'a>(
-        &'a self,
-        request: Request<'a>,
-        io: &'a Io,
-    ) -> BoxFuture<'a, Result<serde_json::Value, ProviderError>> {
-        Box::pin(async move {
-            if io.cancel.is_cancelled() {
-                return Err(ProviderError::Cancelled);
-            }
-            let scale = OfflineScale::for_initiative(request.initiative)?;
-            let research = request.context.research.as_ref();
-            let missing = || {
-                ProviderError::Offline(format!(
-                    "a {} request needs its research question",
-                    request.kind.as_str()
-                ))
-            };
-            let value = match (request.kind, research) {
-                (ArtefactKind::Analysis, _) => to_json(&scale.analysis(request.initiative)),
-                (ArtefactKind::Outline, _) => to_json(&scale.outline()),
-                (ArtefactKind::Resources, _) => to_json(&scale.resources(&scale.outline())),
-                (ArtefactKind::Risks, _) => to_json(&scale.risks(request.initiative)),
-                (ArtefactKind::Measures, _) => to_json(&scale.measures(&scale.outline())),
-                (ArtefactKind::CanvasBlock, Some(ResearchAsk::CanvasBlock { block, evidence })) => {
-                    to_json(&offline_research::canvas_block(
-                        scale.playbook,
-                        *block,
-                        evidence,
-                    ))
-                }
-                (
-                    ArtefactKind::WhyLevel,
-                    Some(ResearchAsk::WhyLevel {
-                        problem,
-                        chain,
-                        max_depth,
-                    }),
-                ) => to_json(&offline_research::why_level(
-                    scale.playbook,
-                    problem,
-                    chain,
-                    *max_depth,
-                )?),
-                (ArtefactKind::Findings, Some(ResearchAsk::Findings { query, source })) => {
-                    to_json(&offline_research::findings(query, source))
-                }
-                (
-                    ArtefactKind::CanvasBlock | ArtefactKind::WhyLevel | ArtefactKind::Findings,
-                    _,
-                ) => {
-                    return Err(missing());
-                }
-            }?;
-            (request.check)(&value).map_err(|problems| {
-                ProviderError::Offline(format!(
-                    "its {} failed its own checks: {problems}",
-                    request.kind.as_str()
-                ))
-            })?;
-            Ok(value)
-        })
-    }
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ProviderError> {
-    serde_json::to_value(value).map_err(|e| ProviderError::Offline(e.to_string()))
-}
-
-/// Currency units per US dollar, fixed reference rates for planning (not live rates).
-fn units_per_usd(currency: &str) -> Option<f64> {
-    let rate = match currency {
-        "USD" => 1.0,
-        "EUR" => 0.92,
-        "GBP" => 0.79,
-        "CHF" => 0.88,
-        "CAD" => 1.36,
-        "AUD" => 1.52,
-        "NZD" => 1.66,
-        "JPY" => 150.0,
-        "CNY" => 7.2,
-        "INR" => 83.0,
-        "SEK" => 10.5,
-        "NOK" => 10.6,
-        "DKK" => 6.9,
-        "PLN" => 4.0,
-        "CZK" => 23.0,
-        "HUF" => 360.0,
-        "BRL" => 5.0,
-        "MXN" => 17.0,
-        "ZAR" => 18.5,
-        "SGD" => 1.34,
-        "HKD" => 7.8,
-        "AED" => 3.67,
-        "SAR" => 3.75,
-        "KRW" => 1_330.0,
-        "TRY" => 32.0,
-        "ILS" => 3.7,
-        "NGN" => 1_500.0,
-        "KES" => 130.0,
-        _ => return None,
-    };
-    Some(rate)
-}
-
-/// How the offline engine reads an initiative: the playbook it chose and the factors it
-/// sizes the plan by.
-#[derive(Debug, Clone)]
-pub struct OfflineScale {
-    /// The chosen playbook.
-    pub playbook: &'static Playbook,
-    /// How it was chosen.
-    pub choice: PlaybookChoice,
-    /// Currency units per US dollar.
-    pub fx: f64,
-    /// Whether `fx` is a known reference rate (otherwise 1:1 is assumed).
-    pub known_currency: bool,
-    /// Budget in US dollars.
-    pub budget_usd: f64,
-    /// Multiplier on task durations.
-    pub duration_factor: f64,
-    /// Multiplier on non-labour costs.
-    pub spend_factor: f64,
-    /// People available.
-    pub team_size: u32,
-    /// ISO currency code of the initiative.
-    pub currency: String,
-}
+use crate::plan::{CostItem, RiskInput, thousands};
+use crate::playbook::PlaybookTask;
 
 impl OfflineScale {
-    /// Chooses the playbook and the sizing factors for `initiative`.
-    pub fn for_initiative(initiative: &Initiative) -> Result<OfflineScale, ProviderError> {
-        let offline = |e: playbook::PlaybookError| ProviderError::Offline(e.to_string());
-        let mut query = initiative.text();
-        if let Some(industry) = &initiative.industry {
-            // The user's own word for the industry counts more than the rest of the text.
-            query = format!("{industry} {industry} {industry} {query}");
-        }
-        let ranked = playbook::rank(&query).map_err(offline)?;
-        let (chosen, score) = match ranked.first() {
-            Some((p, s)) if *s >= MIN_MATCH_SCORE => (*p, *s),
-            best => (
-                playbook::by_id(playbook::GENERAL)
-                    .map_err(offline)?
-                    .ok_or_else(|| {
-                        ProviderError::Offline("the general playbook is missing".into())
-                    })?,
-                best.map_or(0.0, |(_, s)| *s),
-            ),
-        };
-        let (fx, known_currency) = match units_per_usd(&initiative.currency) {
-            Some(rate) => (rate, true),
-            None => (1.0, false),
-        };
-        let budget_usd = initiative.budget / fx;
-        let scale = budget_usd / chosen.reference.budget_usd.max(1.0);
-        // The core workstreams open the first unit; money beyond the reference programme
-        // pays for more, each costing its set-up plus the people who open it.
-        let rollout_units = chosen.rollout.as_ref().map_or(0, |r| {
-            let spare = (budget_usd - chosen.reference.budget_usd).max(0.0);
-            let affordable = (spare * ROLLOUT_SHARE / r.cost_usd_per_unit.max(1.0)).floor();
-            (affordable as u32).min(MAX_ROLLOUT_UNITS)
-        });
-        let round2 = |x: f64| (x * 100.0).round() / 100.0;
-        Ok(OfflineScale {
-            playbook: chosen,
-            choice: PlaybookChoice {
-                id: chosen.id.clone(),
-                name: chosen.name.clone(),
-                score: round2(score),
-                runners_up: ranked
-                    .iter()
-                    .skip(1)
-                    .take(3)
-                    .map(|(p, s)| (p.id.clone(), round2(*s)))
-                    .collect(),
-                scale: round2(scale),
-                rollout_units,
-            },
-            fx,
-            known_currency,
-            budget_usd,
-            duration_factor: scale.powf(0.2).clamp(0.85, 1.3),
-            spend_factor: scale.sqrt().clamp(0.6, 3.0),
-            team_size: initiative.team_size,
-            currency: initiative.currency.clone(),
-        })
-    }
-
-    fn scale(&self) -> f64 {
-        self.choice.scale
-    }
-
-    fn includes(&self, tier: Tier) -> bool {
-        match tier {
-            Tier::Core => true,
-            Tier::Growth => self.scale() >= 0.8,
-            Tier::Scale => self.scale() >= 2.5,
-        }
-    }
-
-    fn weeks(&self, weeks: u32) -> u32 {
-        if weeks == 0 {
-            0
-        } else {
-            ((f64::from(weeks) * self.duration_factor).round() as u32).max(1)
-        }
-    }
-
-    fn money(&self, usd: f64) -> f64 {
-        (usd * self.fx).round()
-    }
-
-    /// The first read of the initiative.
     pub fn analysis(&self, initiative: &Initiative) -> Analysis {
         let p = self.playbook;
         let mut assumptions = p.assumptions.clone();
@@ -572,10 +330,6 @@ impl OfflineScale {
             .collect();
         Measures { kpis }
     }
-
-    fn currency_code(&self) -> String {
-        self.currency.clone()
-    }
 }
 
 /// `snake_case` of a noun, for ids.
@@ -596,23 +350,6 @@ fn article(noun: &str) -> &'static str {
         Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
         _ => "a",
     }
-}
-
-/// A whole amount with thousands separators: 1250000 → "1,250,000".
-pub(crate) fn thousands(amount: f64) -> String {
-    let whole = amount.round() as i64;
-    let digits = whole.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if whole < 0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 /// Rounds a converted amount to a sensible precision: cents below 100, whole units above.

@@ -1,23 +1,24 @@
 //! `web_research`: queries, sources read and findings with citations; each source is a
-//! checkpointed step and each finding is streamed the moment it is extracted.
+//! checkpointed step and each finding is streamed the moment it is extracted (the report
+//! and what is streamed are in `report.rs`).
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod report;
 
 use jobs::{JobContext, JobError, JobKind};
 use serde::{Deserialize, Serialize};
-use tokio::sync::OnceCell;
 
-use super::search::{Hit, OfflineKnowledge, SearchBackend, SearchChoice, Searxng, fetch_page};
+use super::search::{OfflineKnowledge, SearchBackend, SearchChoice, Searxng, fetch_page};
 use super::{MAX_QUESTIONS, ResearchSettings};
-use crate::artefact::{Context, FindingText, Findings, ResearchAsk, SourceText};
+use crate::artefact::{Context, Findings, ResearchAsk, SourceText};
+use crate::code::ErrorCode;
 use crate::initiative::Initiative;
+use crate::operation::WEB_RESEARCH;
 use crate::playbook;
-use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers, Source};
+use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers};
 use crate::store::InitiativeStore;
 
-/// Kind name.
-pub const WEB_RESEARCH: &str = "web_research";
+use report::{Candidate, Gathered, Outcome};
+pub use report::{ReportFinding, ResearchPartial, ResearchReport, SkippedSource, SourceRecord};
 
 /// What to research.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,143 +37,22 @@ pub struct WebResearchInput {
     pub search: SearchChoice,
 }
 
-/// A source that was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SourceRecord {
-    /// `S1`, `S2`… in the order found (a skipped source keeps its number unused).
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Address of a web page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `web`, `knowledge_base` or `document`.
-    pub kind: String,
-    /// Query it was found for.
-    pub query: String,
-    /// Bytes read.
-    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
-    pub bytes: usize,
-    /// Larger than the size limit: only the first part was read.
-    pub truncated: bool,
-}
-
-/// A source that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SkippedSource {
-    /// Title.
-    pub title: String,
-    /// Address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Query it was found for.
-    pub query: String,
-    /// Why it was skipped (HTTP 404, took longer than 10 s…).
-    pub reason: String,
-}
-
-/// A finding in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ReportFinding {
-    /// `F1`, `F2`… in report order.
-    pub id: String,
-    /// The finding.
-    pub statement: String,
-    /// The source's own words.
-    pub quote: String,
-    /// Id of the source it cites.
-    pub source_id: String,
-    /// Query that led to it.
-    pub query: String,
-}
-
-/// What research streams while it works.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ResearchPartial {
-    /// A finding, with its citation.
-    Finding {
-        /// Source id.
-        source_id: String,
-        /// Source title.
-        title: String,
-        /// Source address.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        url: Option<String>,
-        /// The finding.
-        statement: String,
-        /// The source's words.
-        quote: String,
-    },
-    /// A source that could not be read.
-    Skipped(SkippedSource),
-}
-
-/// The research report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ResearchReport {
-    /// Initiative id.
-    pub initiative_id: String,
-    /// Who extracted the findings.
-    pub source: Source,
-    /// Where it searched.
-    pub search: String,
-    /// Made without a network.
-    pub offline: bool,
-    /// How it was made, for the user.
-    pub note: String,
-    /// Queries run.
-    pub queries: Vec<String>,
-    /// Sources read.
-    pub sources: Vec<SourceRecord>,
-    /// Sources that could not be read.
-    pub skipped: Vec<SkippedSource>,
-    /// Findings, each citing a source that was read.
-    pub findings: Vec<ReportFinding>,
-    /// A short account of the findings.
-    pub summary: String,
-}
-
-/// A search hit chosen for reading, with the query that found it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-struct Candidate {
-    hit: Hit,
-    query: String,
-}
-
-/// What reading one source gave.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-struct Outcome {
-    record: Option<SourceRecord>,
-    skipped: Option<SkippedSource>,
-    findings: Vec<FindingText>,
-}
-
 /// The job kind.
 #[derive(Clone)]
 pub struct WebResearch {
     providers: Providers,
     settings: ResearchSettings,
-    db_path: PathBuf,
-    store: Arc<OnceCell<InitiativeStore>>,
+    store: InitiativeStore,
     client: reqwest::Client,
 }
 
 impl WebResearch {
-    /// A kind reading attached documents from the database at `db_path`.
-    pub fn new(providers: Providers, settings: ResearchSettings, db_path: PathBuf) -> Self {
+    /// A kind reading the initiative's attached documents from `store`.
+    pub fn new(providers: Providers, settings: ResearchSettings, store: InitiativeStore) -> Self {
         WebResearch {
             providers,
             settings,
-            db_path,
-            store: Arc::new(OnceCell::new()),
+            store,
             client: reqwest::Client::new(),
         }
     }
@@ -181,14 +61,10 @@ impl WebResearch {
         &self,
         initiative_id: &str,
     ) -> Result<Vec<crate::documents::Document>, JobError> {
-        let storage = |e: crate::Error| JobError::retryable("storage", e.to_string());
-        // The engine has migrated the database before any job runs, so it can open now.
-        let store = self
-            .store
-            .get_or_try_init(|| InitiativeStore::open(&self.db_path))
+        self.store
+            .documents(initiative_id)
             .await
-            .map_err(storage)?;
-        store.documents(initiative_id).await.map_err(storage)
+            .map_err(|e| JobError::retryable(e.code(), e.to_string()))
     }
 
     fn backend(
@@ -200,8 +76,8 @@ impl WebResearch {
             SearchChoice::Offline => {
                 let scale =
                     OfflineScale::for_initiative(&input.initiative).map_err(JobError::from)?;
-                let all =
-                    playbook::all().map_err(|e| JobError::new("offline_engine", e.to_string()))?;
+                let all = playbook::all()
+                    .map_err(|e| JobError::new(ErrorCode::OfflineEngine, e.to_string()))?;
                 Ok(Box::new(OfflineKnowledge::new(
                     all,
                     &scale.playbook.id,
@@ -210,7 +86,7 @@ impl WebResearch {
             }
             SearchChoice::Searxng { base_url } => Ok(Box::new(
                 Searxng::new(base_url, self.settings.search_timeout)
-                    .map_err(|e| JobError::new("search_config", e.to_string()))?,
+                    .map_err(|e| JobError::new(ErrorCode::SearchConfig, e.to_string()))?,
             )),
         }
     }
@@ -315,7 +191,7 @@ impl JobKind for WebResearch {
                         .await
                         .map_err(|e| match e {
                             super::SearchError::Cancelled => JobError::cancelled(),
-                            other => JobError::retryable("search", other.to_string()),
+                            other => JobError::retryable(ErrorCode::Search, other.to_string()),
                         })?;
                     per_query.push(hits);
                 }
@@ -366,16 +242,16 @@ impl JobKind for WebResearch {
         let offline = source.engine == "offline" && input.search == SearchChoice::Offline;
         let report: ResearchReport = ctx
             .step("Writing the report", async {
-                Ok(report(
-                    &input,
+                Ok(report::report(Gathered {
+                    input: &input,
                     source,
-                    search_label,
+                    search: search_label,
                     offline,
-                    queries.clone(),
-                    &candidates,
+                    queries: queries.clone(),
+                    candidates: &candidates,
                     outcomes,
-                    documents.len(),
-                ))
+                    documents: documents.len(),
+                }))
             })
             .await?;
         ctx.progress(100.0, "Report ready");
@@ -455,86 +331,5 @@ impl WebResearch {
             skipped: None,
             findings: found.findings,
         })
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report(
-    input: &WebResearchInput,
-    source: Source,
-    search: String,
-    offline: bool,
-    queries: Vec<String>,
-    candidates: &[Candidate],
-    outcomes: Vec<Outcome>,
-    documents: usize,
-) -> ResearchReport {
-    let mut sources = Vec::new();
-    let mut skipped = Vec::new();
-    let mut findings = Vec::new();
-    for (candidate, outcome) in candidates.iter().zip(outcomes) {
-        if let Some(s) = outcome.skipped {
-            skipped.push(s);
-        }
-        if let Some(record) = outcome.record {
-            for f in outcome.findings {
-                findings.push(ReportFinding {
-                    id: format!("F{}", findings.len() + 1),
-                    statement: f.statement,
-                    quote: f.quote,
-                    source_id: record.id.clone(),
-                    query: candidate.query.clone(),
-                });
-            }
-            sources.push(record);
-        }
-    }
-    let mut summary = format!(
-        "{} finding{} from {} source{} for {} quer{}",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" },
-        sources.len(),
-        if sources.len() == 1 { "" } else { "s" },
-        queries.len(),
-        if queries.len() == 1 { "y" } else { "ies" },
-    );
-    if !skipped.is_empty() {
-        summary.push_str(&format!(
-            " ({} source{} skipped)",
-            skipped.len(),
-            if skipped.len() == 1 { "" } else { "s" }
-        ));
-    }
-    summary.push('.');
-    for q in &queries {
-        if let Some(f) = findings.iter().find(|f| &f.query == q) {
-            summary.push_str(&format!(" {} [{}]", f.statement, f.id));
-        }
-    }
-    let note = if offline {
-        format!(
-            "Made offline: no web search was run. Sources are Charter's built-in knowledge base{}; findings are sentences quoted from them.",
-            match documents {
-                0 => String::new(),
-                1 => " and your one note or document".to_owned(),
-                n => format!(" and your {n} notes and documents"),
-            }
-        )
-    } else {
-        format!(
-            "Searched {search}; each page was read within the time and size limits, and findings quote it."
-        )
-    };
-    ResearchReport {
-        initiative_id: input.initiative.id.clone(),
-        source,
-        search,
-        offline,
-        note,
-        queries,
-        sources,
-        skipped,
-        findings,
-        summary,
     }
 }
