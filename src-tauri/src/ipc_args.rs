@@ -151,7 +151,10 @@ mod tests {
         for entry in std::fs::read_dir(&dir).expect("commands folder") {
             let path = entry.expect("entry").path();
             let text = std::fs::read_to_string(&path).expect("read");
-            for line in text.lines().filter(|l| l.trim_start().starts_with("#[tauri::command")) {
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("#[tauri::command"))
+            {
                 assert_eq!(
                     line.trim(),
                     r#"#[tauri::command(root = "ipc_args")]"#,

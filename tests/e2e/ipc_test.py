@@ -77,9 +77,11 @@ def samples(settings):
 def valid_value(ts, named):
     if ts == "string":
         return "x"
-    if ts in ("string | null", "number | null"):
+    if ts == "string | null":
         return None
-    if ts == "number":
+    if ts in ("number", "number | null"):
+        # `number | null` is how the bindings spell an f64 (NaN goes out as null); only a
+        # number is accepted coming in.
         return 1
     if ts == "boolean":
         return True
