@@ -80,41 +80,48 @@ impl Inhibitor for SystemInhibitor {
     }
 }
 
+/// An inhibitor for tests: counts the holds alive, and fails the attempts listed in
+/// `failures` (by attempt number, from 1).
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Fake {
+    /// Holds alive now.
+    pub live: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    attempts: usize,
+    /// Attempts that fail.
+    pub failures: Vec<usize>,
+}
+
+/// A hold of the [`Fake`] inhibitor.
+#[cfg(test)]
+pub(crate) struct FakeHold(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+#[cfg(test)]
+impl Drop for FakeHold {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+impl Inhibitor for Fake {
+    type Hold = FakeHold;
+
+    fn hold(&mut self) -> Result<FakeHold, String> {
+        self.attempts += 1;
+        if self.failures.contains(&self.attempts) {
+            return Err("no inhibitor service".into());
+        }
+        self.live.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(FakeHold(self.live.clone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::Ordering;
 
     use super::*;
-
-    /// Counts live holds; fails the attempts listed in `failures` (by attempt number).
-    #[derive(Default)]
-    struct Fake {
-        live: Arc<AtomicUsize>,
-        attempts: usize,
-        failures: Vec<usize>,
-    }
-
-    struct FakeHold(Arc<AtomicUsize>);
-
-    impl Drop for FakeHold {
-        fn drop(&mut self) {
-            self.0.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    impl Inhibitor for Fake {
-        type Hold = FakeHold;
-
-        fn hold(&mut self) -> Result<FakeHold, String> {
-            self.attempts += 1;
-            if self.failures.contains(&self.attempts) {
-                return Err("no inhibitor service".into());
-            }
-            self.live.fetch_add(1, Ordering::SeqCst);
-            Ok(FakeHold(self.live.clone()))
-        }
-    }
 
     #[test]
     fn holds_while_jobs_run_with_the_setting_on_and_lets_go_after() {

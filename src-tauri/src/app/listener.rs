@@ -218,6 +218,7 @@ mod tests {
     use jobs::{JobQuery, JobStatus};
 
     use super::*;
+    use crate::app::keep_awake::Fake;
     use crate::test_kinds::{Gate, poll_until};
 
     /// Records what the listener did, with when.
@@ -272,27 +273,6 @@ mod tests {
         }
     }
 
-    /// Counts the holds alive.
-    #[derive(Clone, Default)]
-    struct CountingInhibitor(Arc<AtomicUsize>);
-
-    struct CountedHold(Arc<AtomicUsize>);
-
-    impl Drop for CountedHold {
-        fn drop(&mut self) {
-            self.0.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    impl Inhibitor for CountingInhibitor {
-        type Hold = CountedHold;
-
-        fn hold(&mut self) -> Result<CountedHold, String> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            Ok(CountedHold(self.0.clone()))
-        }
-    }
-
     fn running_jobs(engine: &Engine) -> usize {
         engine.running().len()
     }
@@ -314,7 +294,7 @@ mod tests {
         .await;
 
         let recorder = Arc::new(Recorder::default());
-        let holds = CountingInhibitor::default();
+        let holds = Fake::default();
         let listener = tokio::spawn({
             let engine = engine.clone();
             let recorder = recorder.clone();
@@ -354,7 +334,7 @@ mod tests {
         })
         .await;
         assert_eq!(
-            holds.0.load(Ordering::SeqCst),
+            holds.live.load(Ordering::SeqCst),
             1,
             "kept awake while they run"
         );
@@ -374,7 +354,7 @@ mod tests {
             Some(0),
             "the last hint is the final count"
         );
-        assert_eq!(holds.0.load(Ordering::SeqCst), 0, "let go once none run");
+        assert_eq!(holds.live.load(Ordering::SeqCst), 0, "let go once none run");
 
         counter.abort();
         let events = events.load(Ordering::SeqCst);
