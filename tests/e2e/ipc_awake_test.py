@@ -1,22 +1,31 @@
 #!/usr/bin/python3
-"""End-to-end test of the IPC's error shape: the real app window under Xvfb, driven over
-WebDriver, calls every command in src-ui/src/bindings.ts (which a cargo test keeps equal to
-the Rust command list, so a new command is covered by itself) through
-window.__TAURI_INTERNALS__.invoke with malformed arguments: each one missing, of the wrong
-type, a negative or huge number, an unknown variant, an object with no fields. Every
-rejection must be `{ code, message }` with strings, as the bindings promise; a wrong type
-must be rejected as `invalid_arguments` naming the argument. Writes ipc-checks.txt and
-ipc-answers.json to the artifacts folder."""
+"""End-to-end test of two things only the real app shows, on one desktop:
+
+1. The IPC's error shape: the app window under Xvfb, driven over WebDriver, calls every
+   command in src-ui/src/bindings.ts (which a cargo test keeps equal to the Rust command
+   list, so a new command is covered by itself) through window.__TAURI_INTERNALS__.invoke
+   with malformed arguments: each one missing, of the wrong type, a negative or huge number,
+   an unknown variant, an object with no fields. Every rejection must be `{ code, message }`
+   with strings, as the bindings promise; a wrong type must be rejected as
+   `invalid_arguments` naming the argument.
+2. Keep-awake: on Linux the app asks systemd-logind (org.freedesktop.login1 on the system
+   bus) for "idle" and "sleep" inhibitor locks while jobs run. A stand-in logind on a
+   private bus (this file, run with --login1) records each Inhibit call and notices when
+   the app closes the lock's file descriptor: held while a job runs, let go once it stops.
+
+Writes ipc-awake-checks.txt, ipc-answers.json and inhibitors.jsonl to the artifacts folder."""
 
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from driver import Checks, Session, driver_ready, start_driver, visible_windows
 
-APP = os.path.abspath(sys.argv[1])
-ARTIFACTS = os.path.abspath(sys.argv[2])
-DRIVER = os.path.abspath(sys.argv[3])
+APP, ARTIFACTS, DRIVER = (os.path.abspath(a) for a in (sys.argv[1:4] + ["", "", ""])[:3])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINDINGS = os.path.join(ROOT, "src-ui", "src", "bindings.ts")
 
@@ -124,10 +133,87 @@ def typed(err):
     return isinstance(err, dict) and isinstance(err.get("code"), str) and isinstance(err.get("message"), str)
 
 
+def login1_standin(log):
+    """Serves org.freedesktop.login1.Manager.Inhibit on $DBUS_SYSTEM_BUS_ADDRESS, writing
+    one JSON line per lock taken and per lock released (its descriptor closed)."""
+    import dbus
+    import dbus.service
+    from dbus.mainloop.glib import DBusGMainLoop
+    from gi.repository import GLib
+
+    DBusGMainLoop(set_as_default=True)
+    bus = dbus.bus.BusConnection(os.environ["DBUS_SYSTEM_BUS_ADDRESS"])
+
+    def record(entry):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    class Manager(dbus.service.Object):
+        def __init__(self):
+            super().__init__(dbus.service.BusName("org.freedesktop.login1", bus), "/org/freedesktop/login1")
+
+        @dbus.service.method("org.freedesktop.login1.Manager", in_signature="ssss", out_signature="h")
+        def Inhibit(self, what, who, why, mode):
+            record({"event": "inhibit", "what": str(what), "who": str(who), "why": str(why), "mode": str(mode)})
+            read_end, write_end = os.pipe()
+
+            def released(fd, _condition):
+                record({"event": "release", "what": str(what)})
+                os.close(fd)
+                return False
+
+            GLib.io_add_watch(read_end, GLib.PRIORITY_DEFAULT, GLib.IO_HUP | GLib.IO_ERR | GLib.IO_IN, released)
+            lock = dbus.types.UnixFd(write_end)  # a duplicate goes to the app
+            os.close(write_end)
+            return lock
+
+    Manager()
+    print("ready", flush=True)
+    GLib.MainLoop().run()
+
+
+def inhibitor_log(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def start_system_bus(folder):
+    """A private bus standing in for the system bus, and the stand-in logind on it."""
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                            f"--address=unix:path={folder}/system_bus"], stdout=subprocess.PIPE, text=True)
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.stdout.readline().strip()
+    log = os.path.join(ARTIFACTS, "inhibitors.jsonl")
+    if os.path.exists(log):
+        os.remove(log)
+    standin = subprocess.Popen(["/usr/bin/python3", os.path.abspath(__file__), "--login1", log], stdout=subprocess.PIPE, text=True)
+    assert standin.stdout.readline().strip() == "ready"
+    return bus, standin, log
+
+
+def keep_awake(session, log):
+    """A running job takes idle and sleep locks; cancelling it releases them."""
+    initiative = session.invoke("create_initiative", {"draft": samples({})["InitiativeDraft_Deserialize"]})
+    job = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "program"}})
+    held = wait_for("the inhibitor locks", lambda: {e["what"] for e in inhibitor_log(log) if e["event"] == "inhibit"} >= {"idle", "sleep"}, timeout=20)
+    check(bool(held), "a running job takes idle and sleep inhibitor locks")
+    taken = [e for e in inhibitor_log(log) if e["event"] == "inhibit"]
+    check(all(e["who"] == "Charter" and e["mode"] == "block" for e in taken), f"the locks name Charter and block ({taken})")
+    check(not [e for e in inhibitor_log(log) if e["event"] == "release"], "the locks are held while the job runs")
+    status = session.invoke("get_job", {"id": job})["job"]["status"]
+    check(status in ("pending", "running"), f"the job is still running ({status})")
+    session.invoke("cancel_job", {"id": job})
+    released = wait_for("the locks to be released", lambda: {e["what"] for e in inhibitor_log(log) if e["event"] == "release"} >= {"idle", "sleep"}, timeout=20)
+    check(bool(released), "the locks are released once no job runs")
+
+
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
     commands = commands_from_bindings(BINDINGS)
     check(len(commands) >= 30, f"{len(commands)} commands read from the bindings")
+    folder = tempfile.mkdtemp()
+    system_bus, standin, inhibitors = start_system_bus(folder)
     driver = start_driver(DRIVER)
     session = None
     answers = []
@@ -181,17 +267,27 @@ def main():
         check(not unrejected, f"every wrong type is rejected ({len(unrejected)} were accepted: {unrejected[:5]})")
         check(not unnamed, f"a wrong type is invalid_arguments naming the argument ({len(unnamed)} are not: {unnamed[:5]})")
         check(bool(session.invoke("get_settings", {})), "the app still answers afterwards")
+
+        # update_settings({}) above reset the settings to their defaults: keep-awake is on.
+        keep_awake(session, inhibitors)
     finally:
         if session:
             session.close()
         driver.terminate()
+        standin.terminate()
+        system_bus.terminate()
+        system_bus.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
     with open(os.path.join(ARTIFACTS, "ipc-answers.json"), "w", encoding="utf-8") as f:
         json.dump(answers, f, indent=1)
-    checks.write(os.path.join(ARTIFACTS, "ipc-checks.txt"))
-    print(f"e2e ipc: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
+    checks.write(os.path.join(ARTIFACTS, "ipc-awake-checks.txt"))
+    print(f"e2e ipc and keep-awake: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
     if checks.failures:
         sys.exit(1)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1] == "--login1":
+        login1_standin(sys.argv[2])
+    else:
+        main()
