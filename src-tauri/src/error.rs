@@ -21,9 +21,15 @@ impl IpcError {
         }
     }
 
-    /// Bad input at the boundary.
+    /// Bad input at the boundary: well-formed, but a value the command refuses.
     pub fn invalid(message: impl Into<String>) -> Self {
         IpcError::new("invalid_input", message)
+    }
+
+    /// Malformed arguments: missing, of the wrong type or an unknown variant (the caller's
+    /// bug, caught before the command runs).
+    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+        IpcError::new("invalid_arguments", message)
     }
 }
 
@@ -36,6 +42,12 @@ impl From<strategy::Error> for IpcError {
 impl From<jobs::Error> for IpcError {
     fn from(e: jobs::Error) -> Self {
         IpcError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<crate::settings::SettingsError> for IpcError {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        IpcError::new("settings", e.to_string())
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod ipc_args;
 pub mod live;
 pub mod notify;
 pub mod save;
@@ -13,24 +14,35 @@ pub mod tray_text;
 
 pub(crate) mod app;
 mod logging;
+#[cfg(test)]
+mod test_kinds;
 
 use serde::{Deserialize, Serialize};
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-pub use app::{persist_settings, run};
+pub use app::run;
 
-/// Sent (a few times a second at most) when jobs change: lists and the tray re-read state.
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+/// Sent when jobs change, at most one every 250 ms (the last change always followed by
+/// one): lists re-read what they show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct JobsChanged {
     /// Jobs running or waiting.
     pub running: u32,
 }
 
-/// Asks the UI to show a job (a tray item or a notification was clicked).
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
-pub struct OpenJob {
-    /// Job id.
-    pub id: String,
+/// Asks the UI to show a page (a tray item was clicked).
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, tauri_specta::Event,
+)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Navigate {
+    /// The Jobs page.
+    Jobs,
+    /// One job's page.
+    Job {
+        /// Job id.
+        id: String,
+    },
 }
 
 /// A job finished while the window was in front: the UI shows a toast.
@@ -82,7 +94,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             clear_api_key,
             has_api_key,
         ])
-        .events(collect_events![JobsChanged, OpenJob, JobFinishedToast])
+        .events(collect_events![JobsChanged, Navigate, JobFinishedToast])
         .typ::<strategy::Program>()
         .typ::<strategy::research::Canvas>()
         .typ::<strategy::research::WhyChain>()

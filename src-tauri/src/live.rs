@@ -88,13 +88,15 @@ impl Coalescer {
     }
 }
 
-/// Forwards the events after a watch's snapshot to `send` until the job ends or `send`
-/// fails (the view is gone, so the subscription is dropped with it).
-pub async fn forward_events<F>(watch: jobs::Watch, mut send: F)
+/// Forwards the events after a watch's snapshot (`events`, a [`jobs::WatchStream`] in the
+/// app) to `send` until the job ends or `send` fails (the view is gone, so the
+/// subscription is dropped with it).
+pub async fn forward_events<S, F>(events: S, mut send: F)
 where
+    S: futures::Stream<Item = WatchItem>,
     F: FnMut(LiveMessage) -> bool,
 {
-    let mut events = watch.events;
+    let mut events = std::pin::pin!(events);
     let mut coalescer = Coalescer::default();
     loop {
         let next = match coalescer.flush_due() {
@@ -136,11 +138,12 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
 
-    use jobs::JobId;
+    use jobs::{JobId, JobStatus};
 
     use super::*;
+    use crate::test_kinds::{Gate, GateInput, poll_until};
 
     fn event(seq: u64, change: JobChange) -> WatchItem {
         WatchItem::Event(JobEvent {
@@ -229,5 +232,106 @@ mod tests {
         );
         assert_eq!(seqs(&out), [4]);
         assert!(c.flush_due().is_none());
+    }
+
+    fn progress_of(messages: &[LiveMessage]) -> Vec<f64> {
+        messages
+            .iter()
+            .filter_map(|m| match m {
+                LiveMessage::Event {
+                    event:
+                        JobEvent {
+                            change: JobChange::Progress { progress, .. },
+                            ..
+                        },
+                } => Some(*progress),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A job that ticks twice at once and then goes quiet: the second tick is held back,
+    /// and the timer sends it although no further event comes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_held_tick_is_sent_by_the_timer_when_nothing_follows() {
+        let (_dir, engine, gate) = Gate::engine().await;
+        let input = GateInput {
+            ticks: vec![10.0, 20.0],
+            hold: true,
+        };
+        let id = gate.start_with(&engine, "Ticks", input).await;
+        poll_until("the job runs", || async {
+            engine
+                .running()
+                .iter()
+                .any(|j| j.id == id && j.status == JobStatus::Running)
+        })
+        .await;
+        let watch = engine.watch(id).await.expect("watch");
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let forwarding = tokio::spawn(forward_events(watch.events, {
+            let sent = sent.clone();
+            move |m| {
+                sent.lock().expect("lock").push(m);
+                true
+            }
+        }));
+        gate.open();
+        poll_until("both ticks are sent", || async {
+            progress_of(&sent.lock().expect("lock")) == [10.0, 20.0]
+        })
+        .await;
+        let job = engine.get(id).await.expect("get").job;
+        assert_eq!(
+            job.status,
+            JobStatus::Running,
+            "no later event sent the tick"
+        );
+        engine.cancel(id).await.expect("cancel");
+        tokio::time::timeout(Duration::from_secs(10), forwarding)
+            .await
+            .expect("the forwarding ends with the job")
+            .expect("no panic");
+    }
+
+    /// A stream that ends while a tick is held back: the tick goes out before the end.
+    #[tokio::test]
+    async fn the_last_tick_is_flushed_when_the_stream_ends() {
+        let items = futures::stream::iter([progress(1, 10.0), progress(2, 20.0)]);
+        let mut sent = Vec::new();
+        forward_events(items, |m| {
+            sent.push(m);
+            true
+        })
+        .await;
+        assert_eq!(seqs(&sent), [1, 2], "the held tick was flushed at the end");
+    }
+
+    /// A send that fails (the view is gone) stops the forwarding at once, while the job
+    /// goes on, and drops the subscription.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_send_stops_the_forwarding_and_drops_the_subscription() {
+        let (_dir, engine, gate) = Gate::engine().await;
+        let input = GateInput {
+            ticks: vec![10.0, 20.0, 30.0],
+            hold: true,
+        };
+        let id = gate.start_with(&engine, "Ticks", input).await;
+        let watch = engine.watch(id).await.expect("watch");
+        assert_eq!(engine.watchers(id), 1);
+        let mut calls = 0;
+        let forwarding = forward_events(watch.events, |_| {
+            calls += 1;
+            false
+        });
+        gate.open();
+        tokio::time::timeout(Duration::from_secs(10), forwarding)
+            .await
+            .expect("the forwarding stops although the job runs on");
+        assert_eq!(calls, 1, "nothing is sent after the failed send");
+        assert_eq!(engine.watchers(id), 0, "the subscription is dropped");
+        let job = engine.get(id).await.expect("get").job;
+        assert!(job.status.is_active(), "{:?}", job.status);
+        engine.cancel(id).await.expect("cancel");
     }
 }

@@ -1,5 +1,5 @@
 //! What every command reaches: the workspace (engine, operations, initiatives), the
-//! settings, the notification state and the live job views being forwarded.
+//! settings and their file, and the live job views being forwarded.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use futures::future::{AbortHandle, Abortable};
 use strategy::Workspace;
 
-use crate::notify::Notifier;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError, SettingsFile};
 
 /// Shared application state, managed by Tauri.
 pub struct AppState {
@@ -18,8 +17,8 @@ pub struct AppState {
     pub workspace: Arc<Workspace>,
     /// Current settings.
     pub settings: RwLock<Settings>,
-    /// Finishes waiting to be notified.
-    pub notifier: Mutex<Notifier>,
+    /// Where the settings are saved.
+    pub settings_file: SettingsFile,
     /// Job views being forwarded, by IPC channel id.
     pub watches: Arc<Watches>,
 }
@@ -33,6 +32,17 @@ impl AppState {
             // replaced whole), so the value is still good.
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Saves `settings` to the file, then makes them current (unsaved settings never
+    /// become current).
+    pub fn save_settings(&self, settings: Settings) -> Result<(), SettingsError> {
+        self.settings_file.save(&settings)?;
+        match self.settings.write() {
+            Ok(mut current) => *current = settings,
+            Err(poisoned) => *poisoned.into_inner() = settings,
+        }
+        Ok(())
     }
 }
 

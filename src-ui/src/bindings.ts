@@ -106,7 +106,7 @@ export const commands = {
 export const events = {
 	jobFinishedToast: makeEvent<JobFinishedToast, JobFinishedToast>("job-finished-toast"),
 	jobsChanged: makeEvent<JobsChanged, JobsChanged>("jobs-changed"),
-	openJob: makeEvent<OpenJob, OpenJob>("open-job"),
+	navigate: makeEvent<Navigate, Navigate>("navigate"),
 };
 
 /* Types */
@@ -781,7 +781,10 @@ export type JobStatus =
 /**  The process stopped while it ran; Retry resumes it. */
 "interrupted";
 
-/**  Sent (a few times a second at most) when jobs change: lists and the tray re-read state. */
+/**
+ *  Sent when jobs change, at most one every 250 ms (the last change always followed by
+ *  one): lists re-read what they show.
+ */
 export type JobsChanged = {
 	/**  Jobs running or waiting. */
 	running: number,
@@ -865,6 +868,15 @@ export type MonthLine = {
 	cumulative: number | null,
 };
 
+/**  Asks the UI to show a page (a tray item was clicked). */
+export type Navigate = 
+/**  The Jobs page. */
+{ to: "jobs" } | 
+/**  One job's page. */
+{ to: "job"; 
+/**  Job id. */
+id: string };
+
 /**  Notification settings: on/off and per operation kind. */
 export type NotificationSettings = NotificationSettings_Serialize | NotificationSettings_Deserialize;
 
@@ -882,12 +894,6 @@ export type NotificationSettings_Serialize = {
 	enabled: boolean,
 	/**  Per kind (`epm_generation`…); a kind not listed notifies. */
 	kinds: { [key in string]: boolean },
-};
-
-/**  Asks the UI to show a job (a tray item or a notification was clicked). */
-export type OpenJob = {
-	/**  Job id. */
-	id: string,
 };
 
 /**  An operation the user can start on an initiative. */

@@ -36,6 +36,10 @@ desktop() {
 rc=0
 # The shell: tray, notifications, close-to-tray, single instance.
 desktop 97 logs -- /usr/bin/python3 tests/e2e/shell_test.py "$app" "$artifacts" "$driver" || rc=1
+# Every command with malformed arguments answers { code, message }; running jobs keep the
+# computer awake (the built-in engine slowed so a job runs long enough to see it).
+desktop 96 logs-ipc CHARTER_OFFLINE_DELAY_MS=1500 -- \
+  /usr/bin/python3 tests/e2e/ipc_awake_test.py "$app" "$artifacts" "$driver" || rc=1
 # A desktop with no tray host at all.
 desktop 98 logs-no-tray -- /usr/bin/python3 tests/e2e/no_tray_test.py "$app" "$artifacts/no-tray-checks.txt" || rc=1
 # The user journeys, with the built-in engine slowed to a model's pace so there is progress
@@ -45,7 +49,7 @@ desktop 99 logs-journeys CHARTER_OFFLINE_DELAY_MS=1500 -- \
 
 # All phases' checks in one count for the summary line (a phase that wrote none failed).
 passed=0 failed=0
-for file in checks.txt no-tray-checks.txt ui-checks.txt; do
+for file in checks.txt ipc-awake-checks.txt no-tray-checks.txt ui-checks.txt; do
   p=0 f=1
   [ -f "$artifacts/$file" ] && read -r p f < "$artifacts/$file"
   passed=$((passed + p)) failed=$((failed + f))

@@ -4,7 +4,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { job } from "../test/fixtures";
 import { FakeBackend, setPresence } from "../test/ipc";
 import { resetAwayRegistry, wasAway } from "./away";
-import { announceAway } from "./Announcements";
+import { announceAway, navigateRoute } from "./Announcements";
+
+describe("navigateRoute", () => {
+  it("sends the tray's Jobs… to the Jobs page and a job's item to that job", () => {
+    expect(navigateRoute({ to: "jobs" })).toBe("/jobs");
+    expect(navigateRoute({ to: "job", id: "j1" })).toBe("/jobs/j1");
+  });
+});
 
 describe("announceAway", () => {
   beforeEach(() => {

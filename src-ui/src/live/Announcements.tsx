@@ -4,7 +4,7 @@
 import { useEffect } from "react";
 import { useNavigate, type NavigateFunction } from "react-router";
 import { toast } from "sonner";
-import { commands, events, type JobFinishedToast, type JobRecord_Serialize as JobRecord } from "../bindings";
+import { commands, events, type JobFinishedToast, type JobRecord_Serialize as JobRecord, type Navigate } from "../bindings";
 import { unwrap } from "../ipc";
 import { kindInfo } from "../lib/kinds";
 import { rememberAway } from "./away";
@@ -14,6 +14,11 @@ import { onReturn } from "./presence";
 const AWAY_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /** More finishes than this at once become one summary toast. */
 const MERGE_ABOVE = 2;
+
+/** The route of a page the shell asks for (a tray item was clicked). */
+export function navigateRoute(target: Navigate): string {
+  return target.to === "job" ? `/jobs/${target.id}` : "/jobs";
+}
 
 /** Where "View" goes for a finished job. */
 export function jobLink(id: string, status: string): string {
@@ -75,7 +80,7 @@ export function Announcements() {
         void commands.markSeen([e.payload.id]).catch(() => undefined);
       }),
     );
-    keep(events.openJob.listen((e) => navigate(`/jobs/${e.payload.id}`)));
+    keep(events.navigate.listen((e) => navigate(navigateRoute(e.payload))));
     const announce = () => void announceAway(navigate).catch(() => undefined);
     announce();
     stops.push(onReturn(announce));

@@ -1,0 +1,175 @@
+//! Start-up: logging, the settings, the workspace (recovery runs before the window shows),
+//! the tray and the engine listener; then the app runs until a quit.
+
+mod keep_awake;
+mod listener;
+mod throttle;
+mod tray;
+mod window;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use jobs::EngineConfig;
+use strategy::{Providers, Workspace, WorkspaceConfig};
+use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
+
+use crate::logging;
+use crate::settings::{Settings, SettingsFile, restrict};
+use crate::state::{AppState, Watches};
+
+/// The main window's label.
+const MAIN: &str = "main";
+
+/// Whether a tray host exists to show the icon; without one, closing must quit.
+static TRAY_AVAILABLE: AtomicBool = AtomicBool::new(false);
+
+/// Saves settings from a menu or window handler: on the async runtime, never blocking the
+/// main thread that those handlers run on; the tray shows the new state once saved.
+fn save_settings_later(app: &AppHandle, settings: Settings) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if let Err(e) = state.save_settings(settings) {
+            tracing::warn!(error = %e, "cannot save settings");
+        }
+        tray::refresh(&app);
+    });
+}
+
+/// The built-in engine; `CHARTER_OFFLINE_DELAY_MS` slows each of its answers to a model's
+/// pace (demos and the end-to-end journeys, which need progress to watch).
+fn offline_engine() -> Arc<dyn strategy::provider::Provider> {
+    let engine: Arc<dyn strategy::provider::Provider> =
+        Arc::new(strategy::provider::OfflineProvider);
+    match std::env::var("CHARTER_OFFLINE_DELAY_MS")
+        .ok()
+        .map(|v| v.parse::<u64>())
+    {
+        Some(Ok(ms)) if ms > 0 => {
+            tracing::info!(ms, "the offline engine is slowed");
+            Arc::new(strategy::provider::Slowed::new(
+                engine,
+                std::time::Duration::from_millis(ms),
+            ))
+        }
+        Some(Err(e)) => {
+            tracing::warn!(%e, "CHARTER_OFFLINE_DELAY_MS is not a number of milliseconds; ignored");
+            engine
+        }
+        _ => engine,
+    }
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let handle = app.handle().clone();
+    logging::check_folder(app.path().app_log_dir().ok().as_deref());
+    let data_dir = app.path().app_data_dir()?;
+    std::fs::create_dir_all(&data_dir)?;
+    restrict(&data_dir, 0o700);
+    let settings_file = SettingsFile::in_dir(&data_dir);
+    let loaded = settings_file.load();
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    let settings = loaded.settings;
+
+    let mut engine = EngineConfig::new(data_dir.join("charter.db"));
+    engine.auto_resume = settings.auto_resume;
+    engine.retention = settings.retention();
+    let config = WorkspaceConfig {
+        engine,
+        providers: Providers {
+            keys: Arc::new(crate::secrets::KeyringKeys),
+            offline: offline_engine(),
+            ..Providers::default()
+        },
+        research: Default::default(),
+    };
+    // Recovery runs inside `open`, before the window is shown.
+    let started = Instant::now();
+    let workspace = tauri::async_runtime::block_on(Workspace::open(config))?;
+    let recovery = workspace.engine().recovery();
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        resumed = recovery.resumed.len(),
+        interrupted = recovery.interrupted.len(),
+        "workspace open"
+    );
+    for path in [
+        data_dir.join("charter.db"),
+        data_dir.join("charter.db-wal"),
+        data_dir.join("charter.db-shm"),
+        settings_file.path().to_path_buf(),
+    ] {
+        if path.exists() {
+            restrict(&path, 0o600);
+        }
+    }
+    app.manage(AppState {
+        workspace: Arc::new(workspace),
+        settings: RwLock::new(settings),
+        settings_file,
+        watches: Arc::new(Watches::default()),
+    });
+
+    if tray::library_present() {
+        tray::build(app, &handle)?;
+    } else {
+        tracing::warn!(
+            "no appindicator library: running without a tray icon; closing the window quits"
+        );
+    }
+    listener::spawn(handle.clone());
+    window::show_main(&handle);
+    Ok(())
+}
+
+/// Builds and runs the app.
+pub fn run() {
+    let context = tauri::generate_context!();
+    // Logging starts before anything else can fail, so start-up failures are logged too.
+    logging::init(&logging::folder(&context.config().identifier));
+    let specta = crate::specta_builder();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::show_main(app)
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            setup(app)
+        })
+        .on_window_event(|window, event| {
+            if window.label() == MAIN
+                && let WindowEvent::CloseRequested { api, .. } = event
+            {
+                window::on_close_requested(window.app_handle(), api);
+            }
+        })
+        .build(context);
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "Charter could not start");
+            eprintln!("Charter could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_app, event| {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            // The last window went away without a quit: jobs keep running in the tray.
+            if TRAY_AVAILABLE.load(Ordering::Relaxed) {
+                api.prevent_exit();
+            }
+        }
+    });
+}

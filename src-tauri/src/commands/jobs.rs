@@ -1,0 +1,226 @@
+//! Job commands: start an operation, read, list, watch and act on jobs.
+
+use jobs::{JobQuery, JobRecord, Page, Snapshot, StatusCounts};
+use serde::Deserialize;
+use tauri::State;
+use tauri::ipc::Channel;
+
+use super::{count, job_id, job_ids};
+use crate::error::{IpcError, IpcResult};
+use crate::live::{self, LiveMessage};
+use crate::state::AppState;
+
+/// An operation the user can start on an initiative.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Operation {
+    /// Generate the program.
+    Program,
+    /// Research a Business Model Canvas.
+    Canvas,
+    /// Ask why, down to a root cause.
+    FiveWhys {
+        /// What is observed.
+        problem: String,
+        /// Deepest level (1–7; default 5).
+        max_depth: Option<u32>,
+    },
+    /// Research the market.
+    Research {
+        /// The user's questions (empty: standard ones).
+        questions: Vec<String>,
+    },
+}
+
+/// Starts an operation with the provider and search backend from the settings; returns the
+/// job id at once.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn start_operation(
+    state: State<'_, AppState>,
+    initiative_id: String,
+    operation: Operation,
+) -> IpcResult<String> {
+    let settings = state.settings();
+    let ws = &state.workspace;
+    let id = match operation {
+        Operation::Program => {
+            ws.generate_program(&initiative_id, settings.provider)
+                .await?
+        }
+        Operation::Canvas => {
+            ws.research_canvas(&initiative_id, settings.provider)
+                .await?
+        }
+        Operation::FiveWhys { problem, max_depth } => {
+            ws.five_whys(
+                &initiative_id,
+                &problem,
+                max_depth.unwrap_or(5),
+                settings.provider,
+            )
+            .await?
+        }
+        Operation::Research { questions } => {
+            ws.web_research(
+                &initiative_id,
+                questions,
+                settings.provider,
+                settings.search,
+            )
+            .await?
+        }
+    };
+    Ok(id.to_string())
+}
+
+/// A job with its steps and partials.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn get_job(state: State<'_, AppState>, id: String) -> IpcResult<Snapshot> {
+    Ok(state.workspace.engine().get(job_id(&id)?).await?)
+}
+
+/// A page of jobs matching the filters (keyset paging: pass `next` as `after`).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn list_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<Page> {
+    Ok(state.workspace.engine().list(&query).await?)
+}
+
+/// Counts per status, optionally for one kind.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn job_counts(
+    state: State<'_, AppState>,
+    kind: Option<String>,
+) -> IpcResult<StatusCounts> {
+    Ok(state.workspace.engine().counts(kind.as_deref()).await?)
+}
+
+/// Jobs running or waiting now.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn running_jobs(state: State<'_, AppState>) -> Vec<JobRecord> {
+    state.workspace.engine().running()
+}
+
+/// The newest job of an initiative, optionally of one kind.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn latest_job(
+    state: State<'_, AppState>,
+    session_id: String,
+    kind: Option<String>,
+) -> IpcResult<Option<JobRecord>> {
+    Ok(state
+        .workspace
+        .engine()
+        .by_session(&session_id, kind.as_deref())
+        .await?)
+}
+
+/// Finished jobs the user has not seen yet, since `since` (unix ms), newest first.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn recent_completions(
+    state: State<'_, AppState>,
+    since: f64,
+    limit: u32,
+) -> IpcResult<Vec<JobRecord>> {
+    if !since.is_finite() || limit == 0 || limit > 500 {
+        return Err(IpcError::invalid("since must be a time and limit 1–500"));
+    }
+    Ok(state
+        .workspace
+        .engine()
+        .recent_completions(since as i64, limit)
+        .await?)
+}
+
+/// Asks a job to stop.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn cancel_job(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.workspace.engine().cancel(job_id(&id)?).await?)
+}
+
+/// Runs a failed, cancelled or interrupted job again from its last completed step.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn retry_job(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.workspace.engine().retry(job_id(&id)?).await?)
+}
+
+/// Deletes finished jobs; returns how many were deleted.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn delete_jobs(state: State<'_, AppState>, ids: Vec<String>) -> IpcResult<u32> {
+    Ok(count(
+        state.workspace.engine().delete(&job_ids(&ids)?).await?,
+    ))
+}
+
+/// Deletes every finished job matching the filters (paging fields ignored; running and
+/// waiting jobs are skipped); returns how many were deleted.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn delete_matching_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<u32> {
+    Ok(count(
+        state.workspace.engine().delete_matching(&query).await?,
+    ))
+}
+
+/// Retries every failed, cancelled or interrupted job matching the filters (paging fields
+/// ignored); returns how many were queued again.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn retry_matching_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<u32> {
+    Ok(count(
+        state.workspace.engine().retry_matching(&query).await?,
+    ))
+}
+
+/// Records that the user has seen these jobs' outcomes.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn mark_seen(state: State<'_, AppState>, ids: Vec<String>) -> IpcResult<u32> {
+    Ok(count(
+        state.workspace.engine().mark_seen(&job_ids(&ids)?).await?,
+    ))
+}
+
+/// Pins a job so retention never removes it (or unpins it).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn pin_job(state: State<'_, AppState>, id: String, pinned: bool) -> IpcResult<()> {
+    Ok(state.workspace.engine().pin(job_id(&id)?, pinned).await?)
+}
+
+/// Watches a job: returns its snapshot; every later event follows on `channel` in order
+/// (progress coalesced to ~30 a second). Ends when the job does, when the channel is
+/// dropped, or when the view calls `unwatch_job` with the channel's id.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn watch_job(
+    state: State<'_, AppState>,
+    id: String,
+    channel: Channel<LiveMessage>,
+) -> IpcResult<Snapshot> {
+    let watch = state.workspace.engine().watch(job_id(&id)?).await?;
+    // The snapshot is this command's answer; the channel carries what follows it.
+    let snapshot = watch.snapshot.clone();
+    let channel_id = channel.id();
+    let forwarding =
+        live::forward_events(watch.events, move |message| channel.send(message).is_ok());
+    tauri::async_runtime::spawn(state.watches.track(channel_id, forwarding));
+    Ok(snapshot)
+}
+
+/// Stops forwarding a job's events to the view on `channel` (the channel's `id`); an
+/// unknown or already finished channel is not an error.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn unwatch_job(state: State<'_, AppState>, channel: u32) {
+    state.watches.stop(channel);
+}

@@ -1,0 +1,89 @@
+//! Settings commands: read and save the settings, and the API keys kept in the OS keyring.
+
+use tauri::State;
+
+use crate::error::{IpcError, IpcResult};
+use crate::settings::Settings;
+use crate::state::AppState;
+
+/// The current settings.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings()
+}
+
+/// Validates and saves new settings; returns them. Async, so the file write happens off the
+/// main (UI) thread.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn update_settings(
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> IpcResult<Settings> {
+    settings.validate().map_err(IpcError::invalid)?;
+    state.save_settings(settings.clone())?;
+    Ok(settings)
+}
+
+/// Stores the API key for a model server in the OS keyring.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn set_api_key(base_url: String, key: String) -> IpcResult<()> {
+    if key.trim().is_empty() {
+        return Err(IpcError::invalid("the API key is empty"));
+    }
+    crate::secrets::set(&base_url, key.trim()).map_err(|e| keyring_error(KeyAction::Store, e))
+}
+
+/// Removes the API key for a model server.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn clear_api_key(base_url: String) -> IpcResult<()> {
+    crate::secrets::clear(&base_url).map_err(|e| keyring_error(KeyAction::Remove, e))
+}
+
+/// Whether an API key is stored for a model server (the key itself never leaves Rust).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn has_api_key(base_url: String) -> IpcResult<bool> {
+    crate::secrets::is_set(&base_url).map_err(|e| keyring_error(KeyAction::Check, e))
+}
+
+/// What was asked of the keyring, for the message when it fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyAction {
+    Store,
+    Remove,
+    Check,
+}
+
+fn keyring_error(action: KeyAction, e: keyring::Error) -> IpcError {
+    let outcome = match action {
+        KeyAction::Store => "the key was not stored",
+        KeyAction::Remove => "the key was not removed",
+        KeyAction::Check => "whether a key is stored cannot be told",
+    };
+    IpcError::new(
+        "keyring_unavailable",
+        format!("the OS keyring is not available ({e}); {outcome}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_keyring_action_says_what_did_not_happen() {
+        let message = |action| {
+            let e = keyring_error(action, keyring::Error::PlatformFailure("no service".into()));
+            assert_eq!(e.code, "keyring_unavailable");
+            assert!(e.message.contains("no service"), "{}", e.message);
+            e.message
+        };
+        assert!(message(KeyAction::Store).ends_with("the key was not stored"));
+        assert!(message(KeyAction::Remove).ends_with("the key was not removed"));
+        assert!(message(KeyAction::Check).ends_with("whether a key is stored cannot be told"));
+    }
+}
