@@ -19,15 +19,13 @@ import { RelativeTime } from "../components/Time";
 import { duration, eta } from "../lib/format";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
+import { isActive, isRetryable } from "../lib/status";
 import { useJob, type LiveJob } from "../live/useJob";
 import { isPresent } from "../live/presence";
 import { PartialsView } from "../results/ResultView";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
-import { useJobActions } from "./jobs/useJobActions";
+import { deleteConfirmation, useJobActions } from "./jobs/useJobActions";
 import "./jobs.css";
-
-const RETRYABLE = new Set(["failed", "cancelled", "interrupted"]);
-const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
 
 /** Keeps one watch open and reports it; remounting it (a new key) re-attaches. */
 function Watch({ id, onChange }: { id: string; onChange: (live: LiveJob) => void }) {
@@ -59,7 +57,7 @@ function Facts({ job }: { job: JobRecord }) {
       </div>
       <div>
         <dt>Finished</dt>
-        <dd>{job.finished_at != null ? <RelativeTime at={job.finished_at} /> : isActive(job) ? "Not yet" : "—"}</dd>
+        <dd>{job.finished_at != null ? <RelativeTime at={job.finished_at} /> : isActive(job.status) ? "Not yet" : "—"}</dd>
       </div>
       <div>
         <dt>Duration</dt>
@@ -218,7 +216,7 @@ function JobDetail({ id }: { id: string }) {
   // Looking at a finished job's page is seeing its outcome.
   const markedSeen = useRef(false);
   useEffect(() => {
-    if (!job || markedSeen.current || isActive(job) || job.seen_at != null || !isPresent()) return;
+    if (!job || markedSeen.current || isActive(job.status) || job.seen_at != null || !isPresent()) return;
     markedSeen.current = true;
     void commands.markSeen([job.id]).catch(() => undefined);
   }, [job]);
@@ -280,21 +278,8 @@ function JobDetail({ id }: { id: string }) {
             <button type="button" className="btn" disabled={busy} onClick={() => actions.pin(record, !record.pinned)}>
               {record.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />} {record.pinned ? "Unpin" : "Pin"}
             </button>
-            {!isActive(record) && (
-              <button
-                type="button"
-                className="btn danger"
-                disabled={busy}
-                onClick={() =>
-                  setConfirmation({
-                    title: `Delete ${record.title}?`,
-                    description: "Its record, steps and result are removed for good. This cannot be undone.",
-                    action: "Delete",
-                    danger: true,
-                    onConfirm: () => actions.remove(record),
-                  })
-                }
-              >
+            {!isActive(record.status) && (
+              <button type="button" className="btn danger" disabled={busy} onClick={() => setConfirmation(deleteConfirmation(record, actions.remove))}>
                 <Trash2 size={14} aria-hidden /> Delete
               </button>
             )}
@@ -311,13 +296,13 @@ function JobDetail({ id }: { id: string }) {
             </button>
           </div>
         )}
-        {live.finishedWhileAway && !isActive(record) && (
+        {live.finishedWhileAway && !isActive(record.status) && (
           <div className="banner info" role="status">
             This job finished while you were away.
           </div>
         )}
 
-        {isActive(record) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
+        {isActive(record.status) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
         {record.status === "completed" && (
           <div className="banner ok">
             <Check size={16} aria-hidden />
@@ -331,7 +316,7 @@ function JobDetail({ id }: { id: string }) {
             </Link>
           </div>
         )}
-        {RETRYABLE.has(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
+        {isRetryable(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
 
         <section className="card">
           <h2>Steps</h2>
@@ -344,7 +329,7 @@ function JobDetail({ id }: { id: string }) {
             {partials.length > 0 ? (
               <PartialsView kind={record.kind} partials={partials.map((p) => p.value)} />
             ) : (
-              <p className="muted">{isActive(record) ? "Nothing yet — results appear here as they stream in." : "Nothing was produced."}</p>
+              <p className="muted">{isActive(record.status) ? "Nothing yet — results appear here as they stream in." : "Nothing was produced."}</p>
             )}
           </section>
         )}
