@@ -2,14 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { toast } from "sonner";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { mockIPC } from "@tauri-apps/api/mocks";
 import type { JobQuery_Deserialize as JobQuery, JobRecord_Serialize as JobRecord, StatusCounts } from "../bindings";
 import { job } from "../test/fixtures";
+import { recordIpc } from "../test/ipc";
 import { renderAt } from "../test/render";
 import { JobsPage } from "./JobsPage";
-
-type Args = Record<string, unknown>;
-type Handler = (args: Args) => unknown;
 
 function counts(more: Partial<StatusCounts> = {}): StatusCounts {
   return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, interrupted: 0, ...more };
@@ -19,19 +16,10 @@ function page(items: JobRecord[], next: string | null = null, c: StatusCounts = 
   return { items, next, counts: c };
 }
 
-/** Mocks the IPC with `handlers`; returns every call made, in order. */
-function ipc(handlers: Record<string, Handler>) {
-  const calls: { cmd: string; args: Args }[] = [];
-  mockIPC((cmd, args) => {
-    const a = (args ?? {}) as Args;
-    calls.push({ cmd, args: a });
-    const handler = handlers[cmd];
-    if (handler) return handler(a);
-    if (cmd === "running_jobs") return [];
-    return null;
-  });
-  const queries = () => calls.filter((c) => c.cmd === "list_jobs").map((c) => c.args.query as JobQuery);
-  return { calls, queries, of: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args) };
+/** Mocks the IPC with `handlers`; returns every call made, in order, and the list queries. */
+function ipc(handlers: Parameters<typeof recordIpc>[0]) {
+  const mock = recordIpc(handlers, { running_jobs: [] });
+  return { ...mock, queries: () => mock.of("list_jobs").map((args) => args.query as JobQuery) };
 }
 
 function renderJobs(path = "/jobs") {

@@ -3,19 +3,13 @@
 import { finite } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
 import { fmtNumber } from "../format";
-import type { TabProps } from "./parts";
+import { MarkdownList, type TabProps } from "./parts";
 
 function Bullets({ title, items }: { title: string; items: string[] }) {
   return (
     <section>
       <h3>{title}</h3>
-      <ul className="program-list">
-        {items.map((a, i) => (
-          <li key={i}>
-            <Markdown inline text={a} />
-          </li>
-        ))}
-      </ul>
+      <MarkdownList items={items} className="program-list" />
     </section>
   );
 }

@@ -3,8 +3,20 @@
 import type { BudgetLine, MonthLine, RoleLine } from "../../bindings";
 import { finite, money } from "../../lib/format";
 import { fmtMonth, fmtNumber, fmtPercent } from "../format";
-import { DataTable } from "./DataTable";
+import { DataTable, moneyColumn, type Column } from "./DataTable";
 import { MiniBar, type TabProps } from "./parts";
+
+/** A cost split into labour and the rest, whatever it breaks down (a workstream, a month). */
+type SpendLine = Pick<BudgetLine, "labour" | "non_labour" | "total">;
+
+/** Labour, non-labour and their sum, headed "Total" or as `totalHeader` says. */
+function spendColumns<T extends SpendLine>(currency: string, totalHeader: string): Column<T>[] {
+  return [
+    moneyColumn<T>("Labour", currency, (l) => l.labour),
+    moneyColumn<T>("Non-labour", currency, (l) => l.non_labour),
+    moneyColumn<T>(totalHeader, currency, (l) => l.total),
+  ];
+}
 
 function SummaryTable({ program: p, names: { currency: cur } }: TabProps) {
   const b = p.budget;
@@ -60,7 +72,7 @@ export function BudgetTab(props: TabProps) {
           columns={[
             { header: "Role", cell: (l) => roleName(l.role) },
             { header: "Person-weeks", num: true, cell: (l) => fmtNumber(l.person_weeks, 1) },
-            { header: "Cost", num: true, cell: (l) => money(l.cost, cur) },
+            moneyColumn("Cost", cur, (l) => l.cost),
           ]}
         />
       </div>
@@ -70,9 +82,7 @@ export function BudgetTab(props: TabProps) {
         rowKey={(l) => l.workstream}
         columns={[
           { header: "Workstream", cell: (l) => wsName(l.workstream) },
-          { header: "Labour", num: true, cell: (l) => money(l.labour, cur) },
-          { header: "Non-labour", num: true, cell: (l) => money(l.non_labour, cur) },
-          { header: "Total", num: true, cell: (l) => money(l.total, cur) },
+          ...spendColumns<BudgetLine>(cur, "Total"),
           {
             header: "Share",
             cell: (l) => {
@@ -106,10 +116,8 @@ export function BudgetTab(props: TabProps) {
         rowKey={(m) => m.month}
         columns={[
           { header: "Month", cell: (m) => fmtMonth(m.month) },
-          { header: "Labour", num: true, cell: (m) => money(m.labour, cur) },
-          { header: "Non-labour", num: true, cell: (m) => money(m.non_labour, cur) },
-          { header: "Spend", num: true, cell: (m) => money(m.total, cur) },
-          { header: "Running total", num: true, cell: (m) => money(m.cumulative, cur) },
+          ...spendColumns<MonthLine>(cur, "Spend"),
+          moneyColumn("Running total", cur, (m) => m.cumulative),
           {
             header: <span className="sr-only">Running total as a share of the plan</span>,
             className: "program-cumbar",

@@ -1,6 +1,7 @@
 // The program's plain tables: a caption, one header row, one row per item and an optional
 // footer, described by their columns.
 import type { ReactNode } from "react";
+import { money } from "../../lib/format";
 
 /** One column: its header, and what each row shows in it. */
 export interface Column<T> {
@@ -12,6 +13,11 @@ export interface Column<T> {
   /** A class on each of the column's cells. */
   className?: string;
   cell: (row: T) => ReactNode;
+}
+
+/** A column of amounts of money in `currency`. */
+export function moneyColumn<T>(header: string, currency: string, amount: (row: T) => number | null | undefined): Column<T> {
+  return { header, num: true, cell: (row) => money(amount(row), currency) };
 }
 
 interface DataTableProps<T> {

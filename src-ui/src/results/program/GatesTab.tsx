@@ -3,7 +3,7 @@ import { Diamond } from "lucide-react";
 import { Markdown } from "../../markdown/Markdown";
 import { Empty } from "../common";
 import { fmtDate, fmtNumber } from "../format";
-import type { TabProps } from "./parts";
+import { MarkdownList, type TabProps } from "./parts";
 
 export function GatesTab({ program: p, names: { wsName } }: TabProps) {
   if (p.stage_gates.length === 0) return <Empty>No stage gates.</Empty>;
@@ -20,15 +20,7 @@ export function GatesTab({ program: p, names: { wsName } }: TabProps) {
               week {fmtNumber(g.week, 1)} · {fmtDate(g.date)} · {wsName(g.workstream)}
             </span>
           </div>
-          {g.criteria.length > 0 && (
-            <ul className="program-criteria">
-              {g.criteria.map((c, i) => (
-                <li key={i}>
-                  <Markdown inline text={c} />
-                </li>
-              ))}
-            </ul>
-          )}
+          {g.criteria.length > 0 && <MarkdownList items={g.criteria} className="program-criteria" />}
         </li>
       ))}
     </ol>

@@ -4,14 +4,13 @@ import { useState, type ReactNode } from "react";
 import * as Tabs from "@radix-ui/react-tabs";
 import { TriangleAlert } from "lucide-react";
 import type { Program_Serialize } from "../../bindings";
-import { Markdown } from "../../markdown/Markdown";
 import { SourceLabel } from "../common";
 import { fmtDate } from "../format";
 import { AnalysisTab } from "./AnalysisTab";
 import { BudgetTab } from "./BudgetTab";
 import { GatesTab } from "./GatesTab";
 import { KpisTab } from "./KpisTab";
-import { programNames } from "./parts";
+import { MarkdownList, programNames } from "./parts";
 import { ResourcesTab } from "./ResourcesTab";
 import type { Cell } from "./RiskHeatMap";
 import { RisksTab } from "./RisksTab";
@@ -36,13 +35,7 @@ function Warnings({ warnings }: { warnings: string[] }) {
       <TriangleAlert size={16} aria-hidden="true" />
       <div>
         <strong>{warnings.length === 1 ? "Warning" : `${warnings.length} warnings`}</strong>
-        <ul>
-          {warnings.map((w, i) => (
-            <li key={i}>
-              <Markdown inline text={w} />
-            </li>
-          ))}
-        </ul>
+        <MarkdownList items={warnings} />
       </div>
     </section>
   );
@@ -53,14 +46,15 @@ export function ProgramView({ program: p, actions, defaultTab = "schedule" }: Pr
   const tab = { program: p, names };
   // The register's heat-map filter outlives switching tabs.
   const [cell, setCell] = useState<Cell | null>(null);
-  const sections: { value: ProgramTab; label: string; count?: number }[] = [
-    { value: "schedule", label: "Schedule" },
-    { value: "resources", label: "Resources" },
-    { value: "budget", label: "Budget" },
-    { value: "risks", label: "Risks", count: p.risks.length },
-    { value: "kpis", label: "KPIs", count: p.kpis.length },
-    { value: "gates", label: "Stage gates", count: p.stage_gates.length },
-    { value: "analysis", label: "Analysis" },
+  // `stack` spaces the panel's parts apart; `count` goes on the tab.
+  const sections: { value: ProgramTab; label: string; count?: number; stack?: boolean; panel: ReactNode }[] = [
+    { value: "schedule", label: "Schedule", panel: <ScheduleTab {...tab} /> },
+    { value: "resources", label: "Resources", stack: true, panel: <ResourcesTab {...tab} /> },
+    { value: "budget", label: "Budget", stack: true, panel: <BudgetTab {...tab} /> },
+    { value: "risks", label: "Risks", count: p.risks.length, stack: true, panel: <RisksTab {...tab} cell={cell} onCell={setCell} /> },
+    { value: "kpis", label: "KPIs", count: p.kpis.length, panel: <KpisTab {...tab} /> },
+    { value: "gates", label: "Stage gates", count: p.stage_gates.length, panel: <GatesTab {...tab} /> },
+    { value: "analysis", label: "Analysis", stack: true, panel: <AnalysisTab {...tab} /> },
   ];
 
   return (
@@ -92,27 +86,11 @@ export function ProgramView({ program: p, actions, defaultTab = "schedule" }: Pr
             </Tabs.Trigger>
           ))}
         </Tabs.List>
-        <Tabs.Content value="schedule" className="program-panel">
-          <ScheduleTab {...tab} />
-        </Tabs.Content>
-        <Tabs.Content value="resources" className="program-panel stack">
-          <ResourcesTab {...tab} />
-        </Tabs.Content>
-        <Tabs.Content value="budget" className="program-panel stack">
-          <BudgetTab {...tab} />
-        </Tabs.Content>
-        <Tabs.Content value="risks" className="program-panel stack">
-          <RisksTab {...tab} cell={cell} onCell={setCell} />
-        </Tabs.Content>
-        <Tabs.Content value="kpis" className="program-panel">
-          <KpisTab {...tab} />
-        </Tabs.Content>
-        <Tabs.Content value="gates" className="program-panel">
-          <GatesTab {...tab} />
-        </Tabs.Content>
-        <Tabs.Content value="analysis" className="program-panel stack">
-          <AnalysisTab {...tab} />
-        </Tabs.Content>
+        {sections.map((s) => (
+          <Tabs.Content key={s.value} value={s.value} className={s.stack ? "program-panel stack" : "program-panel"}>
+            {s.panel}
+          </Tabs.Content>
+        ))}
       </Tabs.Root>
     </article>
   );

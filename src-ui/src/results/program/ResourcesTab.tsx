@@ -1,9 +1,8 @@
 // The program's Resources tab: each role's people, rate and load, then the person-weeks each
 // role is booked month by month.
 import type { ResourceLine } from "../../bindings";
-import { money } from "../../lib/format";
 import { barPercent, fmtMonth, fmtNumber, fmtPercent } from "../format";
-import { DataTable } from "./DataTable";
+import { DataTable, moneyColumn } from "./DataTable";
 import { MiniBar, type TabProps } from "./parts";
 import { roleMonthLoad } from "./roleMonthLoad";
 
@@ -89,7 +88,7 @@ export function ResourcesTab(props: TabProps) {
         columns={[
           { header: "Role", cell: (r) => r.name },
           { header: "People", num: true, cell: (r) => fmtNumber(r.headcount) },
-          { header: "Monthly rate", num: true, cell: (r) => money(r.monthly_rate, names.currency) },
+          moneyColumn("Monthly rate", names.currency, (r) => r.monthly_rate),
           { header: "Person-weeks", num: true, cell: (r) => fmtNumber(r.person_weeks, 1) },
           { header: "Peak", num: true, cell: (r) => fmtNumber(r.peak, 1) },
           {

@@ -1,10 +1,9 @@
 // The program's Schedule tab: the Gantt chart by workstream and the workstreams table.
 import type { ProgramWorkstream } from "../../bindings";
-import { money } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
 import { Empty } from "../common";
 import { fmtDate, fmtNumber } from "../format";
-import { DataTable } from "./DataTable";
+import { DataTable, moneyColumn } from "./DataTable";
 import { Gantt } from "./Gantt";
 import type { TabProps } from "./parts";
 
@@ -36,7 +35,7 @@ export function ScheduleTab({ program: p, names: { currency, roleName } }: TabPr
           { header: "Start", cell: (w) => fmtDate(w.start_date) },
           { header: "Finish", cell: (w) => fmtDate(w.finish_date) },
           { header: "Tasks", num: true, cell: (w) => fmtNumber(w.task_count) },
-          { header: "Cost", num: true, cell: (w) => money(w.cost, currency) },
+          moneyColumn("Cost", currency, (w) => w.cost),
           { header: "Milestone", cell: (w) => <Markdown inline text={w.milestone} /> },
         ]}
       />

@@ -1,7 +1,8 @@
-// Pieces the program's tabs share: the names behind ids, the risk order, severity badges and
-// the small bars beside figures.
+// Pieces the program's tabs share: the names behind ids, the risk order, severity badges,
+// the small bars beside figures and lists of model-written lines.
 import type { Program_Serialize, Risk, Severity } from "../../bindings";
 import { finite } from "../../lib/format";
+import { Markdown } from "../../markdown/Markdown";
 import { SEVERITY_WORD } from "./RiskHeatMap";
 
 /** How a program's ids read: its currency, role names and workstream names. */
@@ -49,5 +50,18 @@ export function MiniBar({ percent }: { percent: number }) {
     <span className="program-minibar" aria-hidden="true">
       <span style={{ width: `${percent}%` }} />
     </span>
+  );
+}
+
+/** Model-written lines as a bulleted list, each line inline Markdown. */
+export function MarkdownList({ items, className }: { items: string[]; className?: string }) {
+  return (
+    <ul className={className}>
+      {items.map((text, i) => (
+        <li key={i}>
+          <Markdown inline text={text} />
+        </li>
+      ))}
+    </ul>
   );
 }
