@@ -286,6 +286,30 @@ describe("JobsPage", () => {
     expect(screen.getByRole("searchbox", { name: "Search job titles" })).toHaveValue("");
   });
 
+  it("marks the list busy until a new search has answered, so an empty result is never the skeleton", async () => {
+    let release: () => void = () => {};
+    ipc({
+      list_jobs: async (a) => {
+        if (!(a.query as JobQuery).text) return page([done]);
+        await new Promise<void>((r) => (release = r));
+        return page([]);
+      },
+    });
+    const user = userEvent.setup();
+    renderJobs();
+    await screen.findByTestId("job-row");
+    const panel = screen.getByRole("tabpanel");
+    await waitFor(() => expect(panel).toHaveAttribute("aria-busy", "false"));
+    await user.type(screen.getByRole("searchbox", { name: "Search job titles" }), "zzz");
+    await waitFor(() => expect(screen.queryByTestId("job-row")).toBeNull());
+    // No rows, but the answer is not in yet: busy, and no empty state to mistake for one.
+    expect(panel).toHaveAttribute("aria-busy", "true");
+    expect(screen.queryByText("No jobs match these filters.")).toBeNull();
+    release();
+    expect(await screen.findByText("No jobs match these filters.")).toBeInTheDocument();
+    expect(panel).toHaveAttribute("aria-busy", "false");
+  });
+
   it("shows skeletons while loading, then an error with a way to retry", async () => {
     let fail = true;
     let release: () => void = () => {};
