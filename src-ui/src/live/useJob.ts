@@ -10,8 +10,8 @@ import {
   type LiveMessage_Serialize as LiveMessage,
 } from "../bindings";
 import { unwrap } from "../ipc";
-import { applyMessage, type JobView } from "./jobView";
 import { isActive } from "../lib/status";
+import { applyMessage, type JobView } from "./jobView";
 import { isPresent, onVisible } from "./presence";
 
 /** A job kept live, or the error that stopped it loading. */
