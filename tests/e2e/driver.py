@@ -1,9 +1,13 @@
 """Shared pieces of the end-to-end tests: a small W3C WebDriver client (tauri-driver in front
-of WebKitWebDriver), the app's IPC from the page, X11 window queries, checks and screenshots."""
+of WebKitWebDriver), the app's IPC from the page, X11 window queries, checks and screenshots,
+the notifications and toasts the app showed, and a stand-in search service."""
 
+import http.server
 import json
 import os
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -43,6 +47,16 @@ class Checks:
     def write(self, path):
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"{len(self.passed)} {len(self.failures)}\n")
+
+    def report(self, name, counts_path, metrics, metrics_path, quiet=()):
+        """Ends a test: writes `metrics` as JSON and the checks' count, prints the metrics (but
+        the `quiet` ones) and a summary line, and exits non-zero if any check failed."""
+        with open(metrics_path, "w", encoding="utf-8") as f:
+            json.dump(metrics, f, indent=2)
+        print(json.dumps({k: v for k, v in metrics.items() if k not in quiet}, indent=2))
+        self.write(counts_path)
+        print(f"e2e {name}: {len(self.passed)} passed, {len(self.failures)} failed", flush=True)
+        sys.exit(1 if self.failures else 0)
 
 
 def webdriver(method, path, body=None, timeout=60):
@@ -154,10 +168,85 @@ class Session:
         """Navigates the app's hash router."""
         self.js("window.location.hash = arguments[0];", route)
 
+    def record_toasts(self):
+        """From now until the page reloads, keeps the text of every toast the page shows
+        (sonner's `[data-sonner-toast]`), even one that shows while the window is hidden and
+        is gone before anyone looks; read them with `toasts()`."""
+        self.js(
+            "if (window.__toastLog) return true;"
+            "const log = []; const known = new Map();"
+            "const scan = () => document.querySelectorAll('[data-sonner-toast]').forEach(t => {"
+            "  if (!known.has(t)) { known.set(t, log.length); log.push(''); }"
+            "  log[known.get(t)] = t.textContent; });"
+            "new MutationObserver(scan).observe(document.body, {childList: true, subtree: true, characterData: true});"
+            "scan(); window.__toastLog = log; return true;"
+        )
 
-def visible_windows():
-    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Charter$"], capture_output=True, text=True)
+    def toasts(self):
+        """The text of each toast shown since `record_toasts()`, or None if it is not recording."""
+        return self.js("return window.__toastLog ? [...window.__toastLog] : null;")
+
+
+def visible_windows(name="^Charter$"):
+    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True)
     return [w for w in r.stdout.split() if w]
+
+
+def shut_down(session, driver, services, server):
+    """Ends the WebDriver session (if one started), tauri-driver, the desktop services and the
+    search stub."""
+    if session:
+        session.close()
+    driver.terminate()
+    services.terminate()
+    server.shutdown()
+
+
+def start_desktop_services(log):
+    """Starts the stand-in notification server and tray host (desktop_services.py) on this
+    session bus, recording to `log`; returns the process once it is ready."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    services = subprocess.Popen(["/usr/bin/python3", os.path.join(here, "desktop_services.py"), log], stdout=subprocess.PIPE, text=True)
+    if services.stdout.readline().strip() != "ready":
+        services.kill()
+        raise RuntimeError("the stand-in desktop services did not start")
+    return services
+
+
+def read_notifications(path):
+    """The native notifications the stand-in notification server recorded (desktop_services.py),
+    in order: dicts with `app`, `summary` and `body`."""
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class SearchStub(http.server.BaseHTTPRequestHandler):
+    """A SearXNG stand-in that finds nothing. Subclasses decide when and whether it answers."""
+
+    def do_GET(self):
+        self.answer()
+
+    def answer(self):
+        """An empty result list."""
+        body = json.dumps({"results": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    """Serves `handler` on a free local port in the background; returns the server (shut it
+    down when done) and its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def screenshot(artifacts, name):

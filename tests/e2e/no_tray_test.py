@@ -7,14 +7,10 @@ import subprocess
 import sys
 import time
 
+from driver import visible_windows as windows
 from x11 import press_close
 
 APP = os.path.abspath(sys.argv[1])
-
-
-def windows(name):
-    r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True)
-    return [w for w in r.stdout.split() if w]
 
 
 def wait(predicate, timeout):

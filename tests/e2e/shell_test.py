@@ -6,20 +6,29 @@ notification with the right title reaches the notification server on the session
 A second launch shows the first instance's window again. Prints cold start, RSS and
 screenshot paths; exits non-zero on any failed check."""
 
-import http.server
-import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from driver import Checks, Session, app_pid, driver_ready, screenshot, start_driver, visible_windows
+from driver import (
+    Checks,
+    SearchStub,
+    Session,
+    app_pid,
+    driver_ready,
+    read_notifications,
+    screenshot,
+    serve,
+    shut_down,
+    start_desktop_services,
+    start_driver,
+    visible_windows,
+)
 from x11 import press_close
 
 APP = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.abspath(sys.argv[2])
 DRIVER = os.path.abspath(sys.argv[3])
-HERE = os.path.dirname(os.path.abspath(__file__))
 NOTES = os.path.join(ARTIFACTS, "notifications.jsonl")
 SEARCH_DELAY = 6.0
 
@@ -28,42 +37,16 @@ check = checks.check
 wait_for = checks.wait_for
 
 
-class SlowSearch(http.server.BaseHTTPRequestHandler):
-    """A SearXNG stand-in that answers after a delay, so the job outlives the window."""
+class SlowSearch(SearchStub):
+    """Answers after a delay, so the job outlives the window."""
 
     def do_GET(self):
         time.sleep(SEARCH_DELAY)
-        body = json.dumps({"results": []}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-
-
-
-
-
-
-def all_windows():
-    r = subprocess.run(["xdotool", "search", "--name", "^Charter$"], capture_output=True, text=True)
-    return [w for w in r.stdout.split() if w]
+        self.answer()
 
 
 def notifications():
-    if not os.path.exists(NOTES):
-        return []
-    with open(NOTES, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-
-
+    return read_notifications(NOTES)
 
 
 def rss_mib(pid):
@@ -76,11 +59,8 @@ def rss_mib(pid):
 
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
-    services = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "desktop_services.py"), NOTES], stdout=subprocess.PIPE, text=True)
-    assert services.stdout.readline().strip() == "ready"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowSearch)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    search_url = f"http://127.0.0.1:{server.server_address[1]}"
+    services = start_desktop_services(NOTES)
+    server, search_url = serve(SlowSearch)
     driver = start_driver(DRIVER)
     metrics = {}
     session = None
@@ -143,20 +123,8 @@ def main():
         metrics["screenshot_shown_again"] = screenshot(ARTIFACTS, "03-shown-again.png")
         metrics["notifications"] = notifications()
     finally:
-        if session:
-            session.close()
-        driver.terminate()
-        services.terminate()
-        server.shutdown()
-    with open(os.path.join(ARTIFACTS, "metrics.json"), "w", encoding="utf-8") as f:
-        json.dump(metrics, f, indent=2)
-    print(json.dumps({k: v for k, v in metrics.items() if k != "notifications"}, indent=2))
-    checks.write(os.path.join(ARTIFACTS, "checks.txt"))
-    print(f"e2e shell: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
-    if checks.failures:
-        sys.exit(1)
-
-
+        shut_down(session, driver, services, server)
+    checks.report("shell", os.path.join(ARTIFACTS, "checks.txt"), metrics, os.path.join(ARTIFACTS, "metrics.json"), quiet=("notifications",))
 
 
 if __name__ == "__main__":

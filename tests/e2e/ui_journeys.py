@@ -11,25 +11,45 @@ clicks and typing in the UI, with the built-in engine slowed to a model's pace
    says it completed while the user was away, and a toast says so too.
 3. The Jobs page: tabs and filters, retry of a failed job, cancel of a running one.
 
+A finish is announced once: a job that finishes while the window is in front gets a toast and
+no native notification (journey 1); one that finishes while it is hidden gets a native
+notification and no toast (journey 2).
+
 Screenshots of each journey's key screens go to the artifacts folder."""
 
-import http.server
 import json
 import os
 import random
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 
-from driver import Checks, Session, driver_ready, hide_by_closing, screenshot, screenshot_window, show_again, start_driver, visible_windows
+from driver import (
+    Checks,
+    SearchStub,
+    Session,
+    driver_ready,
+    hide_by_closing,
+    read_notifications,
+    screenshot,
+    screenshot_window,
+    serve,
+    show_again,
+    shut_down,
+    start_desktop_services,
+    start_driver,
+    visible_windows,
+)
 
 APP = os.path.abspath(sys.argv[1])
 ARTIFACTS = os.path.abspath(sys.argv[2])
 DRIVER = os.path.abspath(sys.argv[3])
-HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORTS = os.path.join(ARTIFACTS, "exports")
+NOTES = os.path.join(ARTIFACTS, "ui-notifications.jsonl")
+# The shell holds a native notification this long to merge a burst of finishes
+# (COALESCE_WINDOW in src-tauri/src/notify.rs); past it, one that was due has been sent.
+NOTIFY_HOLD_S = 2.0
 
 checks = Checks()
 check = checks.check
@@ -37,8 +57,8 @@ metrics = {}
 wait_for = checks.wait_for
 
 
-class FlakySearch(http.server.BaseHTTPRequestHandler):
-    """A SearXNG stand-in that is down (HTTP 503) until the test brings it up."""
+class FlakySearch(SearchStub):
+    """Down (HTTP 503) until the test brings it up."""
 
     up = False
 
@@ -48,15 +68,7 @@ class FlakySearch(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = json.dumps({"results": []}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer()
 
 
 def progress(s, scope="[data-testid=op-panel]"):
@@ -66,6 +78,20 @@ def progress(s, scope="[data-testid=op-panel]"):
 
 def step_names(s):
     return s.js("return [...document.querySelectorAll('[data-testid=op-panel] [data-testid=step] .timeline-name')].map(e => e.textContent);")
+
+
+def finish_toasts(s, title):
+    """The toasts announcing that the job titled `title` finished ("Ready: …", "Failed: …"),
+    among those recorded since `record_toasts()`; None when nothing was recorded."""
+    shown = s.toasts()
+    if shown is None:
+        return None
+    return [t for t in shown if f"Ready: {title}" in t or f"Failed: {title}" in t]
+
+
+def notifications_for(title):
+    """The native notifications that name the job titled `title`."""
+    return [n for n in read_notifications(NOTES) if title in n["body"]]
 
 
 def initiative_id(s):
@@ -112,6 +138,7 @@ def journey_1(s):
     iid = wait_for("the workspace", lambda: initiative_id(s) if s.text("h1") == "Harbour Coffee" else None)
     check(bool(iid), "creating the initiative opens its workspace")
     screenshot(ARTIFACTS, "j1-1-workspace.png")
+    s.record_toasts()
     s.click("form[aria-label='Generate program'] button[type=submit]")
     seen = []
     steps_seen = set()
@@ -131,6 +158,11 @@ def journey_1(s):
     check(len(steps_seen) >= 6, f"the step timeline streams ({len(steps_seen)} steps seen)")
     check(bool(s.find("[data-testid=op-panel] a[href^='#/results/']")), "at the end, “View program” shows in place")
     check(bool(s.find(".result-in-place svg")), "the program shows in place, with its Gantt chart")
+    finished_at = time.time()
+    program = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
+    in_front = s.js("return document.visibilityState === 'visible' && document.hasFocus();")
+    toast = wait_for("the finish toast", lambda: finish_toasts(s, program["title"]), timeout=10)
+    check(bool(toast), f"the program finishing in front of the user is announced by a toast ({toast}; window in front: {in_front})")
     time.sleep(0.5)
     screenshot(ARTIFACTS, "j1-3-done.png")
     s.click("[data-testid=op-panel] a[href^='#/results/']")
@@ -141,6 +173,9 @@ def journey_1(s):
     check(bool(text) and text.startswith("# Program: Harbour Coffee") and "## Risks" in text, "the Markdown export is the whole program")
     toast = wait_for("the export toast", lambda: s.js("return [...document.querySelectorAll('[data-sonner-toast]')].map(t => t.innerText).join(' | ');"), timeout=5)
     check(bool(toast) and "Exported" in toast, "a toast says where it went")
+    time.sleep(max(0.0, finished_at + NOTIFY_HOLD_S + 2.0 - time.time()))
+    notes = notifications_for(program["title"])
+    check(not notes, f"… and by no native notification ({notes})")
     return iid
 
 
@@ -153,16 +188,21 @@ def journey_2(s, iid):
     s.click("form[aria-label='Build canvas'] button[type=submit]")
     before = wait_for("a third of the canvas", lambda: (p := progress(s)) is not None and p >= 25 and p)
     steps_before = step_names(s) or []
+    check(len(steps_before) >= 1, f"the step timeline lists the steps run so far ({steps_before})")
     screenshot(ARTIFACTS, "j2-1-before-leaving.png")
     hide_by_closing(checks)
-    s.js("setTimeout(() => window.location.reload(), 10); return true;")
+    # A marker that only this page has: gone after the reload, it proves the page was reloaded.
+    s.js("window.__beforeReload = 1; setTimeout(() => window.location.reload(), 10); return true;")
     time.sleep(3.0)
     check(show_again(APP, checks), "the window comes back")
     banner = wait_for("the resumed banner", lambda: s.text("[data-testid=banner-resumed]"), timeout=15)
+    marker = s.js("return window.__beforeReload === undefined ? 'gone' : 'still set';")
+    check(marker == "gone" and bool(s.find("button.op-card")), f"the page was reloaded while hidden and drew the workspace again (marker {marker})")
     check(bool(banner) and "Your canvas is still being built" in banner, f"the page says the canvas is still being built ({banner!r})")
     after = wait_for("the live bar", lambda: progress(s))
     check(before is not None and after is not None and after >= before, f"the bar continues from where it was, not from 0 ({before}% → {after}%)")
-    steps_after = step_names(s) or []
+    steps_after = wait_for("the step timeline", lambda: step_names(s), timeout=10) or []
+    check(len(steps_after) >= max(1, len(steps_before)), f"the timeline lists the steps again, and any run since ({len(steps_before)} → {len(steps_after)})")
     check(len(steps_after) == len(set(steps_after)), "no step is listed twice")
     check(steps_after[: len(steps_before)] == steps_before, "no step went missing")
     time.sleep(0.3)
@@ -171,17 +211,26 @@ def journey_2(s, iid):
     check(bool(later), f"the bar keeps moving after the return ({after}% → {later}%)")
 
     # Leave again until it finishes.
+    s.record_toasts()
     hide_by_closing(checks)
     job = s.invoke("latest_job", {"sessionId": iid, "kind": "bmc_research"})
     check(job["status"] == "running", f"the canvas is still running when the window hides ({job['status']})")
     done = wait_for("the canvas to finish", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
     check(bool(done), "the canvas completes while the window is hidden")
+    note = wait_for("the native notification", lambda: notifications_for(job["title"]), timeout=NOTIFY_HOLD_S + 10)
+    check(bool(note), f"the canvas finishing while the window is hidden is announced by a native notification ({note})")
+    steps = s.invoke("get_job", {"id": job["id"]})["steps"]
+    names = [step["name"] for step in steps]
+    check(len(names) == 9 and len(set(names)) == 9, f"it ran one step per canvas block, each once ({len(names)} steps, {len(set(names))} names)")
     time.sleep(0.5)
     check(show_again(APP, checks), "the window comes back again")
     away = wait_for("the away banner", lambda: s.text("[data-testid=banner-away]"), timeout=15)
     check(bool(away) and "Completed while you were away" in away, f"the page says it completed while the user was away ({away!r})")
     toast = wait_for("the away toast", lambda: s.js("return [...document.querySelectorAll('[data-sonner-toast]')].map(t => t.innerText).join(' | ');"), timeout=10)
     check(bool(toast) and "while you were away" in toast, f"a toast says the same ({toast!r})")
+    shown = s.toasts() or []
+    finish = finish_toasts(s, job["title"])
+    check(any("while you were away" in t for t in shown) and finish == [], f"… but no toast announced the finish itself, which the notification did (toasts: {shown})")
     check(bool(s.find("[data-testid=banner-away] a[href^='#/results/']")), "the banner links to the result")
     time.sleep(0.3)
     screenshot(ARTIFACTS, "j2-3-completed-while-away.png")
@@ -226,7 +275,14 @@ def journey_3(s, iid, search):
     click_tab(s, "All")
     wait_for("all rows", lambda: s.find(row_running))
     s.type("input[type=search]", "zzz-no-such-job")
-    check(bool(wait_for("no rows", lambda: not s.find("[data-testid=job-row]"))), "a text filter that matches nothing empties the list")
+    # Settled: the search is in the URL and the panel is no longer busy reading the list (a
+    # loading skeleton has no rows either).
+    settled = (
+        "const p = document.querySelector('[role=tabpanel][data-state=active]');"
+        "return location.hash.includes('q=zzz-no-such-job') && p && p.getAttribute('aria-busy') === 'false' ? p.innerText : null;"
+    )
+    empty = wait_for("the search's answer", lambda: (text := s.js(settled)) and "No jobs match these filters." in text and text)
+    check(bool(empty) and not s.find("[data-testid=job-row]"), f"a text filter that matches nothing empties the list and says so ({(empty or '').strip()!r})")
     s.type("input[type=search]", "Harbour")
     check(bool(wait_for("rows again", lambda: s.find(row_failed))), "a text filter matching the title finds the jobs")
     screenshot(ARTIFACTS, "j3-2-filtered.png")
@@ -348,10 +404,8 @@ def click_tab(s, name):
 
 def main():
     os.makedirs(EXPORTS, exist_ok=True)
-    services = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "desktop_services.py"), os.path.join(ARTIFACTS, "ui-notifications.jsonl")], stdout=subprocess.PIPE, text=True)
-    assert services.stdout.readline().strip() == "ready"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakySearch)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    services = start_desktop_services(NOTES)
+    server, search_url = serve(FlakySearch)
     driver = start_driver(DRIVER)
     session = None
     try:
@@ -364,23 +418,14 @@ def main():
         iid = journey_1(session)
         if iid:
             journey_2(session, iid)
-            journey_3(session, iid, f"http://127.0.0.1:{server.server_address[1]}")
+            journey_3(session, iid, search_url)
             at_scale(session)
             small_window(session, iid)
     except RuntimeError as e:
         check(False, f"the journeys ran to the end ({e})")
     finally:
-        if session:
-            session.close()
-        driver.terminate()
-        services.terminate()
-        server.shutdown()
-    with open(os.path.join(ARTIFACTS, "ui-metrics.json"), "w", encoding="utf-8") as f:
-        json.dump(metrics, f, indent=2)
-    print(json.dumps(metrics, indent=2))
-    checks.write(os.path.join(ARTIFACTS, "ui-checks.txt"))
-    print(f"e2e journeys: {len(checks.passed)} passed, {len(checks.failures)} failed", flush=True)
-    sys.exit(1 if checks.failures else 0)
+        shut_down(session, driver, services, server)
+    checks.report("journeys", os.path.join(ARTIFACTS, "ui-checks.txt"), metrics, os.path.join(ARTIFACTS, "ui-metrics.json"))
 
 
 if __name__ == "__main__":

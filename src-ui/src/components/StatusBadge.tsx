@@ -1,15 +1,9 @@
 // A job status as icon + word + colour, never colour alone.
-import { Ban, Check, Clock, Loader, PauseCircle, TriangleAlert, X } from "lucide-react";
+import { Ban, Check, Clock, Loader, PauseCircle, TriangleAlert, X, type LucideIcon } from "lucide-react";
 import type { JobStatus } from "../bindings";
+import { statusLabel } from "../lib/status";
 
-const LABEL: Record<JobStatus, string> = {
-  pending: "Waiting",
-  running: "Running",
-  completed: "Completed",
-  failed: "Failed",
-  cancelled: "Cancelled",
-  interrupted: "Interrupted",
-};
+const ICON: Record<JobStatus, LucideIcon> = { pending: Clock, running: Loader, completed: Check, failed: X, cancelled: Ban, interrupted: PauseCircle };
 
 /** The status of a job; `stalled` overrides a running status with a warning. */
 export function StatusBadge({ status, stalled = false }: { status: JobStatus; stalled?: boolean }) {
@@ -20,10 +14,10 @@ export function StatusBadge({ status, stalled = false }: { status: JobStatus; st
       </span>
     );
   }
-  const Icon = { pending: Clock, running: Loader, completed: Check, failed: X, cancelled: Ban, interrupted: PauseCircle }[status];
+  const Icon = ICON[status];
   return (
     <span className={`status ${status}`}>
-      <Icon size={14} aria-hidden className={status === "running" ? "spin" : undefined} /> {LABEL[status]}
+      <Icon size={14} aria-hidden className={status === "running" ? "spin" : undefined} /> {statusLabel(status)}
     </span>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, relativeTime, stepDetail } from "./format";
+import { duration, money, relativeTime, stepDetail } from "./format";
 
 describe("format", () => {
   it("says what a progress message adds to its step", () => {
@@ -18,5 +18,13 @@ describe("format", () => {
     expect(relativeTime(now - 10_000, now)).toBe("just now");
     expect(relativeTime(now - 5 * 60_000, now)).toBe("5 min ago");
     expect(relativeTime(now - 3 * 3600_000, now)).toBe("3 hours ago");
+  });
+
+  it("writes money in whole units with the currency code, and a dash when it is missing", () => {
+    expect(money(583_834.4, "EUR")).toMatch(/^583,?834 EUR$/);
+    expect(money(-5000, "USD")).toMatch(/^-5,?000 USD$/);
+    expect(money(12.5, "")).toBe("13");
+    expect(money(null, "EUR")).toBe("—");
+    expect(money(Number.NaN, "EUR")).toBe("—");
   });
 });

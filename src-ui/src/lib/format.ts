@@ -12,6 +12,14 @@ export const LOCALE: string = (() => {
   }
 })();
 
+/** What a missing number shows as. */
+export const DASH = "—";
+
+/** Whether `n` is a number to show (Rust sends NaN and infinities as null). */
+export function finite(n: number | null | undefined): n is number {
+  return typeof n === "number" && Number.isFinite(n);
+}
+
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** "5 min ago", "in 2 h", "just now": `at` relative to `now` (both unix ms). */
@@ -33,7 +41,7 @@ export function exactTime(at: number): string {
 // Formatters are built once: building one per call costs about a millisecond in WebKit,
 // which a list of hundreds of rows would pay on every render.
 const exactFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const wholeFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** "0.4 s", "12 s", "3 min 5 s", "2 h 10 min". */
 export function duration(ms: number): string {
@@ -54,23 +62,17 @@ export function eta(ms: number): string {
   return `ETA ${Math.round(ms / 60_000)} min`;
 }
 
-/** Money in the initiative's currency, without cents. */
-export function money(amount: number, currency: string): string {
-  try {
-    let format = moneyFormats.get(currency);
-    if (!format) {
-      format = new Intl.NumberFormat(LOCALE, { style: "currency", currency, maximumFractionDigits: 0 });
-      moneyFormats.set(currency, format);
-    }
-    return format.format(amount);
-  } catch {
-    return `${Math.round(amount).toLocaleString(LOCALE)} ${currency}`;
-  }
+/** Money in whole units with its currency code after it, "583,834 EUR" (as the exports
+ * write it); "—" when the amount is missing. The one money format of the app. */
+export function money(amount: number | null | undefined, currency: string): string {
+  if (!finite(amount)) return DASH;
+  const figure = wholeFormat.format(Math.round(amount));
+  return currency ? `${figure} ${currency}` : figure;
 }
 
 /** A whole percentage from a 0–100 value that may be missing. */
 export function percent(value: number | null | undefined): number {
-  if (value == null || !Number.isFinite(value)) return 0;
+  if (!finite(value)) return 0;
   return Math.max(0, Math.min(100, Math.round(value)));
 }
 

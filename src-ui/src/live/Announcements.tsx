@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { commands, events, type JobFinishedToast, type JobRecord_Serialize as JobRecord, type Navigate } from "../bindings";
 import { unwrap } from "../ipc";
 import { kindInfo } from "../lib/kinds";
+import { isFailure } from "../lib/status";
 import { rememberAway } from "./away";
 import { onReturn } from "./presence";
 
@@ -29,7 +30,7 @@ function toastFinished(finished: JobFinishedToast, navigate: NavigateFunction): 
   const action = { label: "View", onClick: () => navigate(jobLink(finished.id, finished.status)) };
   if (finished.status === "completed") {
     toast.success(`Ready: ${finished.title}`, { id: finished.id, action, duration: 6000 });
-  } else if (finished.status === "failed" || finished.status === "interrupted") {
+  } else if (isFailure(finished.status)) {
     toast.error(`Failed: ${finished.title}`, { id: finished.id, action, duration: 8000 });
   }
 }

@@ -10,6 +10,7 @@ import {
   type LiveMessage_Serialize as LiveMessage,
 } from "../bindings";
 import { unwrap } from "../ipc";
+import { isActive } from "../lib/status";
 import { applyMessage, type JobView } from "./jobView";
 import { isPresent, onVisible } from "./presence";
 
@@ -59,10 +60,6 @@ function attach(jobId: string, onMessage: (m: LiveMessage) => void, onError: (e:
   };
 }
 
-function isActive(view: JobView | null): boolean {
-  return view != null && (view.job.status === "running" || view.job.status === "pending");
-}
-
 /** Live view of `jobId` (null: nothing to watch). */
 export function useJob(jobId: string | null): LiveJob {
   const [view, setView] = useState<JobView | null>(null);
@@ -85,7 +82,7 @@ export function useJob(jobId: string | null): LiveJob {
       if (next === before) return;
       viewRef.current = next;
       setView(next);
-      if (next && isActive(before) && !isActive(next)) {
+      if (next && isActive(before?.job.status) && !isActive(next.job.status)) {
         // Seen now if the user watched it finish; otherwise the page says so on return.
         if (isPresent()) void commands.markSeen([next.job.id]).catch(() => undefined);
         else setFinishedWhileAway(true);
@@ -100,7 +97,7 @@ export function useJob(jobId: string | null): LiveJob {
     start();
     // Coming back from the tray: re-attach so the view is exactly the engine's state.
     const stopVisible = onVisible(() => {
-      if (viewRef.current == null || isActive(viewRef.current)) start();
+      if (viewRef.current == null || isActive(viewRef.current.job.status)) start();
     });
     return () => {
       stopVisible();

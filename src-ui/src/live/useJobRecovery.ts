@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, type JobRecord_Serialize as JobRecord } from "../bindings";
 import { unwrap } from "../ipc";
 import { keys } from "../lib/queries";
+import { isActive } from "../lib/status";
 import { useAwayRegistry } from "./away";
 import { onReturn, usePresence } from "./presence";
 import { useJob, type LiveJob } from "./useJob";
@@ -25,10 +26,6 @@ export interface JobRecovery {
   /** Call after starting a job from this page: it is watched, with no banner. */
   started: (jobId: string) => void;
   dismiss: () => void;
-}
-
-function active(status: string | undefined): boolean {
-  return status === "running" || status === "pending";
 }
 
 /** Recovers and watches the newest `kind` job of initiative `sessionId`. */
@@ -53,7 +50,7 @@ export function useJobRecovery(sessionId: string, kind: string): JobRecovery {
     setJobId(latest.id);
     if (startedHere.current.has(latest.id) || judged.current.has(latest.id)) return;
     judged.current.add(latest.id);
-    if (active(latest.status)) setBanner({ type: "resumed" });
+    if (isActive(latest.status)) setBanner({ type: "resumed" });
     else if (latest.status === "completed" && (latest.seen_at == null || wasAway(latest.id))) {
       setBanner({ type: "away", jobId: latest.id });
     }
@@ -70,7 +67,7 @@ export function useJobRecovery(sessionId: string, kind: string): JobRecovery {
   const liveId = live.view?.job.id;
   // The watched job finished: in place if the user saw it, a banner if they were away.
   useEffect(() => {
-    if (!liveId || active(status) || status == null) return;
+    if (!liveId || isActive(status) || status == null) return;
     if (live.finishedWhileAway && status === "completed") setBanner({ type: "away", jobId: liveId });
     else setBanner((b) => (b?.type === "resumed" ? null : b));
   }, [liveId, status, live.finishedWhileAway]);
@@ -80,7 +77,7 @@ export function useJobRecovery(sessionId: string, kind: string): JobRecovery {
     () =>
       onReturn(() => {
         void queryClient.invalidateQueries({ queryKey: keys.latest(sessionId, kind) });
-        setBanner((b) => (b == null && active(live.view?.job.status) ? { type: "resumed" } : b));
+        setBanner((b) => (b == null && isActive(live.view?.job.status) ? { type: "resumed" } : b));
       }),
     [queryClient, sessionId, kind, live.view?.job.status],
   );

@@ -1,27 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Snapshot_Serialize as Snapshot, StepRecord_Serialize as StepRecord } from "../bindings";
 import { job, snapshot } from "../test/fixtures";
+import { recordIpc } from "../test/ipc";
 import { renderAt } from "../test/render";
 import { resumeStep } from "../components/StepTimeline";
 import { JobDetailPage } from "./JobDetailPage";
 
-type Args = Record<string, unknown>;
-type Handler = (args: Args) => unknown;
-
-function ipc(handlers: Record<string, Handler>) {
-  const calls: { cmd: string; args: Args }[] = [];
-  mockIPC((cmd, args) => {
-    const a = (args ?? {}) as Args;
-    calls.push({ cmd, args: a });
-    const handler = handlers[cmd];
-    if (handler) return handler(a);
-    if (cmd === "mark_seen") return 0;
-    return null;
-  });
-  return { calls, of: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args) };
+function ipc(handlers: Parameters<typeof recordIpc>[0]) {
+  return recordIpc(handlers, { mark_seen: 0 });
 }
 
 const ID = "0190a000-0000-7000-8000-000000000001";

@@ -4,167 +4,28 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Check, Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
-import {
-  commands,
-  type JobRecord_Serialize as JobRecord,
-  type Snapshot_Serialize as Snapshot,
-  type StepRecord_Serialize as StepRecord,
-} from "../bindings";
+import { ArrowLeft, Check, Pin, PinOff, Trash2 } from "lucide-react";
+import { commands, type Snapshot_Serialize as Snapshot } from "../bindings";
 import { CommandError, unwrap } from "../ipc";
-import { ProgressBar } from "../components/ProgressBar";
-import { Elapsed, StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
+import { StepTimeline, stepNotes } from "../components/StepTimeline";
 import { StatusBadge } from "../components/StatusBadge";
 import { RelativeTime } from "../components/Time";
-import { duration, eta } from "../lib/format";
-import { kindInfo } from "../lib/kinds";
+import { duration } from "../lib/format";
 import { keys } from "../lib/queries";
+import { isActive, isRetryable } from "../lib/status";
 import { useJob, type LiveJob } from "../live/useJob";
 import { isPresent } from "../live/presence";
 import { PartialsView } from "../results/ResultView";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
-import { useJobActions } from "./jobs/useJobActions";
+import { ErrorPanel, Facts, LivePanel, Loading, NotFound } from "./jobs/JobDetailParts";
+import { deleteConfirmation, useJobActions } from "./jobs/useJobActions";
 import "./jobs.css";
-
-const RETRYABLE = new Set(["failed", "cancelled", "interrupted"]);
-const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
 
 /** Keeps one watch open and reports it; remounting it (a new key) re-attaches. */
 function Watch({ id, onChange }: { id: string; onChange: (live: LiveJob) => void }) {
   const { view, error, finishedWhileAway } = useJob(id);
   useEffect(() => onChange({ view, error, finishedWhileAway }), [view, error, finishedWhileAway, onChange]);
   return null;
-}
-
-function Facts({ job }: { job: JobRecord }) {
-  return (
-    <dl className="job-facts">
-      <div>
-        <dt>Kind</dt>
-        <dd>{kindInfo(job.kind).label}</dd>
-      </div>
-      <div>
-        <dt>Attempts</dt>
-        <dd>{job.attempt}</dd>
-      </div>
-      <div>
-        <dt>Created</dt>
-        <dd>
-          <RelativeTime at={job.created_at} />
-        </dd>
-      </div>
-      <div>
-        <dt>Started</dt>
-        <dd>{job.started_at != null ? <RelativeTime at={job.started_at} /> : "Not yet"}</dd>
-      </div>
-      <div>
-        <dt>Finished</dt>
-        <dd>{job.finished_at != null ? <RelativeTime at={job.finished_at} /> : isActive(job) ? "Not yet" : "—"}</dd>
-      </div>
-      <div>
-        <dt>Duration</dt>
-        <dd>
-          {job.started_at == null ? (
-            "—"
-          ) : job.finished_at != null ? (
-            duration(job.finished_at - job.started_at)
-          ) : job.status === "running" ? (
-            <Elapsed from={job.started_at} />
-          ) : (
-            "—"
-          )}
-        </dd>
-      </div>
-    </dl>
-  );
-}
-
-function LivePanel({ job, busy, onCancel }: { job: JobRecord; busy: boolean; onCancel: () => void }) {
-  const step = job.current_step;
-  const message = job.message && job.message !== step ? job.message : null;
-  return (
-    <section className="card job-live-panel" aria-label="Progress">
-      <div className="row">
-        <div className="job-live-text">
-          {job.status === "pending" ? (
-            <strong>Waiting to start</strong>
-          ) : (
-            <>
-              <strong>{step ?? "Starting"}</strong>
-              {message && <span className="muted"> — {message}</span>}
-            </>
-          )}
-        </div>
-        <span className="spacer" />
-        {job.stalled ? (
-          <span className="status stalled">No activity for a while</span>
-        ) : (
-          job.eta_ms != null && job.status === "running" && <span className="small muted">{eta(job.eta_ms)}</span>
-        )}
-        <button type="button" className="btn small" disabled={busy} onClick={onCancel}>
-          <X size={14} aria-hidden /> Cancel
-        </button>
-      </div>
-      {job.status === "running" && <ProgressBar value={job.progress} label="Progress" stalled={job.stalled} />}
-      <p className="small muted">You can close this window; Charter keeps working in the tray.</p>
-    </section>
-  );
-}
-
-function ErrorPanel({ job, steps, busy, onRetry }: { job: JobRecord; steps: StepRecord[]; busy: boolean; onRetry: () => void }) {
-  const heading = { failed: "Why it failed", interrupted: "It was interrupted", cancelled: "It was cancelled" }[
-    job.status as "failed" | "interrupted" | "cancelled"
-  ];
-  const when = job.finished_at ?? job.updated_at;
-  return (
-    <section className={`job-error-panel ${job.status}`} aria-label={heading}>
-      <h2>{heading}</h2>
-      <p>
-        {job.error?.message ?? (job.status === "cancelled" ? "Stopped at your request." : "No reason was recorded.")}
-        <span className="small muted">
-          {" "}
-          · <RelativeTime at={when} />
-        </span>
-      </p>
-      {job.error && job.error.retryable === false && job.status === "failed" && (
-        <p className="small muted">Retrying may not help: this error usually needs a change first (settings or input).</p>
-      )}
-      <div className="row">
-        <button type="button" className="btn primary" disabled={busy} onClick={onRetry}>
-          <RotateCcw size={14} aria-hidden /> Retry (resumes at step {resumeStep(steps)})
-        </button>
-      </div>
-    </section>
-  );
-}
-
-function NotFound({ back }: { back: string }) {
-  return (
-    <div className="jobs-page">
-      <div className="card jobs-empty" role="alert">
-        <h1>Job not found</h1>
-        <p className="muted">This job does not exist any more — it may have been deleted or pruned by retention.</p>
-        <Link className="btn" to={back}>
-          <ArrowLeft size={14} aria-hidden /> Back to Jobs
-        </Link>
-      </div>
-    </div>
-  );
-}
-
-function Loading() {
-  return (
-    <div className="jobs-page" aria-busy="true" aria-label="Loading job">
-      <div className="skeleton" style={{ width: 90 }} />
-      <div className="skeleton" style={{ width: "45%", minHeight: 24 }} />
-      <div className="skeleton" style={{ width: "70%" }} />
-      <div className="card stack">
-        {Array.from({ length: 4 }, (_, i) => (
-          <div key={i} className="skeleton" style={{ width: `${80 - i * 10}%` }} />
-        ))}
-      </div>
-    </div>
-  );
 }
 
 /** The back link's target: the Jobs list as the user left it. */
@@ -218,7 +79,7 @@ function JobDetail({ id }: { id: string }) {
   // Looking at a finished job's page is seeing its outcome.
   const markedSeen = useRef(false);
   useEffect(() => {
-    if (!job || markedSeen.current || isActive(job) || job.seen_at != null || !isPresent()) return;
+    if (!job || markedSeen.current || isActive(job.status) || job.seen_at != null || !isPresent()) return;
     markedSeen.current = true;
     void commands.markSeen([job.id]).catch(() => undefined);
   }, [job]);
@@ -280,21 +141,8 @@ function JobDetail({ id }: { id: string }) {
             <button type="button" className="btn" disabled={busy} onClick={() => actions.pin(record, !record.pinned)}>
               {record.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />} {record.pinned ? "Unpin" : "Pin"}
             </button>
-            {!isActive(record) && (
-              <button
-                type="button"
-                className="btn danger"
-                disabled={busy}
-                onClick={() =>
-                  setConfirmation({
-                    title: `Delete ${record.title}?`,
-                    description: "Its record, steps and result are removed for good. This cannot be undone.",
-                    action: "Delete",
-                    danger: true,
-                    onConfirm: () => actions.remove(record),
-                  })
-                }
-              >
+            {!isActive(record.status) && (
+              <button type="button" className="btn danger" disabled={busy} onClick={() => setConfirmation(deleteConfirmation(record, actions.remove))}>
                 <Trash2 size={14} aria-hidden /> Delete
               </button>
             )}
@@ -311,13 +159,13 @@ function JobDetail({ id }: { id: string }) {
             </button>
           </div>
         )}
-        {live.finishedWhileAway && !isActive(record) && (
+        {live.finishedWhileAway && !isActive(record.status) && (
           <div className="banner info" role="status">
             This job finished while you were away.
           </div>
         )}
 
-        {isActive(record) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
+        {isActive(record.status) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
         {record.status === "completed" && (
           <div className="banner ok">
             <Check size={16} aria-hidden />
@@ -331,7 +179,7 @@ function JobDetail({ id }: { id: string }) {
             </Link>
           </div>
         )}
-        {RETRYABLE.has(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
+        {isRetryable(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
 
         <section className="card">
           <h2>Steps</h2>
@@ -344,7 +192,7 @@ function JobDetail({ id }: { id: string }) {
             {partials.length > 0 ? (
               <PartialsView kind={record.kind} partials={partials.map((p) => p.value)} />
             ) : (
-              <p className="muted">{isActive(record) ? "Nothing yet — results appear here as they stream in." : "Nothing was produced."}</p>
+              <p className="muted">{isActive(record.status) ? "Nothing yet — results appear here as they stream in." : "Nothing was produced."}</p>
             )}
           </section>
         )}

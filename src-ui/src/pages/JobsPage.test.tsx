@@ -2,14 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { toast } from "sonner";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { mockIPC } from "@tauri-apps/api/mocks";
 import type { JobQuery_Deserialize as JobQuery, JobRecord_Serialize as JobRecord, StatusCounts } from "../bindings";
 import { job } from "../test/fixtures";
+import { recordIpc } from "../test/ipc";
 import { renderAt } from "../test/render";
 import { JobsPage } from "./JobsPage";
-
-type Args = Record<string, unknown>;
-type Handler = (args: Args) => unknown;
 
 function counts(more: Partial<StatusCounts> = {}): StatusCounts {
   return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, interrupted: 0, ...more };
@@ -19,19 +16,10 @@ function page(items: JobRecord[], next: string | null = null, c: StatusCounts = 
   return { items, next, counts: c };
 }
 
-/** Mocks the IPC with `handlers`; returns every call made, in order. */
-function ipc(handlers: Record<string, Handler>) {
-  const calls: { cmd: string; args: Args }[] = [];
-  mockIPC((cmd, args) => {
-    const a = (args ?? {}) as Args;
-    calls.push({ cmd, args: a });
-    const handler = handlers[cmd];
-    if (handler) return handler(a);
-    if (cmd === "running_jobs") return [];
-    return null;
-  });
-  const queries = () => calls.filter((c) => c.cmd === "list_jobs").map((c) => c.args.query as JobQuery);
-  return { calls, queries, of: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args) };
+/** Mocks the IPC with `handlers`; returns every call made, in order, and the list queries. */
+function ipc(handlers: Parameters<typeof recordIpc>[0]) {
+  const mock = recordIpc(handlers, { running_jobs: [] });
+  return { ...mock, queries: () => mock.of("list_jobs").map((args) => args.query as JobQuery) };
 }
 
 function renderJobs(path = "/jobs") {
@@ -296,6 +284,30 @@ describe("JobsPage", () => {
     expect(mock.queries().at(-1)).toMatchObject({ text: null, kind: null });
     expect(router.state.location.search).toBe("");
     expect(screen.getByRole("searchbox", { name: "Search job titles" })).toHaveValue("");
+  });
+
+  it("marks the list busy until a new search has answered, so an empty result is never the skeleton", async () => {
+    let release: () => void = () => {};
+    ipc({
+      list_jobs: async (a) => {
+        if (!(a.query as JobQuery).text) return page([done]);
+        await new Promise<void>((r) => (release = r));
+        return page([]);
+      },
+    });
+    const user = userEvent.setup();
+    renderJobs();
+    await screen.findByTestId("job-row");
+    const panel = screen.getByRole("tabpanel");
+    await waitFor(() => expect(panel).toHaveAttribute("aria-busy", "false"));
+    await user.type(screen.getByRole("searchbox", { name: "Search job titles" }), "zzz");
+    await waitFor(() => expect(screen.queryByTestId("job-row")).toBeNull());
+    // No rows, but the answer is not in yet: busy, and no empty state to mistake for one.
+    expect(panel).toHaveAttribute("aria-busy", "true");
+    expect(screen.queryByText("No jobs match these filters.")).toBeNull();
+    release();
+    expect(await screen.findByText("No jobs match these filters.")).toBeInTheDocument();
+    expect(panel).toHaveAttribute("aria-busy", "false");
   });
 
   it("shows skeletons while loading, then an error with a way to retry", async () => {

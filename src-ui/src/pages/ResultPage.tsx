@@ -9,6 +9,7 @@ import { RelativeTime } from "../components/Time";
 import { StatusBadge } from "../components/StatusBadge";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
+import { isActive } from "../lib/status";
 import { ResultView } from "../results/ResultView";
 
 /** `/results/:id`. */
@@ -69,7 +70,7 @@ export function ResultPage() {
       </div>
       {job.result == null ? (
         <div className="banner warn" role="status">
-          This job has no result{job.status === "running" || job.status === "pending" ? " yet" : ""}. <Link to={`/jobs/${job.id}`}>See the job</Link>
+          This job has no result{isActive(job.status) ? " yet" : ""}. <Link to={`/jobs/${job.id}`}>See the job</Link>
         </div>
       ) : (
         <ResultView kind={job.kind} result={job.result} />

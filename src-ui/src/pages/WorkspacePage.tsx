@@ -14,16 +14,13 @@ import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline"
 import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
+import { isActive, isRetryable } from "../lib/status";
 import { useInitiative } from "../lib/queries";
 import { toastAway } from "../live/Announcements";
 import { usePresence } from "../live/presence";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
 import { PartialsView, ResultView } from "../results/ResultView";
 import "./workspace.css";
-
-function isActive(status: string | undefined): boolean {
-  return status === "running" || status === "pending";
-}
 
 function Facts({ initiative: i }: { initiative: Initiative }) {
   const facts = [
@@ -191,7 +188,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
           <PartialsView kind={info.kind} partials={view.partials.map((p) => p.value)} />
         </div>
       )}
-      {job && (job.status === "failed" || job.status === "interrupted" || job.status === "cancelled") && (
+      {job && isRetryable(job.status) && (
         <div className={`banner ${job.status === "cancelled" ? "" : "error"}`} role={job.status === "cancelled" ? undefined : "alert"}>
           <span>
             {job.status === "cancelled" ? "Cancelled." : job.error?.message ?? "The job stopped."}

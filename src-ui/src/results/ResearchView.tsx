@@ -28,6 +28,23 @@ function QuoteBlock({ text }: { text: string }) {
   );
 }
 
+/** A source's title, with its address as a link when it has one. */
+function SourceTitle({ title, url }: { title: string; url: string | null | undefined }) {
+  return (
+    <>
+      <span className="research-source-title">{title}</span>
+      {url && (
+        <>
+          {" "}
+          <SafeLink href={url}>
+            <span className="research-url">{url}</span>
+          </SafeLink>
+        </>
+      )}
+    </>
+  );
+}
+
 /** The finished research report. */
 export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
   const uid = useDomId("research");
@@ -129,16 +146,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
           <ol className="research-source-list">
             {report.sources.map((s) => (
               <li key={s.id} id={srcAnchor(s.id)} tabIndex={-1} className="research-source">
-                <span className="research-sid">[{s.id}]</span>{" "}
-                <span className="research-source-title">{s.title}</span>
-                {s.url && (
-                  <>
-                    {" "}
-                    <SafeLink href={s.url}>
-                      <span className="research-url">{s.url}</span>
-                    </SafeLink>
-                  </>
-                )}
+                <span className="research-sid">[{s.id}]</span> <SourceTitle title={s.title} url={s.url} />
                 <div className="small muted">
                   {KIND_WORD[s.kind] ?? s.kind} · {bytes(s.bytes)} read
                   {s.truncated && (
@@ -173,15 +181,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
           <ul className="research-skip-list">
             {report.skipped.map((s, i) => (
               <li key={`${s.title}-${i}`}>
-                <FileWarning size={13} aria-hidden="true" className="research-skip-icon" /> <span className="research-source-title">{s.title}</span>
-                {s.url && (
-                  <>
-                    {" "}
-                    <SafeLink href={s.url}>
-                      <span className="research-url">{s.url}</span>
-                    </SafeLink>
-                  </>
-                )}
+                <FileWarning size={13} aria-hidden="true" className="research-skip-icon" /> <SourceTitle title={s.title} url={s.url} />
                 <div className="small">
                   <span className="research-reason">Skipped: {s.reason}</span>
                   {s.query && <span className="muted"> · found for “{s.query}”</span>}

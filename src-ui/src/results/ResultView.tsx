@@ -5,7 +5,7 @@ import { Component, type ErrorInfo, type ReactNode } from "react";
 import { Check, CircleAlert } from "lucide-react";
 import { CanvasBlocks, CanvasView } from "./CanvasView";
 import { isCanvas, isCanvasBlock, isChainLevel, isObj, isProgram, isResearchPartial, isResearchReport, isStepResult, isWhyChain } from "./guards";
-import { ProgramView } from "./ProgramView";
+import { ProgramView } from "./program/ProgramView";
 import { FindingsStream, ResearchView } from "./ResearchView";
 import { WhyChainView, WhyLevels } from "./WhyChainView";
 import type { StepResult } from "../bindings";

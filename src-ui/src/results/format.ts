@@ -1,22 +1,10 @@
 // Formatting shared by the result views. Missing numbers (Rust sends NaN as null) show as "—".
-import { LOCALE } from "../lib/format";
-
-export const DASH = "—";
-
-function finite(n: number | null | undefined): n is number {
-  return typeof n === "number" && Number.isFinite(n);
-}
+import { DASH, LOCALE, finite } from "../lib/format";
 
 /** A number in the user's locale, `digits` decimals at most. */
 export function fmtNumber(n: number | null | undefined, digits = 0): string {
   if (!finite(n)) return DASH;
   return n.toLocaleString(LOCALE, { maximumFractionDigits: digits });
-}
-
-/** "583,834 EUR" (whole units, like the Markdown export). */
-export function fmtMoney(n: number | null | undefined, currency: string): string {
-  if (!finite(n)) return DASH;
-  return `${fmtNumber(Math.round(n))} ${currency}`;
 }
 
 /** A 0–1 fraction as "60 %". */

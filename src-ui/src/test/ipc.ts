@@ -3,7 +3,22 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { LiveMessage_Serialize as LiveMessage } from "../bindings";
 
-type Handler = (args: Record<string, unknown>) => unknown;
+type Args = Record<string, unknown>;
+type Handler = (args: Args) => unknown;
+
+/** Answers commands from `handlers`, anything else from `defaults` (or null); every call is
+ * recorded, in order. */
+export function recordIpc(handlers: Record<string, Handler>, defaults: Record<string, unknown> = {}) {
+  const calls: { cmd: string; args: Args }[] = [];
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Args;
+    calls.push({ cmd, args });
+    const handler = handlers[cmd];
+    if (handler) return handler(args);
+    return cmd in defaults ? defaults[cmd] : null;
+  });
+  return { calls, of: (cmd: string) => calls.filter((c) => c.cmd === cmd).map((c) => c.args) };
+}
 
 interface OpenChannel {
   id: number;

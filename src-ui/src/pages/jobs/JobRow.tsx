@@ -9,6 +9,7 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { RelativeTime, useNow } from "../../components/Time";
 import { duration, eta, stepDetail } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
+import { isActive, isRetryable } from "../../lib/status";
 
 /** What a row can ask for; the page decides how (confirmations, mutations). */
 export interface RowActions {
@@ -18,8 +19,6 @@ export interface RowActions {
   onDelete: (job: JobRecord) => void;
   isBusy: (id: string) => boolean;
 }
-
-const isActive = (job: JobRecord) => job.status === "running" || job.status === "pending";
 
 /** "3 min" since `at`, at minute precision (for how long a job has been quiet). */
 function quietFor(at: number, now: number): string {
@@ -131,12 +130,12 @@ export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: J
             View
           </Link>
         )}
-        {isActive(job) && (
+        {isActive(job.status) && (
           <button type="button" className="btn small act-main" disabled={busy} aria-label={`Cancel ${job.title}`} onClick={() => actions.onCancel(job)}>
             <X size={14} aria-hidden /> Cancel
           </button>
         )}
-        {(job.status === "failed" || job.status === "cancelled" || job.status === "interrupted") && (
+        {isRetryable(job.status) && (
           <button type="button" className="btn small act-main" disabled={busy} aria-label={`Retry ${job.title}`} onClick={() => actions.onRetry(job)}>
             <RotateCcw size={14} aria-hidden /> Retry
           </button>
@@ -151,7 +150,7 @@ export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: J
         >
           {job.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />}
         </button>
-        {!isActive(job) && (
+        {!isActive(job.status) && (
           <button
             type="button"
             className="btn small icon act-delete danger-quiet"

@@ -4,6 +4,7 @@
 import type { JobQuery_Deserialize as JobQuery, JobStatus, StatusCounts } from "../../bindings";
 import { LOCALE } from "../../lib/format";
 import { KINDS } from "../../lib/kinds";
+import { ACTIVE_STATUSES, ALL_STATUSES, FAILURE_STATUSES } from "../../lib/status";
 
 export const TABS = ["running", "completed", "failed", "all"] as const;
 export type Tab = (typeof TABS)[number];
@@ -16,26 +17,11 @@ export const TAB_LABEL: Record<Tab, string> = {
 };
 
 /** The statuses each tab lists (empty: every status). */
-export const TAB_STATUSES: Record<Tab, JobStatus[]> = {
-  running: ["running", "pending"],
+export const TAB_STATUSES: Record<Tab, readonly JobStatus[]> = {
+  running: ACTIVE_STATUSES,
   completed: ["completed"],
-  failed: ["failed", "interrupted"],
+  failed: FAILURE_STATUSES,
   all: [],
-};
-
-export const ALL_STATUSES: JobStatus[] = ["pending", "running", "completed", "failed", "cancelled", "interrupted"];
-export const FINISHED_STATUSES: JobStatus[] = ["completed", "failed", "cancelled", "interrupted"];
-export const RETRYABLE_STATUSES: JobStatus[] = ["failed", "cancelled", "interrupted"];
-/** What "Retry all failed" retries. */
-export const FAILED_STATUSES: JobStatus[] = ["failed", "interrupted"];
-
-export const STATUS_LABEL: Record<JobStatus, string> = {
-  pending: "Waiting",
-  running: "Running",
-  completed: "Completed",
-  failed: "Failed",
-  cancelled: "Cancelled",
-  interrupted: "Interrupted",
 };
 
 export const DATES = ["any", "today", "7d", "30d"] as const;
@@ -102,7 +88,7 @@ export function narrowsCounts(filters: Filters): boolean {
 /** The statuses the list shows (empty: every status). */
 export function statusesOf(filters: Filters): JobStatus[] {
   if (filters.tab === "all") return filters.status ? [filters.status] : [];
-  return TAB_STATUSES[filters.tab];
+  return [...TAB_STATUSES[filters.tab]];
 }
 
 /** The earliest creation time the date filter allows (unix ms), or null. */
@@ -133,13 +119,13 @@ export function toQuery(filters: Filters, now: number = Date.now()): JobQuery {
 }
 
 /** `statuses` (empty meaning all) restricted to `allowed`. */
-export function restrict(statuses: JobStatus[], allowed: JobStatus[]): JobStatus[] {
+export function restrict(statuses: readonly JobStatus[], allowed: readonly JobStatus[]): JobStatus[] {
   const from = statuses.length === 0 ? ALL_STATUSES : statuses;
   return from.filter((s) => allowed.includes(s));
 }
 
 /** How many jobs have one of `statuses` (empty: all). */
-export function countOf(counts: StatusCounts, statuses: JobStatus[]): number {
+export function countOf(counts: StatusCounts, statuses: readonly JobStatus[]): number {
   const list = statuses.length === 0 ? ALL_STATUSES : statuses;
   return list.reduce((sum, s) => sum + counts[s], 0);
 }

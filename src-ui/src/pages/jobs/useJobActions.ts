@@ -5,6 +5,7 @@ import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-q
 import { toast } from "sonner";
 import { commands, type JobRecord_Serialize as JobRecord } from "../../bindings";
 import { unwrap } from "../../ipc";
+import type { Confirmation } from "./ConfirmDialog";
 
 /** The job an action is for (only what the action and its messages need). */
 export type JobRef = Pick<JobRecord, "id" | "title">;
@@ -16,6 +17,17 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === "object" && e != null && "message" in e) return String((e as { message: unknown }).message);
   return String(e);
+}
+
+/** The question asked before deleting `job` for good; yes runs `remove`. */
+export function deleteConfirmation(job: JobRef, remove: (job: JobRef) => void): Confirmation {
+  return {
+    title: `Delete ${job.title}?`,
+    description: "Its record, steps and result are removed for good. This cannot be undone.",
+    action: "Delete",
+    danger: true,
+    onConfirm: () => remove(job),
+  };
 }
 
 /** Optional follow-ups once an action succeeded. */

@@ -1,7 +1,7 @@
 // A 5×5 risk heat map: probability across, impact up; each cell coloured by the severity of
 // its score and showing how many risks sit in it. A cell with risks filters the register.
-import type { Risk, Severity } from "../bindings";
-import "./results.css";
+import type { Risk, Severity } from "../../bindings";
+import "../results.css";
 
 const LEVELS = [1, 2, 3, 4, 5] as const;
 

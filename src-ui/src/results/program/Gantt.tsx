@@ -1,11 +1,11 @@
 // A hand-drawn SVG Gantt chart of the levelled schedule: one row per task grouped by
 // workstream, the critical path hatched and labelled, stage gates as diamonds.
 import { Diamond } from "lucide-react";
-import type { ProgramWorkstream, ScheduledTask, ScheduleSummary, StageGate } from "../bindings";
-import { Markdown, plainText } from "../markdown/Markdown";
-import { useDomId } from "./common";
-import { fmtDate, fmtMonthOf, fmtNumber, parseDate, weekDate } from "./format";
-import "./results.css";
+import type { ProgramWorkstream, ScheduledTask, ScheduleSummary, StageGate } from "../../bindings";
+import { Markdown, plainText } from "../../markdown/Markdown";
+import { useDomId } from "../common";
+import { fmtDate, fmtMonthOf, fmtNumber, parseDate, weekDate } from "../format";
+import "../results.css";
 
 const ROW = 26;
 const HEAD = 40;

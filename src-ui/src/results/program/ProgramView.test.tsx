@@ -1,9 +1,10 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { harbourProgram } from "./fixtures/program";
-import { smallProgram } from "./fixtures/small";
-import { ProgramView, roleMonthLoad } from "./ProgramView";
+import { harbourProgram } from "../fixtures/program";
+import { smallProgram } from "../fixtures/small";
+import { ProgramView } from "./ProgramView";
+import { roleMonthLoad } from "./roleMonthLoad";
 
 function svg(container: HTMLElement): SVGSVGElement {
   const el = container.querySelector<SVGSVGElement>("svg.gantt-svg");

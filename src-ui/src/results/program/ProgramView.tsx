@@ -1,0 +1,97 @@
+// The generated program: a header, its warnings and summary cards, then one tab each for the
+// schedule (Gantt), resources, budget, risks, KPIs, stage gates and the analysis.
+import { useState, type ReactNode } from "react";
+import * as Tabs from "@radix-ui/react-tabs";
+import { TriangleAlert } from "lucide-react";
+import type { Program_Serialize } from "../../bindings";
+import { SourceLabel } from "../common";
+import { fmtDate } from "../format";
+import { AnalysisTab } from "./AnalysisTab";
+import { BudgetTab } from "./BudgetTab";
+import { GatesTab } from "./GatesTab";
+import { KpisTab } from "./KpisTab";
+import { MarkdownList, programNames } from "./parts";
+import { ResourcesTab } from "./ResourcesTab";
+import type { Cell } from "./RiskHeatMap";
+import { RisksTab } from "./RisksTab";
+import { ScheduleTab } from "./ScheduleTab";
+import { Summary } from "./Summary";
+import "../results.css";
+
+export type ProgramTab = "schedule" | "resources" | "budget" | "risks" | "kpis" | "gates" | "analysis";
+
+export interface ProgramViewProps {
+  program: Program_Serialize;
+  /** Extra controls for the header (e.g. export buttons). */
+  actions?: ReactNode;
+  /** The section shown first (default: the schedule). */
+  defaultTab?: ProgramTab;
+}
+
+function Warnings({ warnings }: { warnings: string[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <section className="banner warn program-warnings" aria-label="Warnings">
+      <TriangleAlert size={16} aria-hidden="true" />
+      <div>
+        <strong>{warnings.length === 1 ? "Warning" : `${warnings.length} warnings`}</strong>
+        <MarkdownList items={warnings} />
+      </div>
+    </section>
+  );
+}
+
+export function ProgramView({ program: p, actions, defaultTab = "schedule" }: ProgramViewProps) {
+  const names = programNames(p);
+  const tab = { program: p, names };
+  // The register's heat-map filter outlives switching tabs.
+  const [cell, setCell] = useState<Cell | null>(null);
+  // `stack` spaces the panel's parts apart; `count` goes on the tab.
+  const sections: { value: ProgramTab; label: string; count?: number; stack?: boolean; panel: ReactNode }[] = [
+    { value: "schedule", label: "Schedule", panel: <ScheduleTab {...tab} /> },
+    { value: "resources", label: "Resources", stack: true, panel: <ResourcesTab {...tab} /> },
+    { value: "budget", label: "Budget", stack: true, panel: <BudgetTab {...tab} /> },
+    { value: "risks", label: "Risks", count: p.risks.length, stack: true, panel: <RisksTab {...tab} cell={cell} onCell={setCell} /> },
+    { value: "kpis", label: "KPIs", count: p.kpis.length, panel: <KpisTab {...tab} /> },
+    { value: "gates", label: "Stage gates", count: p.stage_gates.length, panel: <GatesTab {...tab} /> },
+    { value: "analysis", label: "Analysis", stack: true, panel: <AnalysisTab {...tab} /> },
+  ];
+
+  return (
+    <article className="program-view results-view" aria-label="Program">
+      <header className="program-head">
+        <div className="program-meta small muted">
+          {p.analysis.industry && <span>{p.analysis.industry}</span>}
+          <span>
+            {fmtDate(p.schedule.start_date)} → {fmtDate(p.schedule.end_date)}
+          </span>
+          <SourceLabel source={p.source} />
+        </div>
+        {actions && <div className="row">{actions}</div>}
+      </header>
+      <Warnings warnings={p.warnings} />
+      <Summary {...tab} />
+
+      <Tabs.Root defaultValue={defaultTab} className="program-tabs">
+        <Tabs.List className="program-tablist" aria-label="Program sections">
+          {sections.map((s) => (
+            <Tabs.Trigger key={s.value} value={s.value} className="program-tab">
+              {s.label}
+              {s.count != null && (
+                <>
+                  {" "}
+                  <span className="program-count">{s.count}</span>
+                </>
+              )}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        {sections.map((s) => (
+          <Tabs.Content key={s.value} value={s.value} className={s.stack ? "program-panel stack" : "program-panel"}>
+            {s.panel}
+          </Tabs.Content>
+        ))}
+      </Tabs.Root>
+    </article>
+  );
+}

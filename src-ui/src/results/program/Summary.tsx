@@ -1,0 +1,93 @@
+// The program's summary cards: duration against the horizon, budget against what is
+// available, headcount against the team, and the top risk.
+import type { ReactNode } from "react";
+import { Check, TriangleAlert } from "lucide-react";
+import { finite, money } from "../../lib/format";
+import { Markdown } from "../../markdown/Markdown";
+import { fmtNumber, fmtPercent } from "../format";
+import { SeverityBadge, byScore, type TabProps } from "./parts";
+
+function Stat({ label, value, children }: { label: string; value: ReactNode; children?: ReactNode }) {
+  return (
+    <section className="card program-stat" aria-label={label}>
+      <div className="program-stat-label small muted">{label}</div>
+      <div className="program-stat-value">{value}</div>
+      {children && <div className="program-stat-sub small">{children}</div>}
+    </section>
+  );
+}
+
+function Good({ children }: { children: ReactNode }) {
+  return (
+    <span className="program-ok">
+      <Check size={13} aria-hidden="true" /> {children}
+    </span>
+  );
+}
+
+function Bad({ children }: { children: ReactNode }) {
+  return (
+    <span className="program-warn">
+      <TriangleAlert size={13} aria-hidden="true" /> {children}
+    </span>
+  );
+}
+
+export function Summary({ program: p, names: { currency: cur } }: TabProps) {
+  const s = p.schedule;
+  const topRisk = byScore(p.risks)[0];
+  const headcount = p.resources.reduce((n, r) => n + (finite(r.headcount) ? r.headcount : 0), 0);
+  const team = p.initiative.team_size;
+  const variance = p.budget.variance;
+  return (
+    <div className="program-stats">
+      <Stat label="Duration" value={`${fmtNumber(s.levelled_weeks, 1)} weeks`}>
+        <div>
+          {s.fits_horizon ? <Good>fits the {fmtNumber(s.horizon_weeks)}-week horizon</Good> : <Bad>longer than the {fmtNumber(s.horizon_weeks)}-week horizon</Bad>}
+        </div>
+        <div className="muted">critical path {fmtNumber(s.critical_path_weeks, 1)} weeks</div>
+      </Stat>
+      <Stat label="Budget" value={money(p.budget.total, cur)}>
+        <div>
+          {finite(variance) && variance < 0 ? (
+            <Bad>over the available {money(p.budget.available, cur)} by {money(-variance, cur)}</Bad>
+          ) : finite(variance) ? (
+            <Good>{money(variance, cur)} under the {money(p.budget.available, cur)} available</Good>
+          ) : (
+            <span className="muted">available {money(p.budget.available, cur)}</span>
+          )}
+        </div>
+        <div className="muted">incl. {fmtPercent(p.budget.contingency_rate)} contingency</div>
+      </Stat>
+      <Stat label="Headcount" value={`${fmtNumber(headcount)} ${headcount === 1 ? "person" : "people"}`}>
+        <div>
+          {finite(team) && headcount > team ? <Bad>{fmtNumber(headcount - team)} more than the team of {fmtNumber(team)}</Bad> : <Good>within the team of {fmtNumber(team)}</Good>}
+        </div>
+        <div className="muted">
+          {p.resources.length} {p.resources.length === 1 ? "role" : "roles"}
+        </div>
+      </Stat>
+      <Stat
+        label="Top risk"
+        value={
+          topRisk ? (
+            <span className="program-top-risk">
+              <Markdown inline text={topRisk.title} />
+            </span>
+          ) : (
+            <span className="muted">None recorded</span>
+          )
+        }
+      >
+        {topRisk && (
+          <div className="row">
+            <SeverityBadge severity={topRisk.severity} />
+            <span className="muted">
+              score {fmtNumber(topRisk.score)} (P{fmtNumber(topRisk.probability)} × I{fmtNumber(topRisk.impact)})
+            </span>
+          </div>
+        )}
+      </Stat>
+    </div>
+  );
+}
