@@ -58,13 +58,14 @@ pub fn typed(command: &str, key: &str, rejection: Value) -> IpcError {
 /// An answer that already has the shape of [`IpcError`].
 #[derive(serde::Deserialize)]
 struct TypedRejection {
-    code: String,
+    code: crate::error::ErrorCode,
     message: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ShellErrorCode;
 
     #[test]
     fn a_wrong_type_names_the_argument_and_keeps_serdes_reason() {
@@ -76,7 +77,7 @@ mod tests {
                     .into(),
             ),
         );
-        assert_eq!(e.code, "invalid_arguments");
+        assert_eq!(e.code, ShellErrorCode::InvalidArguments.into());
         assert_eq!(
             e.message,
             "argument `id` of `get_job`: invalid type: integer `42`, expected a string"
@@ -93,7 +94,7 @@ mod tests {
                     .into(),
             ),
         );
-        assert_eq!(e.code, "invalid_arguments");
+        assert_eq!(e.code, ShellErrorCode::InvalidArguments.into());
         assert_eq!(
             e.message,
             "argument `initiativeId` of `start_operation` is missing"
@@ -110,7 +111,7 @@ mod tests {
                     .into(),
             ),
         );
-        assert_eq!(e.code, "invalid_arguments");
+        assert_eq!(e.code, ShellErrorCode::InvalidArguments.into());
         assert!(
             e.message
                 .starts_with("argument `operation` of `start_operation`: unknown variant `dance`"),
@@ -122,17 +123,20 @@ mod tests {
     #[test]
     fn an_unexpected_shape_is_still_typed_and_a_typed_answer_is_kept() {
         let e = typed("get_job", "id", Value::String("state not managed".into()));
-        assert_eq!(e.code, "invalid_arguments");
+        assert_eq!(e.code, ShellErrorCode::InvalidArguments.into());
         assert_eq!(e.message, "argument `id` of `get_job`: state not managed");
         let e = typed("get_job", "id", serde_json::json!({"weird": true}));
-        assert_eq!(e.code, "invalid_arguments");
+        assert_eq!(e.code, ShellErrorCode::InvalidArguments.into());
         assert!(e.message.contains("weird"));
         let kept = typed(
             "get_job",
             "id",
             serde_json::json!({"code": "not_found", "message": "no such job"}),
         );
-        assert_eq!(kept, IpcError::new("not_found", "no such job"));
+        assert_eq!(
+            kept,
+            IpcError::new(jobs::ErrorCode::NotFound, "no such job")
+        );
     }
 
     #[test]

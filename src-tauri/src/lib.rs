@@ -85,6 +85,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             pin_job,
             watch_job,
             unwatch_job,
+            get_result,
             export_result,
             save_export,
             open_url,
@@ -95,10 +96,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             has_api_key,
         ])
         .events(collect_events![JobsChanged, Navigate, JobFinishedToast])
-        .typ::<strategy::Program>()
-        .typ::<strategy::research::Canvas>()
-        .typ::<strategy::research::WhyChain>()
-        .typ::<strategy::research::ResearchReport>()
+        .typ::<strategy::OperationInfo>()
+        .typ::<error::ErrorCode>()
+        .constant("OPERATIONS", strategy::OPERATIONS)
         .typ::<strategy::research::ResearchPartial>()
         .typ::<strategy::research::ChainLevel>()
         .typ::<strategy::artefact::CanvasBlock>()

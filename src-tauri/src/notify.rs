@@ -91,15 +91,9 @@ pub enum Decision {
     },
 }
 
-/// Display name of an operation kind.
+/// Display name of an operation kind (the kind itself for a kind no operation runs as).
 pub fn kind_label(kind: &str) -> &str {
-    match kind {
-        "epm_generation" => "Program",
-        "bmc_research" => "Business Model Canvas",
-        "five_whys" => "Five whys",
-        "web_research" => "Research",
-        other => other,
-    }
+    strategy::OperationKind::from_job_kind(kind).map_or(kind, |op| op.info().label)
 }
 
 fn outcome(status: JobStatus) -> &'static str {

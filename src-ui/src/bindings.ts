@@ -71,16 +71,15 @@ export const commands = {
 	 *  unknown or already finished channel is not an error.
 	 */
 	unwatchJob: (channel: number) => __TAURI_INVOKE<void>("unwatch_job", { channel }),
-	/**
-	 *  A finished job's result as a Markdown document (programs, canvases, why-chains and
-	 *  research reports) or as pretty JSON (any result).
-	 */
-	exportResult: (id: string, format: string) => typedError<string, IpcError>(__TAURI_INVOKE("export_result", { id, format })),
+	/**  A completed job's result, typed by its operation (program, canvas, why-chain, research). */
+	getResult: (id: string) => typedError<OperationResult_Serialize, IpcError>(__TAURI_INVOKE("get_result", { id })),
+	/**  A finished job's result as a Markdown document or as pretty JSON. */
+	exportResult: (id: string, format: ExportFormat) => typedError<string, IpcError>(__TAURI_INVOKE("export_result", { id, format })),
 	/**
 	 *  Exports a finished job's result to a file the user picks in a save dialog (named after
 	 *  the job); returns the path written, or `null` when the user cancelled.
 	 */
-	saveExport: (id: string, format: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("save_export", { id, format })),
+	saveExport: (id: string, format: ExportFormat) => typedError<string | null, IpcError>(__TAURI_INVOKE("save_export", { id, format })),
 	/**
 	 *  Opens an `http(s)` address (a cited source, a link in a result) in the user's browser, or
 	 *  a `mailto:` one in their mail app; any other scheme is refused, so model output can never
@@ -108,6 +107,9 @@ export const events = {
 	jobsChanged: makeEvent<JobsChanged, JobsChanged>("jobs-changed"),
 	navigate: makeEvent<Navigate, Navigate>("navigate"),
 };
+
+/* Constants */
+export const OPERATIONS = [{"action":"Generate program","kind":"epm_generation","label":"Program","noun":"program","ongoing":"being generated","operation":"program"},{"action":"Build canvas","kind":"bmc_research","label":"Canvas","noun":"canvas","ongoing":"being built","operation":"canvas"},{"action":"Ask five whys","kind":"five_whys","label":"Five whys","noun":"why-chain","ongoing":"being worked out","operation":"five_whys"},{"action":"Run research","kind":"web_research","label":"Research","noun":"research report","ongoing":"being researched","operation":"research"}] as const;
 
 /* Types */
 /**  The first read of the initiative. */
@@ -310,6 +312,49 @@ export type Document = {
 	created_at: number,
 };
 
+/**  The engine's error codes: each names one failure, on the wire and in stored job errors. */
+export type ErrorCode = 
+/**  Another engine holds the database. */
+"already_open" | 
+/**  The database was written by a newer Charter. */
+"schema_too_new" | 
+/**  The file is not a database, or is damaged beyond reading. */
+"not_a_database" | 
+/**  The database or its folder cannot be written. */
+"read_only" | 
+/**  The disk holding the database is full. */
+"disk_full" | 
+/**  Another process holds a lock on the database. */
+"locked" | 
+/**  No such record. */
+"not_found" | 
+/**  The job kind is not registered. */
+"unknown_kind" | 
+/**  The input was refused; the message says why. */
+"invalid_input" | 
+/**  The lifecycle forbids this state change. */
+"illegal_transition" | 
+/**  The job has already finished. */
+"already_finished" | 
+/**  The job is still pending or running. */
+"still_active" | 
+/**  Stored data no longer decodes. */
+"corrupt" | 
+/**  The engine has shut down. */
+"shut_down" | 
+/**  Reading or writing the database (or a file beside it) failed. */
+"storage" | 
+/**  Upgrading the database schema failed. */
+"migrate" | 
+/**  The job was cancelled. */
+"cancelled" | 
+/**  Charter stopped while the job ran. */
+"interrupted" | 
+/**  The job's outcome could not be stored; recovery decides at the next start. */
+"lost" | 
+/**  Data could not be encoded or decoded. */
+"serialization";
+
 /**  A piece of evidence a canvas entry can cite. */
 export type Evidence = {
 	/**  Id to cite (`F3` for a research finding, a fact id for the knowledge base). */
@@ -319,6 +364,13 @@ export type Evidence = {
 	/**  Where it comes from (title or URL). */
 	source: string,
 };
+
+/**  A format a result can be exported in; serialises as `markdown` or `json`. */
+export type ExportFormat = 
+/**  A readable document. */
+"markdown" | 
+/**  The stored result, pretty-printed. */
+"json";
 
 /**  A stored initiative. */
 export type Initiative = Initiative_Serialize | Initiative_Deserialize;
@@ -429,10 +481,20 @@ export type Initiative_Serialize = {
 /**  An error the UI can show (`message`) and act on (`code`). */
 export type IpcError = {
 	/**  Stable machine-readable code, e.g. `not_found`, `invalid_input`, `storage`. */
-	code: string,
+	code: IpcErrorCode,
 	/**  What happened, for the user. */
 	message: string,
 };
+
+/**
+ *  Any error code a command can answer with: the engine's, the operations' or the shell's
+ *  (the sets are disjoint, so the string alone says which). Serialises as the bare string.
+ */
+export type IpcErrorCode = 
+/**  A code of the job engine or of the operations. */
+StrategyErrorCode | 
+/**  A code of the shell. */
+ShellErrorCode;
 
 /**  What changed in a [`JobEvent`]. */
 export type JobChange = JobChange_Serialize | JobChange_Deserialize;
@@ -472,7 +534,7 @@ index: number;
 /**  Step name. */
 name: string; 
 /**  Its error. */
-error: JobError_Deserialize } | 
+error: JobError } | 
 /**  A partial output. */
 { type: "partial"; 
 /**  Step it belongs to. */
@@ -530,7 +592,7 @@ index: number;
 /**  Step name. */
 name: string; 
 /**  Its error. */
-error: JobError_Serialize } | 
+error: JobError } | 
 /**  A partial output. */
 { type: "partial"; 
 /**  Step it belongs to. */
@@ -554,30 +616,13 @@ snapshot: Snapshot_Serialize } |
 reason: string };
 
 /**  Why a job failed: stored with the job and shown to the user. */
-export type JobError = JobError_Serialize | JobError_Deserialize;
-
-/**  Why a job failed: stored with the job and shown to the user. */
-export type JobError_Deserialize = {
+export type JobError = {
 	/**  Stable machine-readable code (e.g. `timeout`, `cancelled`). */
 	code: string,
 	/**  Plain-words message for the user. */
 	message: string,
 	/**  Whether retrying may help. */
 	retryable: boolean,
-	/**  Extra structured context. */
-	details?: unknown | null,
-};
-
-/**  Why a job failed: stored with the job and shown to the user. */
-export type JobError_Serialize = {
-	/**  Stable machine-readable code (e.g. `timeout`, `cancelled`). */
-	code: string,
-	/**  Plain-words message for the user. */
-	message: string,
-	/**  Whether retrying may help. */
-	retryable: boolean,
-	/**  Extra structured context. */
-	details?: unknown,
 };
 
 /**  One change to one job, as a watcher sees it. */
@@ -687,13 +732,9 @@ export type JobRecord_Deserialize = {
 	/**  Output when completed. */
 	result?: unknown | null,
 	/**  Error when failed, cancelled or interrupted. */
-	error?: JobError_Deserialize | null,
+	error?: JobError | null,
 	/**  The initiative (session) it belongs to. */
 	session_id?: string | null,
-	/**  Related entity id. */
-	entity_id?: string | null,
-	/**  Related entity type. */
-	entity_type?: string | null,
 	/**  Runs started so far (counted before each run begins). */
 	attempt: number,
 	/**  Last event sequence number. */
@@ -737,13 +778,9 @@ export type JobRecord_Serialize = {
 	/**  Output when completed. */
 	result: unknown | null,
 	/**  Error when failed, cancelled or interrupted. */
-	error: JobError_Serialize | null,
+	error: JobError | null,
 	/**  The initiative (session) it belongs to. */
 	session_id: string | null,
-	/**  Related entity id. */
-	entity_id: string | null,
-	/**  Related entity type. */
-	entity_type: string | null,
 	/**  Runs started so far (counted before each run begins). */
 	attempt: number,
 	/**  Last event sequence number. */
@@ -898,6 +935,117 @@ export type NotificationSettings_Serialize = {
 
 /**  An operation the user can start on an initiative. */
 export type Operation = Operation_Serialize | Operation_Deserialize;
+
+/**
+ *  The operations' own error codes, for failures the engine has no word for. A meaning the
+ *  engine already names (`not_found`, `invalid_input`, `storage`, `corrupt`, `cancelled`…)
+ *  uses the engine's [`jobs::ErrorCode`] instead.
+ */
+export type OperationErrorCode = 
+/**  The model server refused the API key. */
+"unauthorized" | 
+/**  The model server cannot be reached. */
+"unreachable" | 
+/**  The model server sent nothing for too long. */
+"timeout" | 
+/**  The model server kept rate-limiting. */
+"rate_limited" | 
+/**  The model server kept failing (HTTP 5xx). */
+"server_error" | 
+/**  The model server rejected the request. */
+"rejected" | 
+/**  The model server does not speak the chat-completions protocol. */
+"protocol" | 
+/**  The model's answer failed its checks, even after a repair. */
+"invalid_answer" | 
+/**  The provider is not set up correctly. */
+"provider_config" | 
+/**  The offline knowledge has nothing on the question. */
+"no_knowledge" | 
+/**  The offline engine failed (a defect in its data). */
+"offline_engine" | 
+/**  The search endpoint failed. */
+"search" | 
+/**  The search endpoint is not set up correctly. */
+"search_config" | 
+/**  The plan cannot be computed. */
+"plan" | 
+/**  A note or file is over the size limit. */
+"too_large" | 
+/**  A file is not text. */
+"not_text" | 
+/**  A file is not a plain-text or Markdown file. */
+"unsupported_type" | 
+/**  A file cannot be read. */
+"unreadable" | 
+/**  The job has no result (it has not completed). */
+"no_result" | 
+/**  A result could not be written out. */
+"export";
+
+/**  What the UI needs to know about one operation. */
+export type OperationInfo = {
+	/**  The operation. */
+	operation: OperationKind,
+	/**  Its job kind, e.g. `epm_generation`. */
+	kind: string,
+	/**  A heading: "Program". */
+	label: string,
+	/**  Inside a sentence: "program". */
+	noun: string,
+	/**  The start button: "Generate program". */
+	action: string,
+	/**  "Your program is still being generated". */
+	ongoing: string,
+};
+
+/**  One of the operations; serialises as `program`, `canvas`, `five_whys` or `research`. */
+export type OperationKind = 
+/**  Generate the program. */
+"program" | 
+/**  Research a Business Model Canvas. */
+"canvas" | 
+/**  Ask why, down to a root cause. */
+"five_whys" | 
+/**  Research the market. */
+"research";
+
+/**
+ *  The result of one operation. Adjacently tagged: `{"operation": "program", "result": {…}}`
+ *  with `operation` one of `program` ([`Program`]), `canvas` ([`Canvas`]), `five_whys`
+ *  ([`WhyChain`]) or `research` ([`ResearchReport`]) — the names of [`OperationKind`].
+ */
+export type OperationResult = OperationResult_Serialize | OperationResult_Deserialize;
+
+/**
+ *  The result of one operation. Adjacently tagged: `{"operation": "program", "result": {…}}`
+ *  with `operation` one of `program` ([`Program`]), `canvas` ([`Canvas`]), `five_whys`
+ *  ([`WhyChain`]) or `research` ([`ResearchReport`]) — the names of [`OperationKind`].
+ */
+export type OperationResult_Deserialize = 
+/**  A generated program. */
+{ operation: "program"; result: Program_Deserialize } | 
+/**  A researched Business Model Canvas. */
+{ operation: "canvas"; result: Canvas_Deserialize } | 
+/**  A why-chain down to a root cause. */
+{ operation: "five_whys"; result: WhyChain_Deserialize } | 
+/**  A research report. */
+{ operation: "research"; result: ResearchReport_Deserialize };
+
+/**
+ *  The result of one operation. Adjacently tagged: `{"operation": "program", "result": {…}}`
+ *  with `operation` one of `program` ([`Program`]), `canvas` ([`Canvas`]), `five_whys`
+ *  ([`WhyChain`]) or `research` ([`ResearchReport`]) — the names of [`OperationKind`].
+ */
+export type OperationResult_Serialize = 
+/**  A generated program. */
+{ operation: "program"; result: Program_Serialize } | 
+/**  A researched Business Model Canvas. */
+{ operation: "canvas"; result: Canvas_Serialize } | 
+/**  A why-chain down to a root cause. */
+{ operation: "five_whys"; result: WhyChain_Serialize } | 
+/**  A research report. */
+{ operation: "research"; result: ResearchReport_Serialize };
 
 /**  An operation the user can start on an initiative. */
 export type Operation_Deserialize = 
@@ -1404,6 +1552,24 @@ export type Severity =
 /**  Score 20–25. */
 "critical";
 
+/**  The shell's own error codes, for failures neither the engine nor the operations name. */
+export type ShellErrorCode = 
+/**
+ *  Malformed arguments: missing, of the wrong type or an unknown variant (the caller's
+ *  bug, caught before the command runs).
+ */
+"invalid_arguments" | 
+/**  The settings could not be saved. */
+"settings" | 
+/**  A file dialog could not be shown, or its choice cannot be used. */
+"dialog" | 
+/**  An exported file could not be written. */
+"save_failed" | 
+/**  The browser or mail app could not be opened. */
+"open_failed" | 
+/**  The OS keyring cannot be reached. */
+"keyring_unavailable";
+
 /**  A source that could not be read. */
 export type SkippedSource = SkippedSource_Serialize | SkippedSource_Deserialize;
 
@@ -1609,6 +1775,16 @@ export type StepStatus =
 "completed" | 
 /**  Returned an error. */
 "failed";
+
+/**
+ *  An error code on the wire: the engine's or the operations' own (the two sets are
+ *  disjoint, so the string alone says which). Serialises as the bare code string.
+ */
+export type StrategyErrorCode = 
+/**  A code of the job engine. */
+ErrorCode | 
+/**  A code of the operations. */
+OperationErrorCode;
 
 /**  The finished chain. */
 export type WhyChain = WhyChain_Serialize | WhyChain_Deserialize;

@@ -1,11 +1,11 @@
 // Unwraps the generated commands' `Result` into a value or a thrown `IpcError`.
-import type { IpcError } from "./bindings";
+import type { IpcError, IpcErrorCode } from "./bindings";
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: IpcError };
 
 /** Thrown for a command that answered with `{ code, message }`. */
 export class CommandError extends Error {
-  readonly code: string;
+  readonly code: IpcErrorCode;
   constructor(error: IpcError) {
     super(error.message);
     this.code = error.code;

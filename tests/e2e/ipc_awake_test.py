@@ -78,6 +78,7 @@ def samples(settings):
             "budget": 1000, "currency": "EUR", "horizon_months": 6, "team_size": 2,
             "start_date": "2027-01-04", "constraints": []},
         "Operation_Deserialize": {"type": "program"},
+        "ExportFormat": "markdown",
         "JobQuery_Deserialize": {},
         "Settings_Deserialize": settings,
     }

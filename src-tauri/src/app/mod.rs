@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use jobs::EngineConfig;
 use strategy::{Providers, Workspace, WorkspaceConfig};
 use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
@@ -75,18 +74,15 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     let settings = loaded.settings;
 
-    let mut engine = EngineConfig::new(data_dir.join("charter.db"));
-    engine.auto_resume = settings.auto_resume;
-    engine.retention = settings.retention();
-    let config = WorkspaceConfig {
-        engine,
-        providers: Providers {
-            keys: Arc::new(crate::secrets::KeyringKeys),
-            offline: offline_engine(),
-            ..Providers::default()
-        },
-        research: Default::default(),
+    let mut config = WorkspaceConfig::new(&data_dir);
+    config.engine.auto_resume = settings.auto_resume;
+    config.engine.retention = settings.retention();
+    config.providers = Providers {
+        keys: Arc::new(crate::secrets::KeyringKeys),
+        offline: offline_engine(),
+        ..Providers::default()
     };
+    let database_files = config.database_files();
     // Recovery runs inside `open`, before the window is shown.
     let started = Instant::now();
     let workspace = tauri::async_runtime::block_on(Workspace::open(config))?;
@@ -97,14 +93,10 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         interrupted = recovery.interrupted.len(),
         "workspace open"
     );
-    for path in [
-        data_dir.join("charter.db"),
-        data_dir.join("charter.db-wal"),
-        data_dir.join("charter.db-shm"),
-        settings_file.path().to_path_buf(),
-    ] {
+    let private_files = database_files.iter().map(|p| p.as_path());
+    for path in private_files.chain([settings_file.path()]) {
         if path.exists() {
-            restrict(&path, 0o600);
+            restrict(path, 0o600);
         }
     }
     app.manage(AppState {

@@ -1,59 +1,29 @@
 //! Results leaving the app: exports as text or to a file, and links opened in the browser.
 
-use strategy::export::{ExportError, ExportFormat};
+use strategy::{ExportFormat, OperationResult};
 use tauri::{Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::job_id;
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, ShellErrorCode};
 use crate::state::AppState;
 
-fn export_error(e: ExportError) -> IpcError {
-    IpcError::new(e.code(), e.to_string())
+/// A completed job's result, typed by its operation (program, canvas, why-chain, research).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn get_result(state: State<'_, AppState>, id: String) -> IpcResult<OperationResult> {
+    Ok(state.workspace.result(job_id(&id)?).await?)
 }
 
-/// A job's result rendered for export.
-struct Rendered {
-    /// The document.
-    text: String,
-    /// The job's title (the file is named after it).
-    title: String,
-}
-
-/// Renders a finished job's result in `format` (`markdown` or `json`).
-async fn render_export(state: &AppState, id: &str, format: ExportFormat) -> IpcResult<Rendered> {
-    let snapshot = state.workspace.engine().get(job_id(id)?).await?;
-    let job = snapshot.job;
-    let result = job
-        .result
-        .ok_or_else(|| IpcError::new("no_result", "this job has no result yet"))?;
-    let text =
-        strategy::export::render(&job.kind, &job.title, result, format).map_err(export_error)?;
-    Ok(Rendered {
-        text,
-        title: job.title,
-    })
-}
-
-fn export_format(format: &str) -> IpcResult<ExportFormat> {
-    ExportFormat::parse(format).ok_or_else(|| {
-        IpcError::invalid(format!(
-            "unknown export format “{format}” (markdown or json)"
-        ))
-    })
-}
-
-/// A finished job's result as a Markdown document (programs, canvases, why-chains and
-/// research reports) or as pretty JSON (any result).
+/// A finished job's result as a Markdown document or as pretty JSON.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]
 pub async fn export_result(
     state: State<'_, AppState>,
     id: String,
-    format: String,
+    format: ExportFormat,
 ) -> IpcResult<String> {
-    let format = export_format(&format)?;
-    Ok(render_export(&state, &id, format).await?.text)
+    Ok(state.workspace.export(job_id(&id)?, format).await?.text)
 }
 
 /// Exports a finished job's result to a file the user picks in a save dialog (named after
@@ -65,17 +35,20 @@ pub async fn save_export(
     window: tauri::Window,
     state: State<'_, AppState>,
     id: String,
-    format: String,
+    format: ExportFormat,
 ) -> IpcResult<Option<String>> {
-    let format = export_format(&format)?;
     // Rendered first: a job with nothing to export fails before any dialog opens.
-    let Rendered { text, title } = render_export(&state, &id, format).await?;
+    let strategy::export::Export {
+        title,
+        file_name,
+        text,
+    } = state.workspace.export(job_id(&id)?, format).await?;
     let mut dialog = app
         .dialog()
         .file()
         .set_parent(&window)
         .set_title(format!("Export “{title}”"))
-        .set_file_name(strategy::export::file_name(&title, format))
+        .set_file_name(file_name)
         .add_filter(format.label(), &[format.extension()]);
     if let Ok(documents) = app.path().document_dir()
         && documents.is_dir()
@@ -90,21 +63,34 @@ pub async fn save_export(
     });
     let chosen = chosen_rx
         .await
-        .map_err(|_| IpcError::new("dialog", "the save dialog could not be shown"))?;
+        .map_err(|_| IpcError::new(ShellErrorCode::Dialog, "the save dialog could not be shown"))?;
     let Some(chosen) = chosen else {
         return Ok(None);
     };
-    let path = chosen
-        .into_path()
-        .map_err(|e| IpcError::new("dialog", format!("that location cannot be written: {e}")))?;
+    let path = chosen.into_path().map_err(|e| {
+        IpcError::new(
+            ShellErrorCode::Dialog,
+            format!("that location cannot be written: {e}"),
+        )
+    })?;
     let path = crate::save::with_extension(path, format.extension());
     let target = path.clone();
     tauri::async_runtime::spawn_blocking(move || {
         crate::save::write_atomically(&target, text.as_bytes())
     })
     .await
-    .map_err(|e| IpcError::new("io", format!("saving stopped unexpectedly: {e}")))?
-    .map_err(|e| IpcError::new("io", format!("could not save {}: {e}", path.display())))?;
+    .map_err(|e| {
+        IpcError::new(
+            ShellErrorCode::SaveFailed,
+            format!("saving stopped unexpectedly: {e}"),
+        )
+    })?
+    .map_err(|e| {
+        IpcError::new(
+            ShellErrorCode::SaveFailed,
+            format!("could not save {}: {e}", path.display()),
+        )
+    })?;
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
@@ -120,7 +106,7 @@ pub fn open_url(app: tauri::AppHandle, url: String) -> IpcResult<()> {
         .open_url(address.as_str(), None::<&str>)
         .map_err(|e| {
             IpcError::new(
-                "open_failed",
+                ShellErrorCode::OpenFailed,
                 format!("the browser could not be opened: {e}"),
             )
         })
@@ -157,7 +143,7 @@ mod tests {
             "",
         ] {
             let err = openable(bad).expect_err(bad);
-            assert_eq!(err.code, "invalid_input", "{bad}");
+            assert_eq!(err.code, jobs::ErrorCode::InvalidInput.into(), "{bad}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult, ShellErrorCode};
 use crate::settings::Settings;
 use crate::state::AppState;
 
@@ -65,7 +65,7 @@ fn keyring_error(action: KeyAction, e: keyring::Error) -> IpcError {
         KeyAction::Check => "whether a key is stored cannot be told",
     };
     IpcError::new(
-        "keyring_unavailable",
+        ShellErrorCode::KeyringUnavailable,
         format!("the OS keyring is not available ({e}); {outcome}"),
     )
 }
@@ -78,7 +78,7 @@ mod tests {
     fn each_keyring_action_says_what_did_not_happen() {
         let message = |action| {
             let e = keyring_error(action, keyring::Error::PlatformFailure("no service".into()));
-            assert_eq!(e.code, "keyring_unavailable");
+            assert_eq!(e.code, ShellErrorCode::KeyringUnavailable.into());
             assert!(e.message.contains("no service"), "{}", e.message);
             e.message
         };

@@ -14,6 +14,7 @@ export const keys = {
   running: ["jobs", "running"] as const,
   latest: (sessionId: string, kind: string) => ["jobs", "latest", sessionId, kind] as const,
   job: (id: string) => ["jobs", "one", id] as const,
+  result: (id: string) => ["results", id] as const,
   settings: ["settings"] as const,
 };
 
@@ -25,6 +26,16 @@ export function useInitiatives() {
 /** One initiative. */
 export function useInitiative(id: string) {
   return useQuery({ queryKey: keys.initiative(id), queryFn: () => unwrap(commands.getInitiative(id)) });
+}
+
+/** A completed job's typed result; a result never changes once written, so it is not re-read. */
+export function useResult(id: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.result(id),
+    queryFn: () => unwrap(commands.getResult(id)),
+    enabled,
+    staleTime: Infinity,
+  });
 }
 
 /** Jobs running or waiting now, with live progress. */

@@ -10,7 +10,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
 import { isActive } from "../lib/status";
-import { ResultView } from "../results/ResultView";
+import { JobResult } from "../results/ResultView";
 
 /** `/results/:id`. */
 export function ResultPage() {
@@ -73,7 +73,7 @@ export function ResultPage() {
           This job has no result{isActive(job.status) ? " yet" : ""}. <Link to={`/jobs/${job.id}`}>See the job</Link>
         </div>
       ) : (
-        <ResultView kind={job.kind} result={job.result} />
+        <JobResult id={job.id} />
       )}
     </>
   );

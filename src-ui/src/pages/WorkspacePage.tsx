@@ -19,7 +19,7 @@ import { useInitiative } from "../lib/queries";
 import { toastAway } from "../live/Announcements";
 import { usePresence } from "../live/presence";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
-import { PartialsView, ResultView } from "../results/ResultView";
+import { JobResult, PartialsView } from "../results/ResultView";
 import "./workspace.css";
 
 function Facts({ initiative: i }: { initiative: Initiative }) {
@@ -210,7 +210,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
               View {info.noun}
             </Link>
           </div>
-          <ResultView kind={info.kind} result={job.result} />
+          <JobResult id={job.id} />
         </div>
       )}
       {!active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />}

@@ -4,54 +4,57 @@ import { canvasBlocks, programSteps, researchPartials, whyLevels } from "./fixtu
 import { harbourProgram } from "./fixtures/program";
 import { harbourCanvas, harbourResearch, harbourWhys } from "./fixtures/research";
 import { smallProgram } from "./fixtures/small";
-import { PartialsView, ResultView } from "./ResultView";
-
-const KINDS = ["epm_generation", "bmc_research", "five_whys", "web_research"];
-const GARBAGE: unknown[] = [null, undefined, 42, "a string", [], {}, { tasks: "nope" }, { blocks: [{ block: 3 }] }, { levels: [{}] }];
+import { JobResult, PartialsView, ResultView } from "./ResultView";
+import type { OperationResult_Serialize as OperationResult } from "../bindings";
+import { recordIpc } from "../test/ipc";
+import { renderAt } from "../test/render";
 
 describe("ResultView", () => {
-  it.each(KINDS)("shows the unreadable message for garbage %s results", (kind) => {
-    for (const g of GARBAGE) {
-      const { unmount } = render(<ResultView kind={kind} result={g} />);
-      expect(screen.getByRole("alert")).toHaveTextContent("This result could not be read");
-      unmount();
-    }
-  });
-
-  it("does not accept one kind's result as another's", () => {
-    render(<ResultView kind="five_whys" result={harbourCanvas} />);
-    expect(screen.getByRole("alert")).toHaveTextContent("This result could not be read");
-  });
-
-  it("dispatches each kind to its view", () => {
-    const cases: [string, unknown, string][] = [
-      ["epm_generation", harbourProgram, "Program"],
-      ["bmc_research", harbourCanvas, "Business Model Canvas"],
-      ["five_whys", harbourWhys, "Five whys"],
-      ["web_research", harbourResearch, "Research report"],
+  it("dispatches each operation to its view", () => {
+    const cases: [OperationResult, string][] = [
+      [{ operation: "program", result: harbourProgram }, "Program"],
+      [{ operation: "canvas", result: harbourCanvas }, "Business Model Canvas"],
+      [{ operation: "five_whys", result: harbourWhys }, "Five whys"],
+      [{ operation: "research", result: harbourResearch }, "Research report"],
     ];
-    for (const [kind, result, name] of cases) {
-      const { unmount } = render(<ResultView kind={kind} result={JSON.parse(JSON.stringify(result))} />);
+    for (const [result, name] of cases) {
+      const { unmount } = render(<ResultView result={JSON.parse(JSON.stringify(result)) as OperationResult} />);
       expect(screen.getByRole("article", { name })).toBeInTheDocument();
       expect(screen.queryByRole("alert")).toBeNull();
       unmount();
     }
   });
 
-  it("shows a message for an unknown kind", () => {
-    render(<ResultView kind="tea_leaves" result={{}} />);
-    expect(screen.getByRole("status")).toHaveTextContent("no view for “tea_leaves” results");
-  });
-
   it("shows the unreadable message instead of crashing when a view throws", () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
-    // Passes the light shape check, but a field the view renders directly is an object.
+    // A field the view renders directly is an object (a result from a newer version, say).
     const p = smallProgram() as unknown as { analysis: { industry: unknown } };
     p.analysis.industry = { oops: true };
-    render(<ResultView kind="epm_generation" result={p} />);
+    render(<ResultView result={{ operation: "program", result: p } as unknown as OperationResult} />);
     expect(screen.getByRole("alert")).toHaveTextContent("This result could not be read");
     expect(screen.queryByRole("article", { name: "Program" })).toBeNull();
     spy.mockRestore();
+  });
+});
+
+describe("JobResult", () => {
+  it("asks the backend for the typed result and shows it", async () => {
+    const ipc = recordIpc({ get_result: () => ({ operation: "five_whys", result: harbourWhys }) });
+    renderAt(<JobResult id="job-1" />);
+    expect(await screen.findByRole("article", { name: "Five whys" })).toBeInTheDocument();
+    expect(ipc.of("get_result")).toEqual([{ id: "job-1" }]);
+  });
+
+  it("says why a result cannot be read, in the backend's words", async () => {
+    recordIpc({
+      get_result: () => {
+        throw { code: "corrupt", message: "the stored result of job job-1 is not a why-chain" };
+      },
+    });
+    renderAt(<JobResult id="job-1" />);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("This result could not be read");
+    expect(alert).toHaveTextContent("the stored result of job job-1 is not a why-chain.");
   });
 });
 

@@ -1,17 +1,16 @@
-// Picks the view for a job's result (or its streamed partials) by job kind. Results arrive
-// as untyped JSON, so each is shape-checked first; anything unreadable gets a plain message
-// instead of a crash.
+// Picks the view for a job's result by its operation (results come typed from `get_result`),
+// and for its streamed partials by job kind (partials arrive as untyped JSON, so each is
+// shape-checked first). Anything unreadable gets a plain message instead of a crash.
 import { Component, type ErrorInfo, type ReactNode } from "react";
 import { Check, CircleAlert } from "lucide-react";
 import { CanvasBlocks, CanvasView } from "./CanvasView";
-import { isCanvas, isCanvasBlock, isChainLevel, isObj, isProgram, isResearchPartial, isResearchReport, isStepResult, isWhyChain } from "./guards";
+import { isCanvasBlock, isChainLevel, isObj, isResearchPartial, isStepResult } from "./partials";
 import { ProgramView } from "./program/ProgramView";
 import { FindingsStream, ResearchView } from "./ResearchView";
 import { WhyChainView, WhyLevels } from "./WhyChainView";
-import type { StepResult } from "../bindings";
+import type { OperationResult_Serialize as OperationResult, StepResult } from "../bindings";
+import { useResult } from "../lib/queries";
 import "./results.css";
-
-export const RESULT_KINDS = ["epm_generation", "bmc_research", "five_whys", "web_research"] as const;
 
 /** "This result could not be read", with what to do about it. */
 export function Unreadable({ detail }: { detail?: string }) {
@@ -65,32 +64,32 @@ function guarded(view: ReactNode, resetKey: unknown) {
 }
 
 export interface ResultViewProps {
-  /** The job kind (`epm_generation`, `bmc_research`, `five_whys`, `web_research`). */
-  kind: string;
-  /** The job's result as received (JSON). */
-  result: unknown;
+  /** The job's result, typed by its operation. */
+  result: OperationResult;
   /** Extra header controls for the program view (e.g. export buttons). */
   actions?: ReactNode;
 }
 
-/** The finished result of a job, in the view for its kind. */
-export function ResultView({ kind, result, actions }: ResultViewProps) {
-  switch (kind) {
-    case "epm_generation":
-      return isProgram(result) ? guarded(<ProgramView program={result} actions={actions} />, result) : <Unreadable />;
-    case "bmc_research":
-      return isCanvas(result) ? guarded(<CanvasView canvas={result} />, result) : <Unreadable />;
+/** The finished result of a job, in the view for its operation. */
+export function ResultView({ result, actions }: ResultViewProps) {
+  switch (result.operation) {
+    case "program":
+      return guarded(<ProgramView program={result.result} actions={actions} />, result);
+    case "canvas":
+      return guarded(<CanvasView canvas={result.result} />, result);
     case "five_whys":
-      return isWhyChain(result) ? guarded(<WhyChainView chain={result} />, result) : <Unreadable />;
-    case "web_research":
-      return isResearchReport(result) ? guarded(<ResearchView report={result} />, result) : <Unreadable />;
-    default:
-      return (
-        <p className="muted results-unknown" role="status">
-          This version of Charter has no view for “{kind}” results. Export the result as JSON to see it.
-        </p>
-      );
+      return guarded(<WhyChainView chain={result.result} />, result);
+    case "research":
+      return guarded(<ResearchView report={result.result} />, result);
   }
+}
+
+/** A completed job's result, fetched by id: loading, unreadable (with the reason) or shown. */
+export function JobResult({ id, actions }: { id: string; actions?: ReactNode }) {
+  const result = useResult(id);
+  if (result.isPending) return <div className="skeleton" style={{ height: 240 }} aria-busy="true" aria-label="Loading result" />;
+  if (result.isError) return <Unreadable detail={result.error.message + "."} />;
+  return <ResultView result={result.data} actions={actions} />;
 }
 
 /** One-line step summaries streamed while a program is generated (a re-sent step replaces its line). */

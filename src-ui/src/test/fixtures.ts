@@ -15,8 +15,6 @@ export function job(overrides: Partial<JobRecord> = {}): JobRecord {
     result: null,
     error: null,
     session_id: "init-1",
-    entity_id: null,
-    entity_type: null,
     attempt: 1,
     seq: 10,
     pinned: false,
