@@ -16,6 +16,7 @@ pub mod provider;
 pub mod rank;
 pub mod research;
 pub mod store;
+pub mod wait;
 pub mod workspace;
 
 pub use code::{Code, ErrorCode};
