@@ -16,7 +16,10 @@ use strategy::provider::Providers;
 use strategy::research::SearchChoice;
 use strategy::{Initiative, InitiativeDraft, ProviderChoice, Workspace, WorkspaceConfig};
 
-pub use chat::{ARTEFACTS, ChatServer, Received, Reply, chunks, offline_answer};
+pub use chat::{
+    ARTEFACTS, ChatServer, Received, Reply, Reported, chunks, initiative_from_prompt,
+    offline_answer, program_answer,
+};
 pub use logs::Logs;
 pub use paced::{Pace, Paced, paced_providers, paced_workspace};
 pub use sample::coffee_draft;
