@@ -21,6 +21,9 @@
 //! usage reported, running).
 
 #[allow(dead_code)]
+#[path = "../tests/support/answers.rs"]
+mod answers;
+#[allow(dead_code)]
 #[path = "../tests/support/chat.rs"]
 mod chat;
 
@@ -28,11 +31,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use answers::program_answer;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use chat::{ChatServer, Received, Reply, program_answer};
+use chat::{ChatServer, Received, Reply};
 use serde_json::json;
 
 /// One scripted behaviour.
