@@ -106,6 +106,8 @@ fn io_for(ctx: &JobContext, index: usize) -> Io {
                     ),
                 ),
                 Activity::Repairing => (0.5, format!("{step}… asking the model to fix its answer")),
+                // Recorded by whoever metered the call; nothing to show.
+                Activity::Used(_) => return,
             };
             ctx_progress.progress(percent(index, within), message);
         }),

@@ -11,11 +11,14 @@ pub mod initiative;
 pub mod operation;
 pub mod plan;
 pub mod playbook;
+pub mod probe;
 pub mod program;
 pub mod provider;
 pub mod rank;
 pub mod research;
 pub mod store;
+pub mod wait;
+pub mod wake;
 pub mod workspace;
 
 pub use code::{Code, ErrorCode};

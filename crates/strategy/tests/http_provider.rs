@@ -237,14 +237,26 @@ async fn server_errors_back_off_then_give_up() {
     let err = ask::<Analysis>(&provider(&server, None), &init, &Context::default(), &io)
         .await
         .expect_err("gives up");
-    assert_eq!(err, ProviderError::RateLimited { attempts: 3 });
+    assert_eq!(
+        err,
+        ProviderError::RateLimited {
+            attempts: 3,
+            retry_after: None
+        }
+    );
     // A server asking for a wait longer than we honour gets a clear error at once.
     server.set_script(|_, _| Reply::Status(429, Some("3600".into()), String::new()));
     let before = server.requests().len();
     let err = ask::<Analysis>(&provider(&server, None), &init, &Context::default(), &io)
         .await
         .expect_err("gives up");
-    assert_eq!(err, ProviderError::RateLimited { attempts: 1 });
+    assert_eq!(
+        err,
+        ProviderError::RateLimited {
+            attempts: 1,
+            retry_after: Some(3600)
+        }
+    );
     assert_eq!(server.requests().len(), before + 1);
 }
 

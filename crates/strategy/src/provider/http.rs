@@ -2,17 +2,18 @@
 //! LM Studio, llama.cpp server, vLLM): streaming, timeouts, retries with backoff, one
 //! repair round for answers that fail their checks, and prompt cancellation.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use futures::future::BoxFuture;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use super::{Activity, Io, Provider, ProviderError, Request, Source, prompt};
+use super::wire::{Answer, endpoint, error_chain, extract_json, reported_usage, retry_after};
+use super::{Activity, Io, Provider, ProviderError, Request, Source, Usage, prompt};
 
 /// Timeouts, retries and limits of HTTP providers.
 #[derive(Debug, Clone)]
@@ -33,6 +34,8 @@ pub struct HttpSettings {
     pub max_answer_bytes: usize,
     /// Sampling temperature sent to the model.
     pub temperature: f32,
+    /// Asks streaming servers to report token usage (`stream_options.include_usage`).
+    pub request_usage: bool,
 }
 
 impl Default for HttpSettings {
@@ -46,8 +49,18 @@ impl Default for HttpSettings {
             max_retry_after: Duration::from_secs(120),
             max_answer_bytes: 2 * 1024 * 1024,
             temperature: 0.2,
+            request_usage: true,
         }
     }
+}
+
+/// One model call's whole answer and what it used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    /// The assistant's text.
+    pub content: String,
+    /// Tokens and time.
+    pub usage: Usage,
 }
 
 /// A provider backed by a chat-completions server.
@@ -59,23 +72,6 @@ pub struct HttpProvider {
     model: String,
     key: Option<SecretString>,
     settings: HttpSettings,
-}
-
-/// `…/v1` → `…/v1/chat/completions`; a bare host gets `/v1/chat/completions`.
-fn endpoint(base_url: &str) -> Result<Url, ProviderError> {
-    let trimmed = base_url.trim().trim_end_matches('/');
-    let mut url = Url::parse(trimmed)
-        .map_err(|e| ProviderError::Config(format!("“{base_url}” is not a URL: {e}")))?;
-    let path = url.path().trim_end_matches('/').to_owned();
-    let path = if path.ends_with("/chat/completions") {
-        path
-    } else if path.is_empty() {
-        "/v1/chat/completions".to_owned()
-    } else {
-        format!("{path}/chat/completions")
-    };
-    url.set_path(&path);
-    Ok(url)
 }
 
 impl HttpProvider {
@@ -111,14 +107,24 @@ impl HttpProvider {
         }
     }
 
-    /// Sends the conversation and returns the assistant's whole answer, retrying 429/5xx.
-    async fn complete(&self, messages: &[Value], io: &Io) -> Result<String, ProviderError> {
-        let body = json!({
+    /// Sends the conversation and returns the assistant's whole answer with what it used,
+    /// retrying 429/5xx. Each call that got an answer (even one cut short) also reports its
+    /// usage as [`Activity::Used`].
+    pub async fn chat(&self, messages: &[Value], io: &Io) -> Result<Completion, ProviderError> {
+        let mut body = json!({
             "model": self.model,
             "messages": messages,
             "stream": true,
             "temperature": self.settings.temperature,
         });
+        if self.settings.request_usage {
+            body["stream_options"] = json!({"include_usage": true});
+        }
+        let prompt_chars: usize = messages
+            .iter()
+            .filter_map(|m| m.get("content").and_then(Value::as_str))
+            .map(|c| c.chars().count())
+            .sum();
         let attempts = self.settings.max_attempts.max(1);
         for attempt in 1..=attempts {
             (io.activity)(Activity::Waiting { attempt });
@@ -126,13 +132,23 @@ impl HttpProvider {
             if let Some(key) = &self.key {
                 request = request.bearer_auth(key.expose_secret());
             }
+            let started = tokio::time::Instant::now();
             let response = tokio::select! {
                 _ = io.cancel.cancelled() => return Err(ProviderError::Cancelled),
                 r = request.send() => r.map_err(|e| self.send_error(&e))?,
             };
             let status = response.status();
             if status.is_success() {
-                return self.read_answer(response, io).await;
+                let mut answer = Answer::default();
+                let outcome = self.read_answer(response, io, &mut answer).await;
+                let usage = answer.usage(&self.model, prompt_chars, started.elapsed());
+                if outcome.is_ok() || !answer.content.is_empty() || answer.reported.is_some() {
+                    (io.activity)(Activity::Used(usage.clone()));
+                }
+                return outcome.map(|()| Completion {
+                    content: answer.content,
+                    usage,
+                });
             }
             let retry_after = retry_after(response.headers());
             let message = self.error_message(response, io).await;
@@ -151,7 +167,10 @@ impl HttpProvider {
             }
             let give_up = || {
                 if status == StatusCode::TOO_MANY_REQUESTS {
-                    ProviderError::RateLimited { attempts: attempt }
+                    ProviderError::RateLimited {
+                        attempts: attempt,
+                        retry_after: retry_after.map(|d| d.as_secs_f64().ceil() as u64),
+                    }
                 } else {
                     ProviderError::Server {
                         status: status.as_u16(),
@@ -240,12 +259,14 @@ impl HttpProvider {
         self.scrub(message.trim())
     }
 
-    /// Reads a streamed (SSE) or plain JSON chat completion into its content text.
+    /// Reads a streamed (SSE) or plain JSON chat completion into `answer`: its content
+    /// text and the server's usage figures; what arrived stays in `answer` on an error.
     async fn read_answer(
         &self,
         response: reqwest::Response,
         io: &Io,
-    ) -> Result<String, ProviderError> {
+        answer: &mut Answer,
+    ) -> Result<(), ProviderError> {
         let is_sse = response
             .headers()
             .get(CONTENT_TYPE)
@@ -258,14 +279,15 @@ impl HttpProvider {
             };
             let value: Value = serde_json::from_str(&text)
                 .map_err(|e| ProviderError::Protocol(format!("the body is not JSON: {e}")))?;
-            return value
+            answer.reported = reported_usage(&value);
+            answer.content = value
                 .pointer("/choices/0/message/content")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .ok_or_else(|| ProviderError::Protocol("no choices[0].message.content".into()));
+                .ok_or_else(|| ProviderError::Protocol("no choices[0].message.content".into()))?;
+            return Ok(());
         }
         let mut events = response.bytes_stream().eventsource();
-        let mut content = String::new();
         loop {
             let event = tokio::select! {
                 _ = io.cancel.cancelled() => return Err(ProviderError::Cancelled),
@@ -299,23 +321,26 @@ impl HttpProvider {
                     message: self.scrub(&message),
                 });
             }
+            if let Some(usage) = reported_usage(&chunk) {
+                answer.reported = Some(usage);
+            }
             if let Some(delta) = chunk
                 .pointer("/choices/0/delta/content")
                 .and_then(Value::as_str)
             {
-                content.push_str(delta);
-                if content.len() > self.settings.max_answer_bytes {
+                answer.content.push_str(delta);
+                if answer.content.len() > self.settings.max_answer_bytes {
                     return Err(ProviderError::Protocol(format!(
                         "the answer is longer than {} bytes",
                         self.settings.max_answer_bytes
                     )));
                 }
                 (io.activity)(Activity::Receiving {
-                    chars: content.chars().count(),
+                    chars: answer.content.chars().count(),
                 });
             }
         }
-        Ok(content)
+        Ok(())
     }
 
     fn stream_error(&self, e: &reqwest::Error) -> ProviderError {
@@ -325,10 +350,10 @@ impl HttpProvider {
                 phase: "streaming the answer".to_owned(),
             }
         } else {
-            ProviderError::Protocol(format!(
-                "the connection broke while streaming: {}",
-                self.scrub(&error_chain(e))
-            ))
+            ProviderError::Disconnected {
+                url: self.endpoint.to_string(),
+                reason: self.scrub(&error_chain(e)),
+            }
         }
     }
 }
@@ -355,7 +380,7 @@ impl Provider for HttpProvider {
             ];
             let mut repaired = false;
             loop {
-                let answer = self.complete(&messages, io).await?;
+                let answer = self.chat(&messages, io).await?.content;
                 let problems = match extract_json(&answer) {
                     Ok(value) => match (request.check)(&value) {
                         Ok(()) => return Ok(value),
@@ -376,88 +401,5 @@ impl Provider for HttpProvider {
                 messages.push(json!({"role": "user", "content": prompt::repair(&problems)}));
             }
         })
-    }
-}
-
-/// The JSON object in a model's answer: the whole text, a fenced block, or the outermost braces.
-pub(crate) fn extract_json(answer: &str) -> Result<Value, String> {
-    let text = answer.trim();
-    let direct = serde_json::from_str::<Value>(text);
-    let value = match direct {
-        Ok(v) => v,
-        Err(first) => {
-            let (Some(start), Some(end)) = (text.find('{'), text.rfind('}')) else {
-                return Err(format!("the answer is not JSON: {first}"));
-            };
-            if end <= start {
-                return Err(format!("the answer is not JSON: {first}"));
-            }
-            serde_json::from_str::<Value>(&text[start..=end])
-                .map_err(|e| format!("the answer is not valid JSON: {e}"))?
-        }
-    };
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err("the answer must be a JSON object".to_owned())
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints_follow_the_openai_convention() {
-        let e = |b: &str| endpoint(b).map(|u| u.to_string()).unwrap_or_default();
-        assert_eq!(
-            e("http://localhost:11434/v1"),
-            "http://localhost:11434/v1/chat/completions"
-        );
-        assert_eq!(
-            e("http://localhost:11434/v1/"),
-            "http://localhost:11434/v1/chat/completions"
-        );
-        assert_eq!(
-            e("http://localhost:8080"),
-            "http://localhost:8080/v1/chat/completions"
-        );
-        assert_eq!(
-            e("https://api.example.com/v1/chat/completions"),
-            "https://api.example.com/v1/chat/completions"
-        );
-    }
-
-    #[test]
-    fn json_is_found_in_chatty_answers() {
-        assert!(extract_json(r#"{"a":1}"#).is_ok());
-        assert!(extract_json("```json\n{\"a\":1}\n```").is_ok());
-        assert!(extract_json("Sure! Here it is: {\"a\": {\"b\": 2}} Hope it helps.").is_ok());
-        assert!(extract_json("[1,2]").is_err());
-        assert!(extract_json("no json here").is_err());
     }
 }

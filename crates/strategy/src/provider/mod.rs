@@ -5,6 +5,8 @@ mod offline;
 mod offline_research;
 mod prompt;
 mod slowed;
+mod usage;
+mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,9 +19,10 @@ use crate::artefact::{Artefact, ArtefactKind, Context};
 use crate::code::{Code, ErrorCode};
 use crate::initiative::Initiative;
 
-pub use http::{HttpProvider, HttpSettings};
+pub use http::{Completion, HttpProvider, HttpSettings};
 pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
 pub use slowed::Slowed;
+pub use usage::{Price, Prices, Usage, UsageLog, estimate_tokens};
 
 /// Where a program's content came from, shown with every result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +114,8 @@ pub enum Activity {
     },
     /// The answer failed its checks; asking the model to repair it.
     Repairing,
+    /// A model call ended (answered, or cut off) having used this much.
+    Used(Usage),
 }
 
 /// What a provider call reports through and is stopped by.
@@ -181,6 +186,14 @@ pub enum ProviderError {
         /// Why.
         reason: String,
     },
+    /// The connection broke while the answer was streaming.
+    #[error("the connection to the model server at {url} broke while streaming: {reason}")]
+    Disconnected {
+        /// Where.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// Nothing arrived for too long.
     #[error("the model server sent nothing for {seconds} s ({phase})")]
     Timeout {
@@ -190,11 +203,15 @@ pub enum ProviderError {
         /// connecting, waiting for the answer, or streaming.
         phase: String,
     },
-    /// Still 429 after every retry.
+    /// Still 429 after every retry, or asked for a longer wait than the client makes.
     #[error("the model server is rate-limiting requests (gave up after {attempts} attempts)")]
     RateLimited {
         /// Requests made.
         attempts: u32,
+        /// Seconds the server asked to wait (`Retry-After`), when it said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
+        retry_after: Option<u64>,
     },
     /// 5xx after every retry.
     #[error("the model server failed (HTTP {status}) after {attempts} attempts: {message}")]
@@ -242,7 +259,9 @@ impl ProviderError {
         match self {
             ProviderError::Cancelled => jobs::ErrorCode::Cancelled.into(),
             ProviderError::Unauthorized { .. } => ErrorCode::Unauthorized.into(),
-            ProviderError::Unreachable { .. } => ErrorCode::Unreachable.into(),
+            ProviderError::Unreachable { .. } | ProviderError::Disconnected { .. } => {
+                ErrorCode::Unreachable.into()
+            }
             ProviderError::Timeout { .. } => ErrorCode::Timeout.into(),
             ProviderError::RateLimited { .. } => ErrorCode::RateLimited.into(),
             ProviderError::Server { .. } => ErrorCode::ServerError.into(),

@@ -1,8 +1,9 @@
 //! Shared test helpers: sample initiatives, workspaces on temp folders, offline runs of each
-//! operation, waiting for jobs, captured logs; a chat-completions server (`chat.rs`) and a
-//! paced offline engine (`paced.rs`).
+//! operation, waiting for jobs, captured logs; a chat-completions server (`chat.rs`) answering
+//! as a model would (`answers.rs`), and a paced offline engine (`paced.rs`).
 #![allow(dead_code, unused_imports)]
 
+mod answers;
 mod chat;
 mod logs;
 mod paced;
@@ -16,7 +17,8 @@ use strategy::provider::Providers;
 use strategy::research::SearchChoice;
 use strategy::{Initiative, InitiativeDraft, ProviderChoice, Workspace, WorkspaceConfig};
 
-pub use chat::{ARTEFACTS, ChatServer, Received, Reply, chunks, offline_answer};
+pub use answers::{ARTEFACTS, initiative_from_prompt, offline_answer, program_answer};
+pub use chat::{ChatServer, Received, Reply, Reported, chunks};
 pub use logs::Logs;
 pub use paced::{Pace, Paced, paced_providers, paced_workspace};
 pub use sample::coffee_draft;

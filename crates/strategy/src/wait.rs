@@ -1,0 +1,332 @@
+//! Waiting instead of failing: which provider and search errors are transient (the job should
+//! pause until the cause clears) and which are final. [`WaitReason`] mirrors the engine's
+//! pause reasons name for name, so mapping a [`Wait`] onto the engine is one function.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::provider::ProviderError;
+use crate::research::SearchError;
+
+/// How long a rate-limited job waits when the server named no time.
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// Why a job waits (the engine's pause reasons, same wire names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum WaitReason {
+    /// The model or search endpoint cannot be reached.
+    Offline,
+    /// The server keeps answering 429; resume at `until`.
+    RateLimited,
+    /// The server keeps failing (5xx).
+    ProviderDown,
+    /// The server refused the key (401/403); waits for the settings to change.
+    Unauthorized,
+    /// The run's spending cap would be crossed.
+    OverBudget,
+    /// The user paused the job.
+    ByUser,
+}
+
+/// A step's request to wait: the reason, the words for the user, and what it waits on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wait {
+    /// Why.
+    pub reason: WaitReason,
+    /// The underlying error in plain words.
+    pub message: String,
+    /// The endpoint waited on (`localhost:11434`), when there is one.
+    pub detail: Option<String>,
+    /// When to try again by itself (rate limits).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// What a step should do about an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Pause the job until the cause clears.
+    Wait(Wait),
+    /// Fail (or cancel) as before: waiting would not help.
+    Fail,
+}
+
+impl Verdict {
+    /// The wait, if this verdict is one.
+    pub fn wait(self) -> Option<Wait> {
+        match self {
+            Verdict::Wait(w) => Some(w),
+            Verdict::Fail => None,
+        }
+    }
+}
+
+/// `host:port` of a URL (the port the scheme implies when none is written), for the user.
+pub fn endpoint_label(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url.trim()).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
+fn wait(reason: WaitReason, message: String, detail: Option<String>) -> Verdict {
+    Verdict::Wait(Wait {
+        reason,
+        message,
+        detail,
+        until: None,
+    })
+}
+
+fn later(now: DateTime<Utc>, after: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(after)
+        .ok()
+        .and_then(|d| now.checked_add_signed(d))
+        .unwrap_or(now)
+}
+
+/// Whether a provider error should pause the job, and why. `endpoint` is the provider's base
+/// URL (named in the detail); `now` dates a rate limit's end.
+pub fn classify_provider(
+    error: &ProviderError,
+    endpoint: Option<&str>,
+    now: DateTime<Utc>,
+) -> Verdict {
+    let detail = || {
+        let from_error = match error {
+            ProviderError::Unreachable { url, .. } | ProviderError::Disconnected { url, .. } => {
+                endpoint_label(url)
+            }
+            _ => None,
+        };
+        endpoint.and_then(endpoint_label).or(from_error)
+    };
+    let message = error.to_string();
+    match error {
+        ProviderError::Unreachable { .. }
+        | ProviderError::Timeout { .. }
+        | ProviderError::Disconnected { .. } => wait(WaitReason::Offline, message, detail()),
+        ProviderError::RateLimited { retry_after, .. } => {
+            let after = retry_after.map_or(DEFAULT_RATE_LIMIT_WAIT, Duration::from_secs);
+            Verdict::Wait(Wait {
+                reason: WaitReason::RateLimited,
+                message,
+                detail: detail(),
+                until: Some(later(now, after)),
+            })
+        }
+        ProviderError::Server { .. } => wait(WaitReason::ProviderDown, message, detail()),
+        ProviderError::Unauthorized { .. } => wait(WaitReason::Unauthorized, message, detail()),
+        ProviderError::Cancelled
+        | ProviderError::Rejected { .. }
+        | ProviderError::Protocol(_)
+        | ProviderError::InvalidAnswer { .. }
+        | ProviderError::Config(_)
+        | ProviderError::NoKnowledge(_)
+        | ProviderError::Offline(_) => Verdict::Fail,
+    }
+}
+
+/// Whether a search error should pause the job, and why (a search endpoint names no wait time,
+/// so a 429 waits [`DEFAULT_RATE_LIMIT_WAIT`]).
+pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTime<Utc>) -> Verdict {
+    let detail = || {
+        let from_error = match error {
+            SearchError::Unreachable { url, .. } => endpoint_label(url),
+            _ => None,
+        };
+        endpoint.and_then(endpoint_label).or(from_error)
+    };
+    let message = error.to_string();
+    match error {
+        SearchError::Unreachable { .. } => wait(WaitReason::Offline, message, detail()),
+        SearchError::Http { status: 429, .. } => Verdict::Wait(Wait {
+            reason: WaitReason::RateLimited,
+            message,
+            detail: detail(),
+            until: Some(later(now, DEFAULT_RATE_LIMIT_WAIT)),
+        }),
+        SearchError::Http {
+            status: 401 | 403, ..
+        } => wait(WaitReason::Unauthorized, message, detail()),
+        SearchError::Http { status, .. } if *status >= 500 => {
+            wait(WaitReason::ProviderDown, message, detail())
+        }
+        SearchError::Http { .. } | SearchError::Protocol(_) | SearchError::Cancelled => {
+            Verdict::Fail
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-03-01T10:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc)
+    }
+
+    const LOCAL: Option<&str> = Some("http://localhost:11434/v1");
+
+    fn reason(e: &ProviderError) -> Option<WaitReason> {
+        classify_provider(e, LOCAL, now()).wait().map(|w| w.reason)
+    }
+
+    #[test]
+    fn unreachable_servers_timeouts_and_cut_streams_wait_offline_on_the_endpoint() {
+        for e in [
+            ProviderError::Unreachable {
+                url: "http://localhost:11434/v1/chat/completions".into(),
+                reason: "connection refused".into(),
+            },
+            ProviderError::Timeout {
+                seconds: 10,
+                phase: "connecting".into(),
+            },
+            ProviderError::Disconnected {
+                url: "http://localhost:11434/v1/chat/completions".into(),
+                reason: "unexpected end of file".into(),
+            },
+        ] {
+            let wait = classify_provider(&e, LOCAL, now()).wait().expect("waits");
+            assert_eq!(wait.reason, WaitReason::Offline, "{e:?}");
+            assert_eq!(wait.detail.as_deref(), Some("localhost:11434"));
+            assert_eq!(wait.until, None);
+            assert_eq!(wait.message, e.to_string());
+        }
+        // Without the base URL the error's own URL names the endpoint; https implies 443.
+        let e = ProviderError::Unreachable {
+            url: "https://api.example.com/v1/chat/completions".into(),
+            reason: "dns error".into(),
+        };
+        let wait = classify_provider(&e, None, now()).wait().expect("waits");
+        assert_eq!(wait.detail.as_deref(), Some("api.example.com:443"));
+    }
+
+    #[test]
+    fn rate_limits_wait_until_the_time_the_server_named() {
+        let e = ProviderError::RateLimited {
+            attempts: 1,
+            retry_after: Some(3600),
+        };
+        let wait = classify_provider(&e, LOCAL, now()).wait().expect("waits");
+        assert_eq!(wait.reason, WaitReason::RateLimited);
+        assert_eq!(wait.until, Some(now() + chrono::Duration::hours(1)));
+        // No time named: the default wait.
+        let e = ProviderError::RateLimited {
+            attempts: 4,
+            retry_after: None,
+        };
+        let wait = classify_provider(&e, LOCAL, now()).wait().expect("waits");
+        assert_eq!(wait.until, Some(now() + chrono::Duration::seconds(60)));
+    }
+
+    #[test]
+    fn server_errors_and_refused_keys_wait_for_their_own_reasons() {
+        let down = ProviderError::Server {
+            status: 503,
+            attempts: 4,
+            message: "overloaded".into(),
+        };
+        assert_eq!(reason(&down), Some(WaitReason::ProviderDown));
+        // An error sent inside a 200 stream is the server failing too.
+        let in_stream = ProviderError::Server {
+            status: 200,
+            attempts: 1,
+            message: "model crashed".into(),
+        };
+        assert_eq!(reason(&in_stream), Some(WaitReason::ProviderDown));
+        for status in [401, 403] {
+            let e = ProviderError::Unauthorized {
+                status,
+                message: "bad key".into(),
+            };
+            assert_eq!(reason(&e), Some(WaitReason::Unauthorized));
+        }
+    }
+
+    #[test]
+    fn errors_that_waiting_cannot_fix_still_fail() {
+        for e in [
+            ProviderError::Cancelled,
+            ProviderError::Rejected {
+                status: 404,
+                message: "no such model".into(),
+            },
+            ProviderError::Protocol("not JSON".into()),
+            ProviderError::InvalidAnswer {
+                artefact: "outline".into(),
+                problems: vec!["weeks".into()],
+            },
+            ProviderError::Config("bad url".into()),
+            ProviderError::NoKnowledge("nothing on that".into()),
+            ProviderError::Offline("defect".into()),
+        ] {
+            assert_eq!(classify_provider(&e, LOCAL, now()), Verdict::Fail, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn search_errors_are_classified_like_provider_errors() {
+        let search = Some("http://localhost:8888");
+        let c = |e: SearchError| classify_search(&e, search, now()).wait();
+        let offline = c(SearchError::Unreachable {
+            url: "http://localhost:8888/search".into(),
+            reason: "timed out".into(),
+        })
+        .expect("waits");
+        assert_eq!(offline.reason, WaitReason::Offline);
+        assert_eq!(offline.detail.as_deref(), Some("localhost:8888"));
+        let http = |status| SearchError::Http {
+            status,
+            hint: String::new(),
+        };
+        let limited = c(http(429)).expect("waits");
+        assert_eq!(limited.reason, WaitReason::RateLimited);
+        assert_eq!(limited.until, Some(now() + chrono::Duration::seconds(60)));
+        assert_eq!(
+            c(http(502)).map(|w| w.reason),
+            Some(WaitReason::ProviderDown)
+        );
+        assert_eq!(
+            c(http(403)).map(|w| w.reason),
+            Some(WaitReason::Unauthorized)
+        );
+        assert_eq!(c(http(404)), None);
+        assert_eq!(c(SearchError::Protocol("html".into())), None);
+        assert_eq!(c(SearchError::Cancelled), None);
+    }
+
+    #[test]
+    fn reasons_have_the_engines_wire_names() {
+        let names: Vec<String> = [
+            WaitReason::Offline,
+            WaitReason::RateLimited,
+            WaitReason::ProviderDown,
+            WaitReason::Unauthorized,
+            WaitReason::OverBudget,
+            WaitReason::ByUser,
+        ]
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("json"))
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "\"offline\"",
+                "\"rate_limited\"",
+                "\"provider_down\"",
+                "\"unauthorized\"",
+                "\"over_budget\"",
+                "\"by_user\""
+            ]
+        );
+    }
+}
