@@ -252,12 +252,18 @@ impl JobContext {
                 Ok(value)
             }
             Err(error) => {
+                // A wait pauses the job: the step is neither completed nor failed.
+                let step_status = if error.is_wait() {
+                    StepStatus::Paused
+                } else {
+                    StepStatus::Failed
+                };
                 let seq = {
                     let mut st = live.lock();
                     st.touch();
                     st.step_started = None;
                     if let Some(step) = st.steps.iter_mut().find(|s| s.index == index) {
-                        step.status = StepStatus::Failed;
+                        step.status = step_status;
                         step.finished_at = Some(finished_at);
                     }
                     live.emit(
@@ -274,7 +280,7 @@ impl JobContext {
                     kind: live.kind.to_string(),
                     index,
                     name: name.to_owned(),
-                    status: StepStatus::Failed,
+                    status: step_status,
                     output: None,
                     seq,
                     started_at,

@@ -21,10 +21,11 @@ pub use config::{EngineConfig, Retention};
 pub use context::JobContext;
 pub use engine::{Engine, EngineBuilder};
 pub use error::{Error, ErrorCode, JobError, Result};
-pub use kind::JobKind;
+pub use kind::{Compatible, JobKind};
 pub use model::{
     ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,
-    PartialRecord, Snapshot, StartJob, StatusCounts, StepRecord, StepStatus, WatchItem,
+    PartialRecord, Pause, PauseReason, Snapshot, StartJob, StatusCounts, StepRecord, StepStatus,
+    Wait, WatchItem,
 };
 pub use store::RecoveryReport;
 pub use watch::{Watch, WatchStream};

@@ -4,6 +4,8 @@
 mod background;
 mod bulk;
 mod lease;
+mod pause;
+mod requeue;
 mod run;
 
 use std::collections::HashMap;
@@ -73,6 +75,8 @@ struct Inner {
     runners: TaskTracker,
     shutdown: CancellationToken,
     background: Mutex<Vec<JoinHandle<()>>>,
+    /// Timers that resume paused jobs at their `until`, by job.
+    timers: Mutex<HashMap<JobId, JoinHandle<()>>>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
     recovery: RecoveryReport,
     /// Held until shutdown (or the process ends).
@@ -148,12 +152,14 @@ impl Engine {
                 runners: TaskTracker::new(),
                 shutdown: CancellationToken::new(),
                 background: Mutex::new(Vec::new()),
+                timers: Mutex::new(HashMap::new()),
                 writer_task: Mutex::new(Some(writer_task)),
                 recovery,
                 lease: Mutex::new(Some(lease)),
             }),
         };
         engine.resume_recovered().await?;
+        engine.arm_timers().await?;
         engine.spawn_background();
         tracing::info!(
             path = %engine.inner.config.path.display(),
@@ -182,7 +188,12 @@ impl Engine {
             })
             .collect();
         for live in lives {
-            self.launch(live, Admission::Queued);
+            self.launch(
+                live,
+                Admission::Queued {
+                    count_attempt: true,
+                },
+            );
         }
         Ok(())
     }

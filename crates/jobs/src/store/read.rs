@@ -14,7 +14,8 @@ use super::rows::{
 };
 use crate::error::{Error, Result};
 use crate::model::{
-    JobId, JobQuery, JobRecord, JobStatus, PartialRecord, StatusCounts, StepRecord,
+    JobId, JobQuery, JobRecord, JobStatus, PartialRecord, Pause, PauseReason, StatusCounts,
+    StepRecord,
 };
 
 /// Largest page a list returns.
@@ -261,6 +262,26 @@ impl Reader {
             .await
             .map_err(|e| self.err(e))?;
         rows.iter().map(step_stat_from_row).collect()
+    }
+
+    /// Every paused job with its pause, oldest first.
+    pub(crate) async fn paused(&self) -> Result<Vec<(JobId, Pause)>> {
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, pause FROM jobs WHERE status = 'paused' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, pause) in rows {
+            let id = JobId::from_str(&id)?;
+            let pause = match pause {
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|e| Error::Corrupt(format!("pause of {id}: {e}")))?,
+                None => Pause::now(PauseReason::ByUser),
+            };
+            out.push((id, pause));
+        }
+        Ok(out)
     }
 
     /// Active jobs owned by `owner` (those recovery queued again), oldest first.

@@ -1,14 +1,13 @@
 //! The write side: every change the writer task applies, as one [`WriteOp`] each.
 
-use std::str::FromStr;
-
 use sqlx::SqliteConnection;
 
+use super::helpers::{drop_steps_from, guard};
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
 use crate::live::MEAN_WINDOW;
-use crate::model::{JobId, JobRecord, JobStatus, StepStatus};
+use crate::model::{JobId, JobRecord, JobStatus, Pause, StepStatus};
 
 /// Progress values written by a coalesced flush.
 #[derive(Debug, Clone)]
@@ -27,6 +26,17 @@ pub(crate) struct FinishRow {
     pub to: JobStatus,
     pub result: Option<serde_json::Value>,
     pub error: Option<JobError>,
+    pub progress: f64,
+    pub message: Option<String>,
+    pub seq: u64,
+    pub at: i64,
+}
+
+/// Values written when an active job pauses.
+#[derive(Debug, Clone)]
+pub(crate) struct PauseRow {
+    pub id: JobId,
+    pub pause: Pause,
     pub progress: f64,
     pub message: Option<String>,
     pub seq: u64,
@@ -72,12 +82,27 @@ pub(crate) enum WriteOp {
         owner: String,
         seq: u64,
         at: i64,
+        /// False when resuming from a pause (a resume is not an attempt).
+        count_attempt: bool,
     },
     Finish(Box<FinishRow>),
+    /// Queues a job again from one of `from`; drops unfinished work and checkpoints of
+    /// steps at or after `keep_below`, and records the kind version it now runs with.
     Requeue {
         id: JobId,
         owner: String,
         seq: u64,
+        at: i64,
+        from: Vec<JobStatus>,
+        keep_below: Option<u32>,
+        kind_version: u32,
+    },
+    /// An active (pending or running) job pauses.
+    Pause(Box<PauseRow>),
+    /// Replaces the pause of a paused job.
+    SetPause {
+        id: JobId,
+        pause: Box<Pause>,
         at: i64,
     },
     Progress(Vec<ProgressRow>),
@@ -134,8 +159,9 @@ impl WriteOp {
             WriteOp::Insert { job, owner } => {
                 let r = sqlx::query(
                     "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
-                     attempt, seq, pinned, created_at, started_at, updated_at, owner) \
-                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+                     attempt, seq, pinned, created_at, started_at, updated_at, owner, kind_version, \
+                     unique_key, spend_limit, forked_from, fork_step) \
+                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(job.id.to_string())
                 .bind(&job.kind)
@@ -148,20 +174,32 @@ impl WriteOp {
                 .bind(job.started_at)
                 .bind(job.updated_at)
                 .bind(owner)
+                .bind(i64::from(job.kind_version))
+                .bind(&job.unique_key)
+                .bind(job.spend_limit)
+                .bind(job.forked_from.map(|f| f.to_string()))
+                .bind(job.fork_step.map(i64::from))
                 .execute(&mut *conn)
                 .await?;
                 Ok(Applied::Rows(r.rows_affected()))
             }
-            WriteOp::MarkRunning { id, owner, seq, at } => {
+            WriteOp::MarkRunning {
+                id,
+                owner,
+                seq,
+                at,
+                count_attempt,
+            } => {
                 let r = sqlx::query(
-                    "UPDATE jobs SET status = 'running', attempt = attempt + 1, started_at = ?1, \
-                     updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL \
+                    "UPDATE jobs SET status = 'running', attempt = attempt + ?5, started_at = ?1, \
+                     updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL, pause = NULL \
                      WHERE id = ?4 AND status = 'pending'",
                 )
                 .bind(at)
                 .bind(owner)
                 .bind(*seq as i64)
                 .bind(id.to_string())
+                .bind(i64::from(*count_attempt))
                 .execute(&mut *conn)
                 .await?;
                 guard(conn, *id, JobStatus::Running, r.rows_affected()).await
@@ -176,7 +214,7 @@ impl WriteOp {
                 };
                 let r = sqlx::query(
                     "UPDATE jobs SET status = ?1, result = ?2, error = ?3, progress = ?4, message = ?5, \
-                     seq = max(seq, ?6), updated_at = ?7, finished_at = ?7 \
+                     seq = max(seq, ?6), updated_at = ?7, finished_at = ?7, pause = NULL \
                      WHERE id = ?8 AND status IN (SELECT value FROM json_each(?9))",
                 )
                 .bind(f.to.as_str())
@@ -192,25 +230,66 @@ impl WriteOp {
                 .await?;
                 guard(conn, f.id, f.to, r.rows_affected()).await
             }
-            WriteOp::Requeue { id, owner, seq, at } => {
-                let from = statuses_json(&JobStatus::sources_of(JobStatus::Pending));
+            WriteOp::Requeue {
+                id,
+                owner,
+                seq,
+                at,
+                from,
+                keep_below,
+                kind_version,
+            } => {
                 let r = sqlx::query(
                     "UPDATE jobs SET status = 'pending', error = NULL, result = NULL, finished_at = NULL, \
-                     seen_at = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3 \
-                     WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
+                     seen_at = NULL, pause = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3, \
+                     kind_version = ?6 WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
                 )
                 .bind(owner)
                 .bind(*seq as i64)
                 .bind(at)
                 .bind(id.to_string())
-                .bind(from)
+                .bind(statuses_json(from))
+                .bind(i64::from(*kind_version))
                 .execute(&mut *conn)
                 .await?;
                 let outcome = guard(conn, *id, JobStatus::Pending, r.rows_affected()).await?;
                 if let Applied::Rows(_) = outcome {
+                    if let Some(keep) = keep_below {
+                        drop_steps_from(conn, *id, *keep).await?;
+                    }
                     reset_unfinished_work(conn, &ids_json(&[*id])).await?;
                 }
                 Ok(outcome)
+            }
+            WriteOp::Pause(p) => {
+                let pause = serde_json::to_string(&p.pause)
+                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                let r = sqlx::query(
+                    "UPDATE jobs SET status = 'paused', pause = ?1, error = NULL, progress = ?2, message = ?3, \
+                     seq = max(seq, ?4), updated_at = ?5 WHERE id = ?6 AND status IN ('pending', 'running')",
+                )
+                .bind(pause)
+                .bind(p.progress.clamp(0.0, 100.0))
+                .bind(&p.message)
+                .bind(p.seq as i64)
+                .bind(p.at)
+                .bind(p.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                guard(conn, p.id, JobStatus::Paused, r.rows_affected()).await
+            }
+            WriteOp::SetPause { id, pause, at } => {
+                let pause =
+                    serde_json::to_string(pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                let r = sqlx::query(
+                    "UPDATE jobs SET pause = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'paused'",
+                )
+                .bind(pause)
+                .bind(at)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                guard(conn, *id, JobStatus::Paused, r.rows_affected()).await
             }
             WriteOp::Progress(rows) => {
                 let mut n = 0;
@@ -333,7 +412,7 @@ impl WriteOp {
             WriteOp::Delete(ids) => {
                 let r = sqlx::query(
                     "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1)) \
-                     AND status NOT IN ('pending', 'running')",
+                     AND status NOT IN ('pending', 'running', 'paused')",
                 )
                 .bind(ids_json(ids))
                 .execute(&mut *conn)
@@ -394,6 +473,8 @@ impl WriteOp {
             WriteOp::Insert { .. }
             | WriteOp::MarkRunning { .. }
             | WriteOp::Finish(_)
+            | WriteOp::Pause(_)
+            | WriteOp::SetPause { .. }
             | WriteOp::Partial { .. }
             | WriteOp::Delete(_)
             | WriteOp::MarkSeen { .. }
@@ -408,27 +489,4 @@ impl WriteOp {
     pub(crate) fn needs_own_statement(&self) -> bool {
         matches!(self, WriteOp::Vacuum)
     }
-}
-
-/// Turns "no row matched the guard" into the typed reason.
-async fn guard(
-    conn: &mut SqliteConnection,
-    id: JobId,
-    to: JobStatus,
-    affected: u64,
-) -> std::result::Result<Applied, sqlx::Error> {
-    if affected > 0 {
-        return Ok(Applied::Rows(affected));
-    }
-    let current: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(Applied::Refused(match current {
-        None => Error::NotFound(id),
-        Some(s) => match JobStatus::from_str(&s) {
-            Ok(from) => Error::IllegalTransition { id, from, to },
-            Err(e) => e,
-        },
-    }))
 }

@@ -1,0 +1,53 @@
+//! Helpers of the write ops: the guard that types a refused transition, and dropping
+//! checkpoints a kind's new version cannot read.
+
+use std::str::FromStr;
+
+use sqlx::SqliteConnection;
+
+use super::write::Applied;
+use crate::error::Error;
+use crate::model::{JobId, JobStatus};
+
+/// Drops a job's checkpoints (and their partials) from step `from` on: its kind's
+/// current version cannot read them.
+pub(super) async fn drop_steps_from(
+    conn: &mut SqliteConnection,
+    id: JobId,
+    from: u32,
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM job_partials WHERE job_id = ?1 AND step_idx >= ?2")
+        .bind(id.to_string())
+        .bind(i64::from(from))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM job_steps WHERE job_id = ?1 AND idx >= ?2")
+        .bind(id.to_string())
+        .bind(i64::from(from))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Turns "no row matched the guard" into the typed reason.
+pub(super) async fn guard(
+    conn: &mut SqliteConnection,
+    id: JobId,
+    to: JobStatus,
+    affected: u64,
+) -> std::result::Result<Applied, sqlx::Error> {
+    if affected > 0 {
+        return Ok(Applied::Rows(affected));
+    }
+    let current: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(Applied::Refused(match current {
+        None => Error::NotFound(id),
+        Some(s) => match JobStatus::from_str(&s) {
+            Ok(from) => Error::IllegalTransition { id, from, to },
+            Err(e) => e,
+        },
+    }))
+}
