@@ -20,14 +20,15 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::EngineConfig;
 use crate::error::{Error, Result, classify_io};
-use crate::kind::{Erased, ErasedKind, JobKind};
+use crate::kind::{Compatible, Erased, ErasedKind, JobKind};
 use crate::live::{EtaModel, LiveJob, now_ms, snapshot_of};
 use crate::model::{
     ChangeKind, EngineEvent, JobId, JobQuery, JobRecord, JobStatus, Page, Snapshot, StatusCounts,
 };
-use crate::store::{self, JobHead, JobWork, Reader, RecoveryReport, WriteOp};
+use crate::store::{self, JobHead, JobWork, KindRule, Reader, RecoveryReport, WriteOp};
 use crate::watch::{Watch, WatchStream};
 use crate::writer::{WriteCounts, Writer};
+pub(crate) use requeue::updated_error;
 use run::Admission;
 
 const ENGINE_EVENT_BUFFER: usize = 1024;
@@ -115,17 +116,30 @@ impl Engine {
         let lease = lease::take_lease(&config.path)?;
         let mut conn = store::open_writer(&config).await?;
         let owner = uuid::Uuid::now_v7().to_string();
-        let resumable: Vec<String> = if config.auto_resume {
-            kinds
-                .values()
-                .filter(|k| k.resumable())
-                .map(|k| k.name().to_owned())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let recovery =
-            store::recover(&mut conn, &config.path, &owner, &resumable, now_ms()).await?;
+        let compat: Vec<(
+            &Arc<dyn ErasedKind>,
+            Box<dyn Fn(u32) -> Compatible + Send + Sync>,
+        )> = kinds
+            .values()
+            .map(|k| {
+                let kind = k.clone();
+                let f: Box<dyn Fn(u32) -> Compatible + Send + Sync> =
+                    Box::new(move |v| kind.compatible(v));
+                (k, f)
+            })
+            .collect();
+        let rules: Vec<KindRule<'_>> = compat
+            .iter()
+            .map(|(k, f)| KindRule {
+                name: k.name(),
+                version: k.version(),
+                resume: config.auto_resume && k.resumable(),
+                compatible: f.as_ref(),
+            })
+            .collect();
+        let recovery = store::recover(&mut conn, &config.path, &owner, &rules, now_ms()).await?;
+        drop(rules);
+        drop(compat);
         let reader = Reader::new(store::open_readers(&config).await?, config.path.clone());
         let eta = Arc::new(EtaModel::load(reader.step_stats().await?));
         let (writer, writer_task) = Writer::spawn(conn, config.path.clone());

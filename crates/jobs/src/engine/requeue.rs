@@ -152,7 +152,7 @@ impl Engine {
 }
 
 /// The error of a job its kind's current version can no longer resume.
-pub(super) fn updated_error() -> JobError {
+pub(crate) fn updated_error() -> JobError {
     JobError::new(
         ErrorCode::Updated,
         "Charter was updated and can no longer resume this job from where it stopped. Run it again from scratch or from the last step it can reuse.",

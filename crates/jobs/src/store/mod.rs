@@ -21,7 +21,7 @@ use crate::model::{JobId, JobStatus};
 
 pub(crate) use read::{JobWork, Reader};
 pub use recover::RecoveryReport;
-pub(crate) use recover::recover;
+pub(crate) use recover::{KindRule, recover};
 pub(crate) use rows::{JobHead, StepStatRow};
 pub(crate) use write::{Applied, FinishRow, PauseRow, ProgressRow, PruneCutoff, WriteOp};
 
