@@ -20,7 +20,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::EngineConfig;
 use crate::error::{Error, Result, classify_io};
-use crate::kind::{Compatible, Erased, ErasedKind, JobKind};
+use crate::kind::{Erased, ErasedKind, JobKind};
 use crate::live::{EtaModel, LiveJob, now_ms, snapshot_of};
 use crate::model::{
     ChangeKind, EngineEvent, JobId, JobQuery, JobRecord, JobStatus, Page, Snapshot, StatusCounts,
@@ -116,30 +116,15 @@ impl Engine {
         let lease = lease::take_lease(&config.path)?;
         let mut conn = store::open_writer(&config).await?;
         let owner = uuid::Uuid::now_v7().to_string();
-        let compat: Vec<(
-            &Arc<dyn ErasedKind>,
-            Box<dyn Fn(u32) -> Compatible + Send + Sync>,
-        )> = kinds
+        let rules: Vec<KindRule<'_>> = kinds
             .values()
-            .map(|k| {
-                let kind = k.clone();
-                let f: Box<dyn Fn(u32) -> Compatible + Send + Sync> =
-                    Box::new(move |v| kind.compatible(v));
-                (k, f)
-            })
-            .collect();
-        let rules: Vec<KindRule<'_>> = compat
-            .iter()
-            .map(|(k, f)| KindRule {
-                name: k.name(),
-                version: k.version(),
+            .map(|k| KindRule {
+                kind: k.as_ref(),
                 resume: config.auto_resume && k.resumable(),
-                compatible: f.as_ref(),
             })
             .collect();
         let recovery = store::recover(&mut conn, &config.path, &owner, &rules, now_ms()).await?;
         drop(rules);
-        drop(compat);
         let reader = Reader::new(store::open_readers(&config).await?, config.path.clone());
         let eta = Arc::new(EtaModel::load(reader.step_stats().await?));
         let (writer, writer_task) = Writer::spawn(conn, config.path.clone());

@@ -6,16 +6,14 @@ use std::str::FromStr;
 use sqlx::{Connection, SqliteConnection};
 
 use crate::error::{Error, ErrorCode, JobError, Result};
-use crate::kind::Compatible;
+use crate::kind::{Compatible, ErasedKind};
 use crate::model::JobId;
 
-/// What recovery needs to know of a registered kind: its version, whether its jobs may
-/// resume, and which older versions' checkpoints it reads.
+/// A registered kind as recovery sees it: its version and compatibility, and whether
+/// its jobs may resume by themselves.
 pub(crate) struct KindRule<'a> {
-    pub name: &'a str,
-    pub version: u32,
+    pub kind: &'a dyn ErasedKind,
     pub resume: bool,
-    pub compatible: &'a (dyn Fn(u32) -> Compatible + Send + Sync),
 }
 
 /// What recovery did at open.
@@ -50,17 +48,16 @@ pub(crate) async fn recover(
     let rules: Vec<serde_json::Value> = left
         .iter()
         .filter_map(|(kind, version)| {
-            let rule = kinds.iter().find(|k| k.name == kind)?;
+            let rule = kinds.iter().find(|k| k.kind.name() == kind)?;
             let started_with = u32::try_from(*version).unwrap_or(0);
-            let keep = match (rule.compatible)(started_with) {
-                _ if started_with == rule.version => u32::MAX,
+            let keep = match rule.kind.compatible(started_with) {
                 Compatible::All => u32::MAX,
                 Compatible::FirstSteps(n) => n,
                 Compatible::None => 0,
             };
             Some(serde_json::json!({
                 "kind": kind, "version": version, "keep": keep,
-                "resume": rule.resume, "current": rule.version,
+                "resume": rule.resume, "current": rule.kind.version(),
             }))
         })
         .collect();
