@@ -13,6 +13,9 @@ use jobs::{
 };
 use support::*;
 
+/// (job, step) → the versions that executed it.
+type Ran = Arc<Mutex<HashMap<(JobId, u32), Vec<u32>>>>;
+
 /// A kind of a given version whose steps wait for the test's gate; it records which
 /// version ran each step and what checkpoint values the run was fed.
 #[derive(Clone)]
@@ -20,8 +23,7 @@ struct Versioned {
     version: u32,
     compatible: Compatible,
     gate: Arc<tokio::sync::Semaphore>,
-    /// (job, step) → versions that executed it.
-    ran: Arc<Mutex<HashMap<(JobId, u32), Vec<u32>>>>,
+    ran: Ran,
 }
 
 impl Versioned {
