@@ -84,6 +84,9 @@ pub enum Error {
         /// Its active status.
         status: JobStatus,
     },
+    /// A job of this kind with the same unique key is already pending, running or paused.
+    #[error("a job like this one is already pending, running or paused")]
+    Duplicate,
     /// A stored row could not be decoded.
     #[error("stored job data is damaged: {0}")]
     Corrupt(String),
@@ -125,6 +128,7 @@ impl Error {
             Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
             Error::AlreadyFinished { .. } => ErrorCode::AlreadyFinished,
             Error::StillActive { .. } => ErrorCode::StillActive,
+            Error::Duplicate => ErrorCode::Duplicate,
             Error::Corrupt(_) => ErrorCode::Corrupt,
             Error::ShutDown => ErrorCode::ShutDown,
             Error::Io { .. } | Error::Database(_) => ErrorCode::Storage,
@@ -147,6 +151,11 @@ impl Error {
     /// Classifies a database error by SQLite's primary result code.
     pub(crate) fn from_sqlx(err: sqlx::Error, path: &std::path::Path) -> Error {
         if let sqlx::Error::Database(db) = &err {
+            if db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                && db.message().contains("unique_key")
+            {
+                return Error::Duplicate;
+            }
             let primary = db
                 .code()
                 .and_then(|c| c.parse::<i64>().ok())

@@ -24,8 +24,8 @@ pub use error::{Error, ErrorCode, JobError, Result};
 pub use kind::{Compatible, JobKind};
 pub use model::{
     ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,
-    PartialRecord, Pause, PauseReason, Snapshot, StartJob, StatusCounts, StepRecord, StepStatus,
-    Wait, WatchItem,
+    PartialRecord, Pause, PauseReason, Snapshot, StartJob, Started, StatusCounts, StepRecord,
+    StepStatus, Wait, WatchItem,
 };
 pub use store::RecoveryReport;
 pub use watch::{Watch, WatchStream};

@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorCode, JobError, Result};
 use crate::live::{LiveJob, now_ms, snapshot_of};
 use crate::model::{
     ChangeKind, JobChange, JobId, JobRecord, JobStatus, Pause, PauseReason, Snapshot, StartJob,
+    Started,
 };
 use crate::store::{FinishRow, WriteOp};
 
@@ -116,6 +117,30 @@ impl Engine {
         };
         self.launch(live, admission);
         Ok(id)
+    }
+
+    /// Starts a job, or when `request.unique_key` is set and a job of its kind with that
+    /// key is pending, running or paused, returns that one (`joined`). A partial unique
+    /// index makes this race-free: of two concurrent starts, one joins the other.
+    pub async fn start_or_join(&self, request: StartJob) -> Result<Started> {
+        let Some(key) = request.unique_key.clone() else {
+            return Ok(Started {
+                id: self.start(request).await?,
+                joined: false,
+            });
+        };
+        let kind = request.kind.clone();
+        if let Some(id) = self.inner.reader.holder_of(&kind, &key).await? {
+            return Ok(Started { id, joined: true });
+        }
+        match self.start(request).await {
+            Ok(id) => Ok(Started { id, joined: false }),
+            Err(Error::Duplicate) => match self.inner.reader.holder_of(&kind, &key).await? {
+                Some(id) => Ok(Started { id, joined: true }),
+                None => Err(Error::Duplicate),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// Registers the job as live and runs it on the runner tracker.

@@ -15,7 +15,7 @@ use crate::error::Error;
 
 pub use event::{ChangeKind, EngineEvent, JobChange, JobEvent, WatchItem};
 pub use pause::{Pause, PauseReason, Wait};
-pub use query::{JobQuery, Page, StartJob, StatusCounts};
+pub use query::{JobQuery, Page, StartJob, Started, StatusCounts};
 pub use record::{JobRecord, PartialRecord, Snapshot, StepRecord};
 
 /// A job's id: a UUIDv7, so ids sort by creation time.

@@ -64,6 +64,16 @@ impl StartJob {
     }
 }
 
+/// What [`crate::Engine::start_or_join`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Started {
+    /// The job started, or the one joined.
+    pub id: JobId,
+    /// True when a pending, running or paused job with the same key was returned.
+    pub joined: bool,
+}
+
 /// Filters and paging for [`crate::Engine::list`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -264,6 +264,20 @@ impl Reader {
         rows.iter().map(step_stat_from_row).collect()
     }
 
+    /// The pending, running or paused job of `kind` holding `key`, if any.
+    pub(crate) async fn holder_of(&self, kind: &str, key: &str) -> Result<Option<JobId>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE kind = ?1 AND unique_key = ?2 \
+             AND status IN ('pending', 'running', 'paused') LIMIT 1",
+        )
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        id.as_deref().map(JobId::from_str).transpose()
+    }
+
     /// Every paused job with its pause, oldest first.
     pub(crate) async fn paused(&self) -> Result<Vec<(JobId, Pause)>> {
         let rows: Vec<(String, Option<String>)> =
