@@ -23,9 +23,9 @@ pub use engine::{Engine, EngineBuilder};
 pub use error::{Error, ErrorCode, JobError, Result};
 pub use kind::{Compatible, JobKind};
 pub use model::{
-    ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,
-    PartialRecord, Pause, PauseReason, Snapshot, StartJob, Started, StatusCounts, StepRecord,
-    StepStatus, Wait, WatchItem,
+    ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, JobUsage,
+    Page, PartialRecord, Pause, PauseReason, Snapshot, StartJob, Started, StatusCounts, StepRecord,
+    StepStatus, StepUsage, Usage, UsageRecord, UsageTotals, Wait, WatchItem,
 };
 pub use store::RecoveryReport;
 pub use watch::{Watch, WatchStream};

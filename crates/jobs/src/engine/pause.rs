@@ -105,6 +105,41 @@ impl Engine {
         self.set_pause(id, Pause { until, ..pause }).await
     }
 
+    /// Raises a job's spending cap by `extra_micros` (a job without one gets one of that
+    /// much); a job paused `over_budget` is resumed.
+    pub async fn raise_limit(&self, id: JobId, extra_micros: i64) -> Result<()> {
+        let extra = extra_micros.max(0);
+        self.inner
+            .writer
+            .commit(WriteOp::RaiseLimit { id, extra })
+            .await?;
+        if let Some(live) = self.live(id) {
+            let mut st = live.lock();
+            st.record.spend_limit = Some(st.record.spend_limit.unwrap_or(0).saturating_add(extra));
+            return Ok(());
+        }
+        let record = self
+            .inner
+            .reader
+            .job(id)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        if record.status.is_paused()
+            && record
+                .pause
+                .is_some_and(|p| p.reason == PauseReason::OverBudget)
+        {
+            self.resume(id).await?;
+        }
+        Ok(())
+    }
+
+    /// A job's model calls with totals per step and for the job.
+    pub async fn usage(&self, id: JobId) -> Result<crate::model::JobUsage> {
+        let calls = self.inner.reader.usage(id).await?;
+        Ok(crate::model::JobUsage::from_calls(calls))
+    }
+
     /// Stores a paused job's new pause, re-arms its timer and announces it.
     pub(super) async fn set_pause(&self, id: JobId, pause: Pause) -> Result<()> {
         self.inner

@@ -5,6 +5,7 @@ mod event;
 mod pause;
 mod query;
 mod record;
+mod usage;
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,6 +18,7 @@ pub use event::{ChangeKind, EngineEvent, JobChange, JobEvent, WatchItem};
 pub use pause::{Pause, PauseReason, Wait};
 pub use query::{JobQuery, Page, StartJob, Started, StatusCounts};
 pub use record::{JobRecord, PartialRecord, Snapshot, StepRecord};
+pub use usage::{JobUsage, StepUsage, Usage, UsageRecord, UsageTotals};
 
 /// A job's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

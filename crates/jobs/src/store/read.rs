@@ -15,7 +15,7 @@ use super::rows::{
 use crate::error::{Error, Result};
 use crate::model::{
     JobId, JobQuery, JobRecord, JobStatus, PartialRecord, Pause, PauseReason, StatusCounts,
-    StepRecord,
+    StepRecord, Usage, UsageRecord,
 };
 
 /// Largest page a list returns.
@@ -276,6 +276,37 @@ impl Reader {
         .await
         .map_err(|e| self.err(e))?;
         id.as_deref().map(JobId::from_str).transpose()
+    }
+
+    /// A job's model calls, oldest first.
+    pub(crate) async fn usage(&self, id: JobId) -> Result<Vec<UsageRecord>> {
+        type Row = (Option<i64>, String, i64, i64, bool, i64, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT step_idx, model, prompt_tokens, completion_tokens, estimated, latency_ms, \
+             cost_micros, at FROM usage WHERE job_id = ? ORDER BY rowid",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(step, model, prompt, completion, estimated, latency, cost, at)| UsageRecord {
+                    step_index: step.map(n),
+                    at,
+                    usage: Usage {
+                        model,
+                        prompt_tokens: n(prompt),
+                        completion_tokens: n(completion),
+                        estimated,
+                        latency_ms: n(latency),
+                        cost_micros: cost,
+                    },
+                },
+            )
+            .collect())
     }
 
     /// Every paused job with its pause, oldest first.

@@ -7,7 +7,7 @@ use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
 use crate::live::MEAN_WINDOW;
-use crate::model::{JobId, JobRecord, JobStatus, Pause, StepStatus};
+use crate::model::{JobId, JobRecord, JobStatus, Pause, StepStatus, Usage};
 
 /// Progress values written by a coalesced flush.
 #[derive(Debug, Clone)]
@@ -99,6 +99,18 @@ pub(crate) enum WriteOp {
     },
     /// An active (pending or running) job pauses.
     Pause(Box<PauseRow>),
+    /// Stores a model call and adds it to the job's totals.
+    Usage {
+        id: JobId,
+        step_index: Option<u32>,
+        usage: Box<Usage>,
+        at: i64,
+    },
+    /// Raises a job's spending cap.
+    RaiseLimit {
+        id: JobId,
+        extra: i64,
+    },
     /// Replaces the pause of a paused job.
     SetPause {
         id: JobId,
@@ -277,6 +289,50 @@ impl WriteOp {
                 .execute(&mut *conn)
                 .await?;
                 guard(conn, p.id, JobStatus::Paused, r.rows_affected()).await
+            }
+            WriteOp::Usage {
+                id,
+                step_index,
+                usage,
+                at,
+            } => {
+                sqlx::query(
+                    "INSERT INTO usage (job_id, step_idx, model, prompt_tokens, completion_tokens, \
+                     estimated, latency_ms, cost_micros, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(id.to_string())
+                .bind(step_index.map(i64::from))
+                .bind(&usage.model)
+                .bind(i64::from(usage.prompt_tokens))
+                .bind(i64::from(usage.completion_tokens))
+                .bind(usage.estimated)
+                .bind(i64::from(usage.latency_ms))
+                .bind(usage.cost_micros)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+                let r = sqlx::query(
+                    "UPDATE jobs SET cost_micros = cost_micros + ?1, tokens = tokens + ?2 WHERE id = ?3",
+                )
+                .bind(usage.cost_micros)
+                .bind(i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens))
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::RaiseLimit { id, extra } => {
+                let r = sqlx::query(
+                    "UPDATE jobs SET spend_limit = coalesce(spend_limit, 0) + ?1 WHERE id = ?2",
+                )
+                .bind(*extra)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Ok(Applied::Refused(Error::NotFound(*id)));
+                }
+                Ok(Applied::Rows(r.rows_affected()))
             }
             WriteOp::SetPause { id, pause, at } => {
                 let pause =
@@ -475,6 +531,7 @@ impl WriteOp {
             | WriteOp::Finish(_)
             | WriteOp::Pause(_)
             | WriteOp::SetPause { .. }
+            | WriteOp::RaiseLimit { .. }
             | WriteOp::Partial { .. }
             | WriteOp::Delete(_)
             | WriteOp::MarkSeen { .. }
