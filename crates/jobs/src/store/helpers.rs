@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 
 use super::write::Applied;
 use crate::error::Error;
-use crate::model::{JobId, JobStatus};
+use crate::model::{JobId, JobStatus, Usage};
 
 /// Drops a job's checkpoints (and their partials) from step `from` on: its kind's
 /// current version cannot read them.
@@ -50,4 +50,38 @@ pub(super) async fn guard(
             Err(e) => e,
         },
     }))
+}
+
+/// Stores one model call and adds it to its job's totals.
+pub(super) async fn insert_usage(
+    conn: &mut SqliteConnection,
+    id: JobId,
+    step_index: Option<u32>,
+    usage: &Usage,
+    at: i64,
+) -> std::result::Result<Applied, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO usage (job_id, step_idx, model, prompt_tokens, completion_tokens, \
+         estimated, latency_ms, cost_micros, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(step_index.map(i64::from))
+    .bind(&usage.model)
+    .bind(i64::from(usage.prompt_tokens))
+    .bind(i64::from(usage.completion_tokens))
+    .bind(usage.estimated)
+    .bind(i64::from(usage.latency_ms))
+    .bind(usage.cost_micros)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    let r = sqlx::query(
+        "UPDATE jobs SET cost_micros = cost_micros + ?1, tokens = tokens + ?2 WHERE id = ?3",
+    )
+    .bind(usage.cost_micros)
+    .bind(i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens))
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(Applied::Rows(r.rows_affected()))
 }

@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::helpers::{drop_steps_from, guard};
+use super::helpers::{drop_steps_from, guard, insert_usage};
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
@@ -295,32 +295,7 @@ impl WriteOp {
                 step_index,
                 usage,
                 at,
-            } => {
-                sqlx::query(
-                    "INSERT INTO usage (job_id, step_idx, model, prompt_tokens, completion_tokens, \
-                     estimated, latency_ms, cost_micros, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(id.to_string())
-                .bind(step_index.map(i64::from))
-                .bind(&usage.model)
-                .bind(i64::from(usage.prompt_tokens))
-                .bind(i64::from(usage.completion_tokens))
-                .bind(usage.estimated)
-                .bind(i64::from(usage.latency_ms))
-                .bind(usage.cost_micros)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-                let r = sqlx::query(
-                    "UPDATE jobs SET cost_micros = cost_micros + ?1, tokens = tokens + ?2 WHERE id = ?3",
-                )
-                .bind(usage.cost_micros)
-                .bind(i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens))
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
-            }
+            } => insert_usage(conn, *id, *step_index, usage, *at).await,
             WriteOp::RaiseLimit { id, extra } => {
                 let r = sqlx::query(
                     "UPDATE jobs SET spend_limit = coalesce(spend_limit, 0) + ?1 WHERE id = ?2",
