@@ -6,8 +6,9 @@ use std::str::FromStr;
 use sqlx::SqliteConnection;
 
 use super::write::Applied;
+use super::write::PauseRow;
 use crate::error::Error;
-use crate::model::{JobId, JobStatus, Usage};
+use crate::model::{JobId, JobStatus, Pause, Usage};
 
 /// Drops a job's checkpoints (and their partials) from step `from` on: its kind's
 /// current version cannot read them.
@@ -84,4 +85,44 @@ pub(super) async fn insert_usage(
     .execute(&mut *conn)
     .await?;
     Ok(Applied::Rows(r.rows_affected()))
+}
+
+/// Pauses a pending or running job.
+pub(super) async fn pause_job(
+    conn: &mut SqliteConnection,
+    p: &PauseRow,
+) -> std::result::Result<Applied, sqlx::Error> {
+    let pause = serde_json::to_string(&p.pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let r = sqlx::query(
+        "UPDATE jobs SET status = 'paused', pause = ?1, error = NULL, progress = ?2, message = ?3, \
+         seq = max(seq, ?4), updated_at = ?5 WHERE id = ?6 AND status IN ('pending', 'running')",
+    )
+    .bind(pause)
+    .bind(p.progress.clamp(0.0, 100.0))
+    .bind(&p.message)
+    .bind(p.seq as i64)
+    .bind(p.at)
+    .bind(p.id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    guard(conn, p.id, JobStatus::Paused, r.rows_affected()).await
+}
+
+/// Replaces the pause of a paused job.
+pub(super) async fn set_pause(
+    conn: &mut SqliteConnection,
+    id: JobId,
+    pause: &Pause,
+    at: i64,
+) -> std::result::Result<Applied, sqlx::Error> {
+    let pause = serde_json::to_string(pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let r = sqlx::query(
+        "UPDATE jobs SET pause = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'paused'",
+    )
+    .bind(pause)
+    .bind(at)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    guard(conn, id, JobStatus::Paused, r.rows_affected()).await
 }

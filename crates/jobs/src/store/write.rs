@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::helpers::{drop_steps_from, guard, insert_usage};
+use super::helpers::{drop_steps_from, guard, insert_usage, pause_job, set_pause};
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
@@ -273,23 +273,7 @@ impl WriteOp {
                 }
                 Ok(outcome)
             }
-            WriteOp::Pause(p) => {
-                let pause = serde_json::to_string(&p.pause)
-                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-                let r = sqlx::query(
-                    "UPDATE jobs SET status = 'paused', pause = ?1, error = NULL, progress = ?2, message = ?3, \
-                     seq = max(seq, ?4), updated_at = ?5 WHERE id = ?6 AND status IN ('pending', 'running')",
-                )
-                .bind(pause)
-                .bind(p.progress.clamp(0.0, 100.0))
-                .bind(&p.message)
-                .bind(p.seq as i64)
-                .bind(p.at)
-                .bind(p.id.to_string())
-                .execute(&mut *conn)
-                .await?;
-                guard(conn, p.id, JobStatus::Paused, r.rows_affected()).await
-            }
+            WriteOp::Pause(p) => pause_job(conn, p).await,
             WriteOp::Usage {
                 id,
                 step_index,
@@ -309,19 +293,7 @@ impl WriteOp {
                 }
                 Ok(Applied::Rows(r.rows_affected()))
             }
-            WriteOp::SetPause { id, pause, at } => {
-                let pause =
-                    serde_json::to_string(pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-                let r = sqlx::query(
-                    "UPDATE jobs SET pause = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'paused'",
-                )
-                .bind(pause)
-                .bind(at)
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await?;
-                guard(conn, *id, JobStatus::Paused, r.rows_affected()).await
-            }
+            WriteOp::SetPause { id, pause, at } => set_pause(conn, *id, pause, *at).await,
             WriteOp::Progress(rows) => {
                 let mut n = 0;
                 for p in rows {
