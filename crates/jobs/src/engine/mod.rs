@@ -3,6 +3,7 @@
 
 mod background;
 mod bulk;
+mod fork;
 mod lease;
 mod pause;
 mod requeue;
@@ -28,6 +29,7 @@ use crate::model::{
 use crate::store::{self, JobHead, JobWork, KindRule, Reader, RecoveryReport, WriteOp};
 use crate::watch::{Watch, WatchStream};
 use crate::writer::{WriteCounts, Writer};
+pub use fork::{ResumePreview, StepRef};
 pub(crate) use requeue::updated_error;
 use run::Admission;
 

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 use super::write::Applied;
 use super::write::PauseRow;
 use crate::error::Error;
-use crate::model::{JobId, JobStatus, Pause, Usage};
+use crate::model::{JobId, JobRecord, JobStatus, Pause, Usage};
 
 /// Drops a job's checkpoints (and their partials) from step `from` on: its kind's
 /// current version cannot read them.
@@ -125,4 +125,68 @@ pub(super) async fn set_pause(
     .execute(&mut *conn)
     .await?;
     guard(conn, id, JobStatus::Paused, r.rows_affected()).await
+}
+
+/// Inserts a new job row.
+pub(super) async fn insert_job(
+    conn: &mut SqliteConnection,
+    job: &JobRecord,
+    owner: &str,
+) -> std::result::Result<Applied, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
+         attempt, seq, pinned, created_at, started_at, updated_at, owner, kind_version, \
+         unique_key, spend_limit, forked_from, fork_step) \
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(job.id.to_string())
+    .bind(&job.kind)
+    .bind(&job.title)
+    .bind(job.status.as_str())
+    .bind(job.input.to_string())
+    .bind(&job.session_id)
+    .bind(i64::from(job.attempt))
+    .bind(job.seq as i64)
+    .bind(job.created_at)
+    .bind(job.started_at)
+    .bind(job.updated_at)
+    .bind(owner)
+    .bind(i64::from(job.kind_version))
+    .bind(&job.unique_key)
+    .bind(job.spend_limit)
+    .bind(job.forked_from.map(|f| f.to_string()))
+    .bind(job.fork_step.map(i64::from))
+    .execute(&mut *conn)
+    .await?;
+    Ok(Applied::Rows(r.rows_affected()))
+}
+
+/// Copies the completed checkpoints of `source`'s steps before `below`, with their
+/// partials, to `target`.
+pub(super) async fn copy_checkpoints(
+    conn: &mut SqliteConnection,
+    source: JobId,
+    target: JobId,
+    below: u32,
+) -> std::result::Result<Applied, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO job_steps (job_id, idx, name, status, output, attempt, started_at, finished_at) \
+         SELECT ?1, idx, name, status, output, attempt, started_at, finished_at FROM job_steps \
+         WHERE job_id = ?2 AND status = 'completed' AND idx < ?3",
+    )
+    .bind(target.to_string())
+    .bind(source.to_string())
+    .bind(i64::from(below))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO job_partials (job_id, seq, step_idx, value, created_at) \
+         SELECT ?1, seq, step_idx, value, created_at FROM job_partials WHERE job_id = ?2 \
+         AND step_idx IN (SELECT idx FROM job_steps WHERE job_id = ?1)",
+    )
+    .bind(target.to_string())
+    .bind(source.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(Applied::Rows(r.rows_affected()))
 }

@@ -2,7 +2,9 @@
 
 use sqlx::SqliteConnection;
 
-use super::helpers::{drop_steps_from, guard, insert_usage, pause_job, set_pause};
+use super::helpers::{
+    copy_checkpoints, drop_steps_from, guard, insert_job, insert_usage, pause_job, set_pause,
+};
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
@@ -99,6 +101,14 @@ pub(crate) enum WriteOp {
     },
     /// An active (pending or running) job pauses.
     Pause(Box<PauseRow>),
+    /// Inserts a job run again from another: the source's completed checkpoints (and
+    /// their partials) of steps before `below` are copied to it.
+    Fork {
+        job: Box<JobRecord>,
+        owner: String,
+        source: JobId,
+        below: u32,
+    },
     /// Stores a model call and adds it to the job's totals.
     Usage {
         id: JobId,
@@ -168,32 +178,15 @@ impl WriteOp {
         conn: &mut SqliteConnection,
     ) -> std::result::Result<Applied, sqlx::Error> {
         match self {
-            WriteOp::Insert { job, owner } => {
-                let r = sqlx::query(
-                    "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
-                     attempt, seq, pinned, created_at, started_at, updated_at, owner, kind_version, \
-                     unique_key, spend_limit, forked_from, fork_step) \
-                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(job.id.to_string())
-                .bind(&job.kind)
-                .bind(&job.title)
-                .bind(job.status.as_str())
-                .bind(job.input.to_string())
-                .bind(&job.session_id)
-                .bind(i64::from(job.attempt))
-                .bind(job.created_at)
-                .bind(job.started_at)
-                .bind(job.updated_at)
-                .bind(owner)
-                .bind(i64::from(job.kind_version))
-                .bind(&job.unique_key)
-                .bind(job.spend_limit)
-                .bind(job.forked_from.map(|f| f.to_string()))
-                .bind(job.fork_step.map(i64::from))
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
+            WriteOp::Insert { job, owner } => insert_job(conn, job, owner).await,
+            WriteOp::Fork {
+                job,
+                owner,
+                source,
+                below,
+            } => {
+                insert_job(conn, job, owner).await?;
+                copy_checkpoints(conn, *source, job.id, *below).await
             }
             WriteOp::MarkRunning {
                 id,
