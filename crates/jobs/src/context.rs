@@ -13,7 +13,7 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFuture};
 
 use crate::error::{ErrorCode, JobError};
 use crate::live::{EtaModel, LiveJob, now_ms};
-use crate::model::{JobChange, JobId, PartialRecord, StepRecord, StepStatus};
+use crate::model::{JobChange, JobId, PartialRecord, PauseReason, StepRecord, StepStatus, Usage};
 use crate::store::WriteOp;
 use crate::writer::Writer;
 
@@ -166,6 +166,8 @@ impl JobContext {
         if self.is_cancelled() {
             return Err(JobError::cancelled());
         }
+        // A run that has spent its cap goes no further (a step may check with its estimate).
+        self.check_budget(0)?;
         let started_at = now_ms();
         let seq = {
             let mut st = live.lock();
@@ -252,12 +254,18 @@ impl JobContext {
                 Ok(value)
             }
             Err(error) => {
+                // A wait pauses the job: the step is neither completed nor failed.
+                let step_status = if error.is_wait() {
+                    StepStatus::Paused
+                } else {
+                    StepStatus::Failed
+                };
                 let seq = {
                     let mut st = live.lock();
                     st.touch();
                     st.step_started = None;
                     if let Some(step) = st.steps.iter_mut().find(|s| s.index == index) {
-                        step.status = StepStatus::Failed;
+                        step.status = step_status;
                         step.finished_at = Some(finished_at);
                     }
                     live.emit(
@@ -274,7 +282,7 @@ impl JobContext {
                     kind: live.kind.to_string(),
                     index,
                     name: name.to_owned(),
-                    status: StepStatus::Failed,
+                    status: step_status,
                     output: None,
                     seq,
                     started_at,
@@ -282,6 +290,50 @@ impl JobContext {
                 });
                 Err(error)
             }
+        }
+    }
+
+    /// Records one model call (made in the step running now): stored with the job, and
+    /// added at once to its cost and token totals (which the spending cap checks).
+    pub fn record_usage(&self, usage: Usage) {
+        let live = &self.inner.live;
+        let (step_index, at) = {
+            let mut st = live.lock();
+            st.record.cost_micros = st.record.cost_micros.saturating_add(usage.cost_micros);
+            st.record.tokens += i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens);
+            (st.running_step(), now_ms())
+        };
+        self.inner.writer.send(WriteOp::Usage {
+            id: live.id,
+            step_index,
+            usage: Box::new(usage),
+            at,
+        });
+    }
+
+    /// `Err(wait over_budget)` when spending `next_estimate_micros` more would cross the
+    /// run's spending cap: return it (with `?`) before the call, and the job pauses
+    /// `over_budget` until [`crate::Engine::raise_limit`].
+    pub fn check_budget(&self, next_estimate_micros: i64) -> Result<(), JobError> {
+        let st = self.inner.live.lock();
+        match st.record.spend_limit {
+            Some(limit)
+                if st
+                    .record
+                    .cost_micros
+                    .saturating_add(next_estimate_micros.max(0))
+                    > limit =>
+            {
+                Err(JobError::wait(
+                    PauseReason::OverBudget,
+                    "This run reached its spending limit.",
+                )
+                .detail(format!(
+                    "spent {} of {} micros",
+                    st.record.cost_micros, limit
+                )))
+            }
+            _ => Ok(()),
         }
     }
 

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{JobId, JobStatus};
+use chrono::{DateTime, Utc};
+
+use crate::model::{JobId, JobStatus, PauseReason, Wait};
 
 /// Everything an engine call can fail with; each variant has a stable [`Error::code`].
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +84,9 @@ pub enum Error {
         /// Its active status.
         status: JobStatus,
     },
+    /// A job of this kind with the same unique key is already pending, running or paused.
+    #[error("a job like this one is already pending, running or paused")]
+    Duplicate,
     /// A stored row could not be decoded.
     #[error("stored job data is damaged: {0}")]
     Corrupt(String),
@@ -123,6 +128,7 @@ impl Error {
             Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
             Error::AlreadyFinished { .. } => ErrorCode::AlreadyFinished,
             Error::StillActive { .. } => ErrorCode::StillActive,
+            Error::Duplicate => ErrorCode::Duplicate,
             Error::Corrupt(_) => ErrorCode::Corrupt,
             Error::ShutDown => ErrorCode::ShutDown,
             Error::Io { .. } | Error::Database(_) => ErrorCode::Storage,
@@ -145,6 +151,11 @@ impl Error {
     /// Classifies a database error by SQLite's primary result code.
     pub(crate) fn from_sqlx(err: sqlx::Error, path: &std::path::Path) -> Error {
         if let sqlx::Error::Database(db) = &err {
+            if db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                && db.message().contains("unique_key")
+            {
+                return Error::Duplicate;
+            }
             let primary = db
                 .code()
                 .and_then(|c| c.parse::<i64>().ok())
@@ -224,11 +235,15 @@ pub enum ErrorCode {
     Lost,
     /// Data could not be encoded or decoded.
     Serialization,
+    /// Charter was updated and the job's kind can no longer read its checkpoints.
+    Updated,
+    /// Another job with the same unique key is pending, running or paused.
+    Duplicate,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive checks.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::AlreadyOpen,
         ErrorCode::SchemaTooNew,
         ErrorCode::NotADatabase,
@@ -249,6 +264,8 @@ impl ErrorCode {
         ErrorCode::Interrupted,
         ErrorCode::Lost,
         ErrorCode::Serialization,
+        ErrorCode::Updated,
+        ErrorCode::Duplicate,
     ];
 
     /// The code as it appears on the wire and in stored job errors.
@@ -274,6 +291,8 @@ impl ErrorCode {
             ErrorCode::Interrupted => "interrupted",
             ErrorCode::Lost => "lost",
             ErrorCode::Serialization => "serialization",
+            ErrorCode::Updated => "updated",
+            ErrorCode::Duplicate => "duplicate",
         }
     }
 }
@@ -304,6 +323,9 @@ pub struct JobError {
     pub message: String,
     /// Whether retrying may help.
     pub retryable: bool,
+    /// Set when the step asks the job to wait (pause) instead of failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
 }
 
 impl JobError {
@@ -313,7 +335,44 @@ impl JobError {
             code: code.into(),
             message: message.into(),
             retryable: false,
+            wait: None,
         }
+    }
+
+    /// An error that pauses the job for `reason` instead of failing it: the step is not
+    /// completed, its checkpoints stay, and no attempt is counted. The code is the reason.
+    pub fn wait(reason: PauseReason, message: impl Into<String>) -> Self {
+        JobError {
+            code: reason.as_str().to_owned(),
+            message: message.into(),
+            retryable: true,
+            wait: Some(Wait {
+                reason,
+                detail: None,
+                until: None,
+            }),
+        }
+    }
+
+    /// Sets when to check again or resume (for a wait; ignored otherwise).
+    pub fn until(mut self, until: DateTime<Utc>) -> Self {
+        if let Some(wait) = self.wait.as_mut() {
+            wait.until = Some(until);
+        }
+        self
+    }
+
+    /// Sets what the wait concerns, e.g. `localhost:11434` (for a wait; ignored otherwise).
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        if let Some(wait) = self.wait.as_mut() {
+            wait.detail = Some(detail.into());
+        }
+        self
+    }
+
+    /// True when this error asks the job to wait.
+    pub fn is_wait(&self) -> bool {
+        self.wait.is_some()
     }
 
     /// A retryable error with a code and message.

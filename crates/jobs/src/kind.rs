@@ -11,6 +11,29 @@ use serde::de::DeserializeOwned;
 use crate::context::JobContext;
 use crate::error::JobError;
 
+/// Which checkpoints of a job started with an earlier version of its kind the current
+/// version can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compatible {
+    /// Every checkpoint.
+    All,
+    /// Only those of steps before this index.
+    FirstSteps(u32),
+    /// None: the job cannot resume; it must run again.
+    None,
+}
+
+impl Compatible {
+    /// Whether the checkpoint of step `index` may be reused.
+    pub fn keeps(self, index: u32) -> bool {
+        match self {
+            Compatible::All => true,
+            Compatible::FirstSteps(n) => index < n,
+            Compatible::None => false,
+        }
+    }
+}
+
 /// An operation the engine can run; one implementation per kind.
 pub trait JobKind: Send + Sync + 'static {
     /// What a job of this kind is started with (stored as JSON).
@@ -31,6 +54,16 @@ pub trait JobKind: Send + Sync + 'static {
         None
     }
 
+    /// Version of this kind's steps and checkpoints; raise it when they change meaning.
+    fn version(&self) -> u32 {
+        1
+    }
+
+    /// Which checkpoints of a job started with version `started_with` this version reads.
+    fn compatible(&self, _started_with: u32) -> Compatible {
+        Compatible::All
+    }
+
     /// Checks an input beyond its shape (e.g. an empty statement); the message is shown to the user.
     fn validate(&self, _input: &Self::Input) -> Result<(), String> {
         Ok(())
@@ -49,6 +82,8 @@ pub(crate) trait ErasedKind: Send + Sync {
     fn name(&self) -> &str;
     fn resumable(&self) -> bool;
     fn max_concurrency(&self) -> Option<usize>;
+    fn version(&self) -> u32;
+    fn compatible(&self, started_with: u32) -> Compatible;
     fn validate(&self, input: &serde_json::Value) -> Result<(), String>;
     fn run(
         &self,
@@ -70,6 +105,18 @@ impl<K: JobKind> ErasedKind for Erased<K> {
 
     fn max_concurrency(&self) -> Option<usize> {
         self.0.max_concurrency()
+    }
+
+    fn version(&self) -> u32 {
+        self.0.version()
+    }
+
+    fn compatible(&self, started_with: u32) -> Compatible {
+        if started_with == self.0.version() {
+            Compatible::All
+        } else {
+            self.0.compatible(started_with)
+        }
     }
 
     fn validate(&self, input: &serde_json::Value) -> Result<(), String> {

@@ -19,12 +19,13 @@ mod writer;
 
 pub use config::{EngineConfig, Retention};
 pub use context::JobContext;
-pub use engine::{Engine, EngineBuilder};
+pub use engine::{Engine, EngineBuilder, ResumePreview, StepRef};
 pub use error::{Error, ErrorCode, JobError, Result};
-pub use kind::JobKind;
+pub use kind::{Compatible, JobKind};
 pub use model::{
-    ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, Page,
-    PartialRecord, Snapshot, StartJob, StatusCounts, StepRecord, StepStatus, WatchItem,
+    ChangeKind, EngineEvent, JobChange, JobEvent, JobId, JobQuery, JobRecord, JobStatus, JobUsage,
+    Page, PartialRecord, Pause, PauseReason, Snapshot, StartJob, Started, StatusCounts, StepRecord,
+    StepStatus, StepUsage, Usage, UsageRecord, UsageTotals, Wait, WatchItem,
 };
 pub use store::RecoveryReport;
 pub use watch::{Watch, WatchStream};

@@ -69,6 +69,8 @@ pub(crate) struct LiveJob {
     events: broadcast::Sender<JobEvent>,
     pub cancel: CancellationToken,
     pub cancel_requested: AtomicBool,
+    /// The user asked to pause it: the cancelled run ends paused, not cancelled.
+    pub pause_requested: AtomicBool,
 }
 
 impl LiveJob {
@@ -99,6 +101,7 @@ impl LiveJob {
             events,
             cancel,
             cancel_requested: AtomicBool::new(false),
+            pause_requested: AtomicBool::new(false),
         })
     }
 
@@ -157,6 +160,10 @@ impl LiveJob {
 
     pub fn user_cancelled(&self) -> bool {
         self.cancel_requested.load(Ordering::Acquire)
+    }
+
+    pub fn user_paused(&self) -> bool {
+        self.pause_requested.load(Ordering::Acquire)
     }
 }
 

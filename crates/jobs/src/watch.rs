@@ -83,7 +83,7 @@ impl Stream for WatchStream {
                         let (snapshot, rx) = job.subscribe(&this.eta);
                         this.last_seq = snapshot.seq();
                         this.rx = Some(BroadcastStream::new(rx));
-                        if snapshot.job.status.is_finished() {
+                        if !snapshot.job.status.is_active() {
                             this.rx = None;
                         }
                         return Poll::Ready(Some(WatchItem::Resync(Box::new(snapshot))));

@@ -1,5 +1,5 @@
 //! Property test: random sequences of start / progress / partial / step / fail / cancel /
-//! crash / reopen / retry, with the engine's invariants checked after every operation.
+//! pause / resume / crash / reopen / retry, with the engine's invariants checked after every operation.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -112,6 +112,8 @@ enum Op {
     StepDone(usize),
     StepFail(usize),
     Cancel(usize),
+    Pause(usize),
+    Resume(usize),
     Retry(usize),
     Crash,
     CrashNoResume,
@@ -126,6 +128,8 @@ fn op() -> impl Strategy<Value = Op> {
         5 => any::<usize>().prop_map(Op::StepDone),
         1 => any::<usize>().prop_map(Op::StepFail),
         1 => any::<usize>().prop_map(Op::Cancel),
+        1 => any::<usize>().prop_map(Op::Pause),
+        1 => any::<usize>().prop_map(Op::Resume),
         2 => any::<usize>().prop_map(Op::Retry),
         1 => Just(Op::Crash),
         1 => Just(Op::CrashNoResume),
@@ -136,6 +140,7 @@ fn op() -> impl Strategy<Value = Op> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {
     Active,
+    Paused,
     Done(JobStatus),
 }
 
@@ -371,14 +376,51 @@ impl Harness {
                 let engine = self.engine();
                 let r = self.rt().block_on(engine.cancel(self.jobs[i].id));
                 match self.jobs[i].expect {
-                    Expect::Active => {
-                        r.expect("cancel an active job");
+                    Expect::Active | Expect::Paused => {
+                        r.expect("cancel an active or paused job");
                         self.finish_wait(i, JobStatus::Cancelled);
                     }
                     Expect::Done(_) => assert!(
                         matches!(r, Err(jobs::Error::AlreadyFinished { .. })),
                         "{r:?}"
                     ),
+                }
+            }
+            Op::Pause(n) => {
+                let Some(i) = self.pick(n) else { return };
+                let engine = self.engine();
+                let r = self.rt().block_on(engine.pause(self.jobs[i].id));
+                match self.jobs[i].expect {
+                    Expect::Active | Expect::Paused => {
+                        r.expect("pause an active or paused job");
+                        self.finish_wait(i, JobStatus::Paused);
+                        self.jobs[i].expect = Expect::Paused;
+                    }
+                    Expect::Done(_) => assert!(
+                        matches!(r, Err(jobs::Error::AlreadyFinished { .. })),
+                        "{r:?}"
+                    ),
+                }
+            }
+            Op::Resume(n) => {
+                let Some(i) = self.pick(n) else { return };
+                let engine = self.engine();
+                let id = self.jobs[i].id;
+                let runs_before = self.kind.runs(id, self.jobs[i].completed);
+                let attempt = self.snapshot(id).job.attempt;
+                let r = self.rt().block_on(engine.resume(id));
+                if self.jobs[i].expect == Expect::Paused {
+                    r.expect("resume a paused job");
+                    self.jobs[i].expect = Expect::Active;
+                    self.spawn_watcher(id);
+                    self.wait_step_running(i, runs_before);
+                    assert_eq!(
+                        self.snapshot(id).job.attempt,
+                        attempt,
+                        "a resume counted an attempt"
+                    );
+                } else {
+                    assert!(r.is_err(), "resume of {:?} must fail", self.jobs[i].expect);
                 }
             }
             Op::Retry(n) => {
@@ -435,6 +477,11 @@ impl Harness {
                     "{:?} should be active",
                     snap.job.status
                 ),
+                Expect::Paused => {
+                    assert_eq!(snap.job.status, JobStatus::Paused, "a pause did not hold");
+                    assert!(snap.job.pause.is_some(), "a paused job without its pause");
+                    assert!(!live.contains(&j.id), "a paused job holds a run");
+                }
                 Expect::Done(s) => {
                     assert_eq!(snap.job.status, s, "a terminal state was overwritten")
                 }

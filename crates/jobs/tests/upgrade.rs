@@ -426,7 +426,8 @@ async fn a_new_database_holds_only_the_engine_tables() {
             "job_partials",
             "job_steps",
             "jobs",
-            "step_stats"
+            "step_stats",
+            "usage"
         ]
     );
 }

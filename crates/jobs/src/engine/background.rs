@@ -57,6 +57,11 @@ impl Engine {
         for task in tasks {
             task.abort();
         }
+        let timers =
+            std::mem::take(&mut *self.inner.timers.lock().unwrap_or_else(|p| p.into_inner()));
+        for (_, task) in timers {
+            task.abort();
+        }
     }
 }
 

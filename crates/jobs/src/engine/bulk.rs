@@ -28,6 +28,12 @@ impl Engine {
         if ids.len() == 1 && heads.is_empty() {
             return Err(Error::NotFound(ids[0]));
         }
+        if let Some(paused) = heads.iter().find(|h| h.status.is_paused()) {
+            return Err(Error::StillActive {
+                id: paused.id,
+                status: paused.status,
+            });
+        }
         self.delete_stored(heads).await
     }
 

@@ -3,7 +3,10 @@
 
 mod background;
 mod bulk;
+mod fork;
 mod lease;
+mod pause;
+mod requeue;
 mod run;
 
 use std::collections::HashMap;
@@ -23,9 +26,11 @@ use crate::live::{EtaModel, LiveJob, now_ms, snapshot_of};
 use crate::model::{
     ChangeKind, EngineEvent, JobId, JobQuery, JobRecord, JobStatus, Page, Snapshot, StatusCounts,
 };
-use crate::store::{self, JobHead, JobWork, Reader, RecoveryReport, WriteOp};
+use crate::store::{self, JobHead, JobWork, KindRule, Reader, RecoveryReport, WriteOp};
 use crate::watch::{Watch, WatchStream};
 use crate::writer::{WriteCounts, Writer};
+pub use fork::{ResumePreview, StepRef};
+pub(crate) use requeue::updated_error;
 use run::Admission;
 
 const ENGINE_EVENT_BUFFER: usize = 1024;
@@ -73,6 +78,8 @@ struct Inner {
     runners: TaskTracker,
     shutdown: CancellationToken,
     background: Mutex<Vec<JoinHandle<()>>>,
+    /// Timers that resume paused jobs at their `until`, by job.
+    timers: Mutex<HashMap<JobId, JoinHandle<()>>>,
     writer_task: Mutex<Option<JoinHandle<()>>>,
     recovery: RecoveryReport,
     /// Held until shutdown (or the process ends).
@@ -111,17 +118,15 @@ impl Engine {
         let lease = lease::take_lease(&config.path)?;
         let mut conn = store::open_writer(&config).await?;
         let owner = uuid::Uuid::now_v7().to_string();
-        let resumable: Vec<String> = if config.auto_resume {
-            kinds
-                .values()
-                .filter(|k| k.resumable())
-                .map(|k| k.name().to_owned())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let recovery =
-            store::recover(&mut conn, &config.path, &owner, &resumable, now_ms()).await?;
+        let rules: Vec<KindRule<'_>> = kinds
+            .values()
+            .map(|k| KindRule {
+                kind: k.as_ref(),
+                resume: config.auto_resume && k.resumable(),
+            })
+            .collect();
+        let recovery = store::recover(&mut conn, &config.path, &owner, &rules, now_ms()).await?;
+        drop(rules);
         let reader = Reader::new(store::open_readers(&config).await?, config.path.clone());
         let eta = Arc::new(EtaModel::load(reader.step_stats().await?));
         let (writer, writer_task) = Writer::spawn(conn, config.path.clone());
@@ -148,12 +153,14 @@ impl Engine {
                 runners: TaskTracker::new(),
                 shutdown: CancellationToken::new(),
                 background: Mutex::new(Vec::new()),
+                timers: Mutex::new(HashMap::new()),
                 writer_task: Mutex::new(Some(writer_task)),
                 recovery,
                 lease: Mutex::new(Some(lease)),
             }),
         };
         engine.resume_recovered().await?;
+        engine.arm_timers().await?;
         engine.spawn_background();
         tracing::info!(
             path = %engine.inner.config.path.display(),
@@ -182,7 +189,12 @@ impl Engine {
             })
             .collect();
         for live in lives {
-            self.launch(live, Admission::Queued);
+            self.launch(
+                live,
+                Admission::Queued {
+                    count_attempt: true,
+                },
+            );
         }
         Ok(())
     }

@@ -11,14 +11,16 @@ use crate::context::JobContext;
 use crate::error::{Error, ErrorCode, JobError, Result};
 use crate::live::{LiveJob, now_ms, snapshot_of};
 use crate::model::{
-    ChangeKind, JobChange, JobId, JobRecord, JobStatus, Snapshot, StartJob, StepStatus,
+    ChangeKind, JobChange, JobId, JobRecord, JobStatus, Pause, PauseReason, Snapshot, StartJob,
+    Started,
 };
 use crate::store::{FinishRow, WriteOp};
 
 /// How a job gets its turn to run.
 pub(super) enum Admission {
-    /// Stored as pending: wait for a slot, then mark it running.
-    Queued,
+    /// Stored as pending: wait for a slot, then mark it running; a resume from a pause
+    /// does not count an attempt (unless it never ran).
+    Queued { count_attempt: bool },
     /// Stored as running already (a slot was free at start); holds the slot, if limited.
     Started(Option<OwnedSemaphorePermit>),
 }
@@ -82,6 +84,14 @@ impl Engine {
             seen_at: None,
             stalled: false,
             eta_ms: None,
+            pause: None,
+            kind_version: entry.kind.version(),
+            unique_key: request.unique_key,
+            spend_limit: request.spend_limit,
+            cost_micros: 0,
+            tokens: 0,
+            forked_from: None,
+            fork_step: None,
         };
         let id = record.id;
         self.inner
@@ -101,10 +111,36 @@ impl Engine {
         self.inner.publish(&live, status, 0.0, ChangeKind::Created);
         let admission = match admission {
             Some(permit) => Admission::Started(permit),
-            None => Admission::Queued,
+            None => Admission::Queued {
+                count_attempt: true,
+            },
         };
         self.launch(live, admission);
         Ok(id)
+    }
+
+    /// Starts a job, or when `request.unique_key` is set and a job of its kind with that
+    /// key is pending, running or paused, returns that one (`joined`). A partial unique
+    /// index makes this race-free: of two concurrent starts, one joins the other.
+    pub async fn start_or_join(&self, request: StartJob) -> Result<Started> {
+        let Some(key) = request.unique_key.clone() else {
+            return Ok(Started {
+                id: self.start(request).await?,
+                joined: false,
+            });
+        };
+        let kind = request.kind.clone();
+        if let Some(id) = self.inner.reader.holder_of(&kind, &key).await? {
+            return Ok(Started { id, joined: true });
+        }
+        match self.start(request).await {
+            Ok(id) => Ok(Started { id, joined: false }),
+            Err(Error::Duplicate) => match self.inner.reader.holder_of(&kind, &key).await? {
+                Some(id) => Ok(Started { id, joined: true }),
+                None => Err(Error::Duplicate),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// Registers the job as live and runs it on the runner tracker.
@@ -117,7 +153,7 @@ impl Engine {
         self.spawn_runner(live, admission);
     }
 
-    fn spawn_runner(&self, live: Arc<LiveJob>, admission: Admission) {
+    pub(super) fn spawn_runner(&self, live: Arc<LiveJob>, admission: Admission) {
         let inner = self.inner.clone();
         self.inner.runners.spawn(async move {
             run_job(inner, live, admission).await;
@@ -142,6 +178,10 @@ impl Engine {
                 id,
                 status: r.status,
             }),
+            Some(r) if r.status.is_paused() => {
+                self.finish_stored(r, JobStatus::Cancelled, JobError::cancelled())
+                    .await
+            }
             Some(r) => Err(Error::IllegalTransition {
                 id,
                 from: r.status,
@@ -159,80 +199,10 @@ impl Engine {
         self.get(id).await
     }
 
-    /// Runs a failed, cancelled or interrupted job again, resuming after its last completed step.
+    /// Runs a failed, cancelled or interrupted job again, resuming after its last completed
+    /// step (the checkpoints its kind's current version can read).
     pub async fn retry(&self, id: JobId) -> Result<()> {
-        if self.inner.shutdown.is_cancelled() {
-            return Err(Error::ShutDown);
-        }
-        if let Some(live) = self.live(id) {
-            return Err(Error::StillActive {
-                id,
-                status: live.lock().record.status,
-            });
-        }
-        let Snapshot {
-            job: mut record,
-            steps,
-            partials,
-        } = self.get(id).await?;
-        if !record.status.can_become(JobStatus::Pending) || record.status.is_active() {
-            return Err(Error::IllegalTransition {
-                id,
-                from: record.status,
-                to: JobStatus::Pending,
-            });
-        }
-        if !self.inner.kinds.contains_key(&record.kind) {
-            return Err(Error::UnknownKind(record.kind));
-        }
-        // Keep what completed steps produced; the rest will be produced again.
-        let steps: Vec<_> = steps
-            .into_iter()
-            .filter(|s| s.status == StepStatus::Completed)
-            .collect();
-        let partials = partials
-            .into_iter()
-            .filter(|p| {
-                p.step_index
-                    .is_some_and(|i| steps.iter().any(|s| s.index == i))
-            })
-            .collect();
-        record.status = JobStatus::Pending;
-        record.error = None;
-        record.result = None;
-        record.finished_at = None;
-        record.seen_at = None;
-        let seq = record.seq;
-        let live = LiveJob::new(record, steps, partials, self.inner.shutdown.child_token());
-        {
-            let mut map = self.inner.live.write().unwrap_or_else(|p| p.into_inner());
-            if map.contains_key(&id) {
-                return Err(Error::StillActive {
-                    id,
-                    status: JobStatus::Pending,
-                });
-            }
-            map.insert(id, live.clone());
-        }
-        let requeued = self
-            .inner
-            .writer
-            .commit(WriteOp::Requeue {
-                id,
-                owner: self.inner.owner.clone(),
-                seq,
-                at: now_ms(),
-            })
-            .await;
-        if let Err(e) = requeued {
-            self.inner.remove_live(id);
-            return Err(e);
-        }
-        let progress = live.lock().record.progress;
-        self.inner
-            .publish(&live, JobStatus::Pending, progress, ChangeKind::Retried);
-        self.spawn_runner(live, Admission::Queued);
-        Ok(())
+        self.requeue(id, false).await
     }
 }
 
@@ -245,10 +215,12 @@ async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>, admission: Admission) {
     };
     let _permit = match admission {
         Admission::Started(permit) => permit,
-        Admission::Queued => match admit(&inner, &live, entry).await {
-            Some(permit) => permit,
-            None => return,
-        },
+        Admission::Queued { count_attempt } => {
+            match admit(&inner, &live, entry, count_attempt).await {
+                Some(permit) => permit,
+                None => return,
+            }
+        }
     };
     let (attempt, progress) = {
         let mut st = live.lock();
@@ -275,7 +247,11 @@ async fn run_job(inner: Arc<Inner>, live: Arc<LiveJob>, admission: Admission) {
             Err(JobError::cancelled())
         }
     };
-    if outcome.is_err() && inner.shutdown.is_cancelled() && !live.user_cancelled() {
+    if outcome.is_err()
+        && inner.shutdown.is_cancelled()
+        && !live.user_cancelled()
+        && !live.user_paused()
+    {
         // Engine shutdown: leave it active in the database so the next start resumes it.
         inner.remove_live(live.id);
         return;
@@ -289,6 +265,7 @@ async fn admit(
     inner: &Arc<Inner>,
     live: &Arc<LiveJob>,
     entry: &KindEntry,
+    count_attempt: bool,
 ) -> Option<Option<OwnedSemaphorePermit>> {
     let permit = match &entry.slots {
         Some(slots) => tokio::select! {
@@ -298,7 +275,7 @@ async fn admit(
         None => None,
     };
     if live.cancel.is_cancelled() {
-        if live.user_cancelled() {
+        if live.user_cancelled() || live.user_paused() {
             finish(inner, live, Err(JobError::cancelled())).await;
         } else {
             inner.remove_live(live.id); // shutting down: stays pending for the next start
@@ -314,6 +291,7 @@ async fn admit(
             owner: inner.owner.clone(),
             seq,
             at: started_at,
+            count_attempt,
         })
         .await;
     if let Err(e) = marked {
@@ -323,13 +301,21 @@ async fn admit(
     }
     let mut st = live.lock();
     st.record.status = JobStatus::Running;
-    st.record.attempt += 1;
+    st.record.attempt += u32::from(count_attempt);
     st.record.started_at = Some(started_at);
     Some(permit)
 }
 
 /// Commits the terminal state, then tells watchers and the engine stream.
-async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::Value, JobError>) {
+async fn finish(
+    inner: &Arc<Inner>,
+    live: &Arc<LiveJob>,
+    outcome: Result<serde_json::Value, JobError>,
+) {
+    if let Some(pause) = pause_of(live, &outcome) {
+        super::pause::park(inner, live, pause).await;
+        return;
+    }
     let (to, result, error) = match outcome {
         _ if live.user_cancelled() => (JobStatus::Cancelled, None, Some(JobError::cancelled())),
         Ok(value) => (JobStatus::Completed, Some(value), None),
@@ -419,8 +405,31 @@ async fn finish(inner: &Inner, live: &Arc<LiveJob>, outcome: Result<serde_json::
     inner.publish(live, row.to, progress, ChangeKind::Finished);
 }
 
+/// The pause a run's outcome asks for: a step's wait, or the user's pause request.
+fn pause_of(live: &LiveJob, outcome: &Result<serde_json::Value, JobError>) -> Option<Pause> {
+    if live.user_cancelled() {
+        return None;
+    }
+    match outcome {
+        Err(e) => match &e.wait {
+            Some(wait) => Some(Pause {
+                reason: wait.reason,
+                message: e.message.clone(),
+                detail: wait.detail.clone(),
+                until: wait.until,
+                since: chrono::Utc::now(),
+            }),
+            None if live.user_paused() && (e.is_cancelled() || live.cancel.is_cancelled()) => {
+                Some(Pause::now(PauseReason::ByUser))
+            }
+            None => None,
+        },
+        Ok(_) => None,
+    }
+}
+
 /// The outcome could not be stored: tell watchers so, and leave the row for recovery.
-fn lose(inner: &Inner, live: &Arc<LiveJob>, reason: String) {
+pub(super) fn lose(inner: &Inner, live: &Arc<LiveJob>, reason: String) {
     live.lock().finishing = true;
     inner.remove_live(live.id);
     let progress = {

@@ -87,6 +87,12 @@ pub enum JobChange {
         /// The final state.
         snapshot: Box<Snapshot>,
     },
+    /// The job paused (committed); the snapshot holds its pause. The watch ends here:
+    /// a resumed job is watched again.
+    Paused {
+        /// The state it paused in.
+        snapshot: Box<Snapshot>,
+    },
     /// The outcome could not be saved (storage failure); the job shows as
     /// interrupted at the next start and can be retried from its checkpoints.
     Lost {
@@ -98,7 +104,10 @@ pub enum JobChange {
 impl JobChange {
     /// True for the change that ends a watch.
     pub(crate) fn is_final(&self) -> bool {
-        matches!(self, JobChange::Finished { .. } | JobChange::Lost { .. })
+        matches!(
+            self,
+            JobChange::Finished { .. } | JobChange::Paused { .. } | JobChange::Lost { .. }
+        )
     }
 }
 
@@ -136,6 +145,12 @@ pub enum ChangeKind {
     Seen,
     /// Pinned or unpinned.
     Pinned,
+    /// Paused, or its pause changed (reason, next check).
+    Paused,
+    /// Resumed from a pause (queued again).
+    Resumed,
+    /// Its token and cost totals changed.
+    Usage,
 }
 
 /// One change on the engine-wide stream, for lists, the tray and notifications.

@@ -2,8 +2,10 @@
 //! events in `event`, requests, queries and pages in `query`.
 
 mod event;
+mod pause;
 mod query;
 mod record;
+mod usage;
 
 use std::fmt;
 use std::str::FromStr;
@@ -13,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 pub use event::{ChangeKind, EngineEvent, JobChange, JobEvent, WatchItem};
-pub use query::{JobQuery, Page, StartJob, StatusCounts};
+pub use pause::{Pause, PauseReason, Wait};
+pub use query::{JobQuery, Page, StartJob, Started, StatusCounts};
 pub use record::{JobRecord, PartialRecord, Snapshot, StepRecord};
+pub use usage::{JobUsage, StepUsage, Usage, UsageRecord, UsageTotals};
 
 /// A job's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -68,6 +72,8 @@ pub enum JobStatus {
     Pending,
     /// Running now.
     Running,
+    /// Waiting for a cause outside it (see its `pause`); holds no slot, keeps its work.
+    Paused,
     /// Finished with a result.
     Completed,
     /// Finished with an error.
@@ -80,9 +86,10 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// Every status, in display order.
-    pub(crate) const ALL: [JobStatus; 6] = [
+    pub(crate) const ALL: [JobStatus; 7] = [
         JobStatus::Pending,
         JobStatus::Running,
+        JobStatus::Paused,
         JobStatus::Completed,
         JobStatus::Failed,
         JobStatus::Cancelled,
@@ -94,6 +101,7 @@ impl JobStatus {
         match self {
             JobStatus::Pending => "pending",
             JobStatus::Running => "running",
+            JobStatus::Paused => "paused",
             JobStatus::Completed => "completed",
             JobStatus::Failed => "failed",
             JobStatus::Cancelled => "cancelled",
@@ -106,9 +114,14 @@ impl JobStatus {
         matches!(self, JobStatus::Pending | JobStatus::Running)
     }
 
+    /// Paused: neither active nor finished.
+    pub fn is_paused(self) -> bool {
+        self == JobStatus::Paused
+    }
+
     /// Completed, failed, cancelled or interrupted.
     pub fn is_finished(self) -> bool {
-        !self.is_active()
+        !self.is_active() && !self.is_paused()
     }
 
     /// Whether the lifecycle allows going from `self` to `to`.
@@ -124,6 +137,11 @@ impl JobStatus {
                 | (Running, Cancelled)
                 | (Running, Interrupted)
                 | (Running, Pending) // recovery resumes a job left running by a dead process
+                | (Pending, Paused)
+                | (Running, Paused)
+                | (Paused, Pending) // resume
+                | (Paused, Cancelled)
+                | (Paused, Interrupted) // resumed after an update that cannot read its checkpoints
                 | (Failed, Pending)
                 | (Cancelled, Pending)
                 | (Interrupted, Pending)
@@ -166,6 +184,8 @@ pub enum StepStatus {
     Completed,
     /// Returned an error.
     Failed,
+    /// Stopped because the job paused; runs again on resume.
+    Paused,
 }
 
 impl StepStatus {
@@ -175,6 +195,7 @@ impl StepStatus {
             StepStatus::Running => "running",
             StepStatus::Completed => "completed",
             StepStatus::Failed => "failed",
+            StepStatus::Paused => "paused",
         }
     }
 }
@@ -186,6 +207,7 @@ impl FromStr for StepStatus {
             "running" => Ok(StepStatus::Running),
             "completed" => Ok(StepStatus::Completed),
             "failed" => Ok(StepStatus::Failed),
+            "paused" => Ok(StepStatus::Paused),
             _ => Err(Error::Corrupt(format!("unknown step status `{s}`"))),
         }
     }

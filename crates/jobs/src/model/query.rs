@@ -18,6 +18,14 @@ pub struct StartJob {
     pub input: serde_json::Value,
     /// Session (initiative) id.
     pub session_id: Option<String>,
+    /// With [`crate::Engine::start_or_join`]: joins the pending, running or paused job of
+    /// this kind with the same key instead of starting another.
+    #[serde(default)]
+    pub unique_key: Option<String>,
+    /// Spending cap of the run in micros; reaching it pauses the job `over_budget`.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
+    pub spend_limit: Option<i64>,
 }
 
 impl StartJob {
@@ -32,7 +40,21 @@ impl StartJob {
             title: title.into(),
             input,
             session_id: None,
+            unique_key: None,
+            spend_limit: None,
         }
+    }
+
+    /// Sets the unique key (see [`crate::Engine::start_or_join`]).
+    pub fn unique(mut self, key: impl Into<String>) -> Self {
+        self.unique_key = Some(key.into());
+        self
+    }
+
+    /// Sets the spending cap of the run, in micros.
+    pub fn spend_limit(mut self, micros: i64) -> Self {
+        self.spend_limit = Some(micros.max(0));
+        self
     }
 
     /// Sets the session.
@@ -40,6 +62,16 @@ impl StartJob {
         self.session_id = Some(session_id.into());
         self
     }
+}
+
+/// What [`crate::Engine::start_or_join`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Started {
+    /// The job started, or the one joined.
+    pub id: JobId,
+    /// True when a pending, running or paused job with the same key was returned.
+    pub joined: bool,
 }
 
 /// Filters and paging for [`crate::Engine::list`].
@@ -76,6 +108,10 @@ pub struct StatusCounts {
     /// Running.
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub running: u64,
+    /// Paused.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub paused: u64,
     /// Completed.
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub completed: u64,
@@ -95,6 +131,7 @@ impl StatusCounts {
     pub fn total(&self) -> u64 {
         self.pending
             + self.running
+            + self.paused
             + self.completed
             + self.failed
             + self.cancelled
@@ -105,6 +142,7 @@ impl StatusCounts {
         match status {
             JobStatus::Pending => self.pending += n,
             JobStatus::Running => self.running += n,
+            JobStatus::Paused => self.paused += n,
             JobStatus::Completed => self.completed += n,
             JobStatus::Failed => self.failed += n,
             JobStatus::Cancelled => self.cancelled += n,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{JobId, JobStatus, StepStatus};
+use super::{JobId, JobStatus, Pause, StepStatus};
 use crate::error::JobError;
 
 /// A job as stored, with live values overlaid while it runs.
@@ -61,6 +61,37 @@ pub struct JobRecord {
     /// Estimated ms to completion, learned from past steps of this kind.
     #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
     pub eta_ms: Option<u64>,
+    /// Why it waits, while paused.
+    #[serde(default)]
+    pub pause: Option<Pause>,
+    /// Version of its kind it started with.
+    #[serde(default = "one")]
+    pub kind_version: u32,
+    /// No other job of its kind with this key may be pending, running or paused.
+    #[serde(default)]
+    pub unique_key: Option<String>,
+    /// Spending cap of the run in micros (millionths of the price table's currency).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<specta_typescript::Number>))]
+    pub spend_limit: Option<i64>,
+    /// Cost of its model calls so far, in micros.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub cost_micros: i64,
+    /// Tokens (prompt + completion) of its model calls so far.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
+    pub tokens: i64,
+    /// The job it was run again from.
+    #[serde(default)]
+    pub forked_from: Option<JobId>,
+    /// The step it was run again from (steps before it were copied).
+    #[serde(default)]
+    pub fork_step: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// One step checkpoint of a job.

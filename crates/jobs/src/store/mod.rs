@@ -1,6 +1,7 @@
 //! All SQL of the engine: opening the database and applying its migrations here; row
 //! decoding, reads, writes and recovery in the submodules.
 
+mod helpers;
 mod read;
 mod recover;
 mod rows;
@@ -20,9 +21,9 @@ use crate::model::{JobId, JobStatus};
 
 pub(crate) use read::{JobWork, Reader};
 pub use recover::RecoveryReport;
-pub(crate) use recover::recover;
+pub(crate) use recover::{KindRule, recover};
 pub(crate) use rows::{JobHead, StepStatRow};
-pub(crate) use write::{Applied, FinishRow, ProgressRow, PruneCutoff, WriteOp};
+pub(crate) use write::{Applied, FinishRow, PauseRow, ProgressRow, PruneCutoff, WriteOp};
 
 /// The engine's embedded migrations (`crates/jobs/migrations`; see its README).
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

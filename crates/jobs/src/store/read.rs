@@ -14,7 +14,8 @@ use super::rows::{
 };
 use crate::error::{Error, Result};
 use crate::model::{
-    JobId, JobQuery, JobRecord, JobStatus, PartialRecord, StatusCounts, StepRecord,
+    JobId, JobQuery, JobRecord, JobStatus, PartialRecord, Pause, PauseReason, StatusCounts,
+    StepRecord, Usage, UsageRecord,
 };
 
 /// Largest page a list returns.
@@ -261,6 +262,71 @@ impl Reader {
             .await
             .map_err(|e| self.err(e))?;
         rows.iter().map(step_stat_from_row).collect()
+    }
+
+    /// The pending, running or paused job of `kind` holding `key`, if any.
+    pub(crate) async fn holder_of(&self, kind: &str, key: &str) -> Result<Option<JobId>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE kind = ?1 AND unique_key = ?2 \
+             AND status IN ('pending', 'running', 'paused') LIMIT 1",
+        )
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        id.as_deref().map(JobId::from_str).transpose()
+    }
+
+    /// A job's model calls, oldest first.
+    pub(crate) async fn usage(&self, id: JobId) -> Result<Vec<UsageRecord>> {
+        type Row = (Option<i64>, String, i64, i64, bool, i64, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT step_idx, model, prompt_tokens, completion_tokens, estimated, latency_ms, \
+             cost_micros, at FROM usage WHERE job_id = ? ORDER BY rowid",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(step, model, prompt, completion, estimated, latency, cost, at)| UsageRecord {
+                    step_index: step.map(n),
+                    at,
+                    usage: Usage {
+                        model,
+                        prompt_tokens: n(prompt),
+                        completion_tokens: n(completion),
+                        estimated,
+                        latency_ms: n(latency),
+                        cost_micros: cost,
+                    },
+                },
+            )
+            .collect())
+    }
+
+    /// Every paused job with its pause, oldest first.
+    pub(crate) async fn paused(&self) -> Result<Vec<(JobId, Pause)>> {
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, pause FROM jobs WHERE status = 'paused' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, pause) in rows {
+            let id = JobId::from_str(&id)?;
+            let pause = match pause {
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|e| Error::Corrupt(format!("pause of {id}: {e}")))?,
+                None => Pause::now(PauseReason::ByUser),
+            };
+            out.push((id, pause));
+        }
+        Ok(out)
     }
 
     /// Active jobs owned by `owner` (those recovery queued again), oldest first.

@@ -6,15 +6,26 @@ use std::str::FromStr;
 use sqlx::{Connection, SqliteConnection};
 
 use crate::error::{Error, ErrorCode, JobError, Result};
+use crate::kind::{Compatible, ErasedKind};
 use crate::model::JobId;
+
+/// A registered kind as recovery sees it: its version and compatibility, and whether
+/// its jobs may resume by themselves.
+pub(crate) struct KindRule<'a> {
+    pub kind: &'a dyn ErasedKind,
+    pub resume: bool,
+}
 
 /// What recovery did at open.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RecoveryReport {
     /// Jobs queued again to resume from their checkpoints.
     pub resumed: Vec<JobId>,
-    /// Jobs marked interrupted.
+    /// Jobs marked interrupted (including those in `updated`).
     pub interrupted: Vec<JobId>,
+    /// Jobs marked interrupted with the code `updated`: their kind's current version
+    /// cannot read their checkpoints.
+    pub updated: Vec<JobId>,
 }
 
 /// Resumes or interrupts every job a dead engine left active, in one transaction.
@@ -22,19 +33,63 @@ pub(crate) async fn recover(
     conn: &mut SqliteConnection,
     path: &Path,
     owner: &str,
-    resumable_kinds: &[String],
+    kinds: &[KindRule<'_>],
     now: i64,
 ) -> Result<RecoveryReport> {
     let map = |e| Error::from_sqlx(e, path);
     let mut tx = conn.begin().await.map_err(map)?;
-    let kinds = serde_json::Value::from(resumable_kinds.to_vec()).to_string();
+    // One rule per (kind, version) left active: checkpoints at or after `keep` are unreadable.
+    let left: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT DISTINCT kind, kind_version FROM jobs WHERE status IN ('pending', 'running')",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(map)?;
+    let rules: Vec<serde_json::Value> = left
+        .iter()
+        .filter_map(|(kind, version)| {
+            let rule = kinds.iter().find(|k| k.kind.name() == kind)?;
+            let started_with = u32::try_from(*version).unwrap_or(0);
+            let keep = match rule.kind.compatible(started_with) {
+                Compatible::All => u32::MAX,
+                Compatible::FirstSteps(n) => n,
+                Compatible::None => 0,
+            };
+            Some(serde_json::json!({
+                "kind": kind, "version": version, "keep": keep,
+                "resume": rule.resume, "current": rule.kind.version(),
+            }))
+        })
+        .collect();
+    let rules = serde_json::Value::from(rules).to_string();
     let resumed: Vec<String> = sqlx::query_scalar(
-        "UPDATE jobs SET status = 'pending', owner = ?1, updated_at = ?2 \
-         WHERE status IN ('pending', 'running') AND kind IN (SELECT value FROM json_each(?3)) RETURNING id",
+        "UPDATE jobs SET status = 'pending', owner = ?1, updated_at = ?2, \
+         kind_version = (SELECT r.value ->> '$.current' FROM json_each(?3) r \
+           WHERE r.value ->> '$.kind' = jobs.kind AND r.value ->> '$.version' = jobs.kind_version) \
+         WHERE status IN ('pending', 'running') AND EXISTS (SELECT 1 FROM json_each(?3) r \
+           WHERE r.value ->> '$.kind' = jobs.kind AND r.value ->> '$.version' = jobs.kind_version \
+           AND r.value ->> '$.resume' AND NOT EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = jobs.id \
+             AND s.status = 'completed' AND s.idx >= r.value ->> '$.keep')) RETURNING id",
     )
     .bind(owner)
     .bind(now)
-    .bind(&kinds)
+    .bind(&rules)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(map)?;
+    let updated_error = serde_json::to_string(&crate::engine::updated_error())
+        .map_err(|e| Error::Corrupt(e.to_string()))?;
+    let updated: Vec<String> = sqlx::query_scalar(
+        "UPDATE jobs SET status = 'interrupted', error = ?1, updated_at = ?2, finished_at = ?2 \
+         WHERE status IN ('pending', 'running') AND owner IS NOT ?3 AND EXISTS (SELECT 1 FROM json_each(?4) r \
+           WHERE r.value ->> '$.kind' = jobs.kind AND r.value ->> '$.version' = jobs.kind_version \
+           AND EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = jobs.id \
+             AND s.status = 'completed' AND s.idx >= r.value ->> '$.keep')) RETURNING id",
+    )
+    .bind(&updated_error)
+    .bind(now)
+    .bind(owner)
+    .bind(&rules)
     .fetch_all(&mut *tx)
     .await
     .map_err(map)?;
@@ -63,9 +118,14 @@ pub(crate) async fn recover(
             .map(|s| JobId::from_str(s))
             .collect::<Result<Vec<_>>>()
     };
+    let updated = parse(updated)?;
+    let mut interrupted = parse(interrupted)?;
+    interrupted.extend(updated.iter().copied());
+    interrupted.sort();
     Ok(RecoveryReport {
         resumed: parse(resumed)?,
-        interrupted: parse(interrupted)?,
+        interrupted,
+        updated,
     })
 }
 

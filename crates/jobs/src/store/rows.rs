@@ -6,11 +6,12 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use crate::error::{Error, JobError, Result};
-use crate::model::{JobId, JobRecord, JobStatus, PartialRecord, StepRecord, StepStatus};
+use crate::model::{JobId, JobRecord, JobStatus, PartialRecord, Pause, StepRecord, StepStatus};
 
 /// The columns [`job_from_row`] reads, in a `SELECT` list.
 pub(super) const JOB_COLUMNS: &str = "id, kind, title, status, progress, message, current_step, input, result, error, \
-     session_id, attempt, seq, pinned, created_at, started_at, updated_at, finished_at, seen_at";
+     session_id, attempt, seq, pinned, created_at, started_at, updated_at, finished_at, seen_at, \
+     pause, kind_version, unique_key, spend_limit, cost_micros, tokens, forked_from, fork_step";
 
 fn get_err(e: sqlx::Error) -> Error {
     Error::Corrupt(e.to_string())
@@ -33,6 +34,15 @@ pub(super) fn job_from_row(row: &SqliteRow) -> Result<JobRecord> {
         ),
         None => None,
     };
+    let pause: Option<String> = row.try_get("pause").map_err(get_err)?;
+    let pause = match pause {
+        Some(text) => Some(
+            serde_json::from_str::<Pause>(&text)
+                .map_err(|e| Error::Corrupt(format!("pause of {id}: {e}")))?,
+        ),
+        None => None,
+    };
+    let forked_from: Option<String> = row.try_get("forked_from").map_err(get_err)?;
     Ok(JobRecord {
         id: JobId::from_str(&id)?,
         kind: row.try_get("kind").map_err(get_err)?,
@@ -58,6 +68,20 @@ pub(super) fn job_from_row(row: &SqliteRow) -> Result<JobRecord> {
         seen_at: row.try_get("seen_at").map_err(get_err)?,
         stalled: false,
         eta_ms: None,
+        pause,
+        kind_version: row
+            .try_get::<i64, _>("kind_version")
+            .map_err(get_err)?
+            .max(0) as u32,
+        unique_key: row.try_get("unique_key").map_err(get_err)?,
+        spend_limit: row.try_get("spend_limit").map_err(get_err)?,
+        cost_micros: row.try_get("cost_micros").map_err(get_err)?,
+        tokens: row.try_get("tokens").map_err(get_err)?,
+        forked_from: forked_from.as_deref().map(JobId::from_str).transpose()?,
+        fork_step: row
+            .try_get::<Option<i64>, _>("fork_step")
+            .map_err(get_err)?
+            .map(|i| i.max(0) as u32),
     })
 }
 

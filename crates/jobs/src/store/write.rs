@@ -1,14 +1,15 @@
 //! The write side: every change the writer task applies, as one [`WriteOp`] each.
 
-use std::str::FromStr;
-
 use sqlx::SqliteConnection;
 
+use super::helpers::{
+    copy_checkpoints, drop_steps_from, guard, insert_job, insert_usage, pause_job, set_pause,
+};
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
 use crate::error::{Error, JobError, Result};
 use crate::live::MEAN_WINDOW;
-use crate::model::{JobId, JobRecord, JobStatus, StepStatus};
+use crate::model::{JobId, JobRecord, JobStatus, Pause, StepStatus, Usage};
 
 /// Progress values written by a coalesced flush.
 #[derive(Debug, Clone)]
@@ -27,6 +28,17 @@ pub(crate) struct FinishRow {
     pub to: JobStatus,
     pub result: Option<serde_json::Value>,
     pub error: Option<JobError>,
+    pub progress: f64,
+    pub message: Option<String>,
+    pub seq: u64,
+    pub at: i64,
+}
+
+/// Values written when an active job pauses.
+#[derive(Debug, Clone)]
+pub(crate) struct PauseRow {
+    pub id: JobId,
+    pub pause: Pause,
     pub progress: f64,
     pub message: Option<String>,
     pub seq: u64,
@@ -72,12 +84,47 @@ pub(crate) enum WriteOp {
         owner: String,
         seq: u64,
         at: i64,
+        /// False when resuming from a pause (a resume is not an attempt).
+        count_attempt: bool,
     },
     Finish(Box<FinishRow>),
+    /// Queues a job again from one of `from`; drops unfinished work and checkpoints of
+    /// steps at or after `keep_below`, and records the kind version it now runs with.
     Requeue {
         id: JobId,
         owner: String,
         seq: u64,
+        at: i64,
+        from: Vec<JobStatus>,
+        keep_below: Option<u32>,
+        kind_version: u32,
+    },
+    /// An active (pending or running) job pauses.
+    Pause(Box<PauseRow>),
+    /// Inserts a job run again from another: the source's completed checkpoints (and
+    /// their partials) of steps before `below` are copied to it.
+    Fork {
+        job: Box<JobRecord>,
+        owner: String,
+        source: JobId,
+        below: u32,
+    },
+    /// Stores a model call and adds it to the job's totals.
+    Usage {
+        id: JobId,
+        step_index: Option<u32>,
+        usage: Box<Usage>,
+        at: i64,
+    },
+    /// Raises a job's spending cap.
+    RaiseLimit {
+        id: JobId,
+        extra: i64,
+    },
+    /// Replaces the pause of a paused job.
+    SetPause {
+        id: JobId,
+        pause: Box<Pause>,
         at: i64,
     },
     Progress(Vec<ProgressRow>),
@@ -131,37 +178,33 @@ impl WriteOp {
         conn: &mut SqliteConnection,
     ) -> std::result::Result<Applied, sqlx::Error> {
         match self {
-            WriteOp::Insert { job, owner } => {
-                let r = sqlx::query(
-                    "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
-                     attempt, seq, pinned, created_at, started_at, updated_at, owner) \
-                     VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
-                )
-                .bind(job.id.to_string())
-                .bind(&job.kind)
-                .bind(&job.title)
-                .bind(job.status.as_str())
-                .bind(job.input.to_string())
-                .bind(&job.session_id)
-                .bind(i64::from(job.attempt))
-                .bind(job.created_at)
-                .bind(job.started_at)
-                .bind(job.updated_at)
-                .bind(owner)
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
+            WriteOp::Insert { job, owner } => insert_job(conn, job, owner).await,
+            WriteOp::Fork {
+                job,
+                owner,
+                source,
+                below,
+            } => {
+                insert_job(conn, job, owner).await?;
+                copy_checkpoints(conn, *source, job.id, *below).await
             }
-            WriteOp::MarkRunning { id, owner, seq, at } => {
+            WriteOp::MarkRunning {
+                id,
+                owner,
+                seq,
+                at,
+                count_attempt,
+            } => {
                 let r = sqlx::query(
-                    "UPDATE jobs SET status = 'running', attempt = attempt + 1, started_at = ?1, \
-                     updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL \
+                    "UPDATE jobs SET status = 'running', attempt = attempt + ?5, started_at = ?1, \
+                     updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL, pause = NULL \
                      WHERE id = ?4 AND status = 'pending'",
                 )
                 .bind(at)
                 .bind(owner)
                 .bind(*seq as i64)
                 .bind(id.to_string())
+                .bind(i64::from(*count_attempt))
                 .execute(&mut *conn)
                 .await?;
                 guard(conn, *id, JobStatus::Running, r.rows_affected()).await
@@ -176,7 +219,7 @@ impl WriteOp {
                 };
                 let r = sqlx::query(
                     "UPDATE jobs SET status = ?1, result = ?2, error = ?3, progress = ?4, message = ?5, \
-                     seq = max(seq, ?6), updated_at = ?7, finished_at = ?7 \
+                     seq = max(seq, ?6), updated_at = ?7, finished_at = ?7, pause = NULL \
                      WHERE id = ?8 AND status IN (SELECT value FROM json_each(?9))",
                 )
                 .bind(f.to.as_str())
@@ -192,26 +235,58 @@ impl WriteOp {
                 .await?;
                 guard(conn, f.id, f.to, r.rows_affected()).await
             }
-            WriteOp::Requeue { id, owner, seq, at } => {
-                let from = statuses_json(&JobStatus::sources_of(JobStatus::Pending));
+            WriteOp::Requeue {
+                id,
+                owner,
+                seq,
+                at,
+                from,
+                keep_below,
+                kind_version,
+            } => {
                 let r = sqlx::query(
                     "UPDATE jobs SET status = 'pending', error = NULL, result = NULL, finished_at = NULL, \
-                     seen_at = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3 \
-                     WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
+                     seen_at = NULL, pause = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3, \
+                     kind_version = ?6 WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
                 )
                 .bind(owner)
                 .bind(*seq as i64)
                 .bind(at)
                 .bind(id.to_string())
-                .bind(from)
+                .bind(statuses_json(from))
+                .bind(i64::from(*kind_version))
                 .execute(&mut *conn)
                 .await?;
                 let outcome = guard(conn, *id, JobStatus::Pending, r.rows_affected()).await?;
                 if let Applied::Rows(_) = outcome {
+                    if let Some(keep) = keep_below {
+                        drop_steps_from(conn, *id, *keep).await?;
+                    }
                     reset_unfinished_work(conn, &ids_json(&[*id])).await?;
                 }
                 Ok(outcome)
             }
+            WriteOp::Pause(p) => pause_job(conn, p).await,
+            WriteOp::Usage {
+                id,
+                step_index,
+                usage,
+                at,
+            } => insert_usage(conn, *id, *step_index, usage, *at).await,
+            WriteOp::RaiseLimit { id, extra } => {
+                let r = sqlx::query(
+                    "UPDATE jobs SET spend_limit = coalesce(spend_limit, 0) + ?1 WHERE id = ?2",
+                )
+                .bind(*extra)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
+                if r.rows_affected() == 0 {
+                    return Ok(Applied::Refused(Error::NotFound(*id)));
+                }
+                Ok(Applied::Rows(r.rows_affected()))
+            }
+            WriteOp::SetPause { id, pause, at } => set_pause(conn, *id, pause, *at).await,
             WriteOp::Progress(rows) => {
                 let mut n = 0;
                 for p in rows {
@@ -333,7 +408,7 @@ impl WriteOp {
             WriteOp::Delete(ids) => {
                 let r = sqlx::query(
                     "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1)) \
-                     AND status NOT IN ('pending', 'running')",
+                     AND status NOT IN ('pending', 'running', 'paused')",
                 )
                 .bind(ids_json(ids))
                 .execute(&mut *conn)
@@ -394,6 +469,9 @@ impl WriteOp {
             WriteOp::Insert { .. }
             | WriteOp::MarkRunning { .. }
             | WriteOp::Finish(_)
+            | WriteOp::Pause(_)
+            | WriteOp::SetPause { .. }
+            | WriteOp::RaiseLimit { .. }
             | WriteOp::Partial { .. }
             | WriteOp::Delete(_)
             | WriteOp::MarkSeen { .. }
@@ -408,27 +486,4 @@ impl WriteOp {
     pub(crate) fn needs_own_statement(&self) -> bool {
         matches!(self, WriteOp::Vacuum)
     }
-}
-
-/// Turns "no row matched the guard" into the typed reason.
-async fn guard(
-    conn: &mut SqliteConnection,
-    id: JobId,
-    to: JobStatus,
-    affected: u64,
-) -> std::result::Result<Applied, sqlx::Error> {
-    if affected > 0 {
-        return Ok(Applied::Rows(affected));
-    }
-    let current: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(Applied::Refused(match current {
-        None => Error::NotFound(id),
-        Some(s) => match JobStatus::from_str(&s) {
-            Ok(from) => Error::IllegalTransition { id, from, to },
-            Err(e) => e,
-        },
-    }))
 }
