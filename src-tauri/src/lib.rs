@@ -77,6 +77,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             latest_job,
             recent_completions,
             cancel_job,
+            pause_job,
+            resume_job,
             retry_job,
             delete_jobs,
             delete_matching_jobs,

@@ -33,7 +33,7 @@ export const commands = {
 	/**  A page of jobs matching the filters (keyset paging: pass `next` as `after`). */
 	listJobs: (query: JobQuery_Deserialize) => typedError<Page_Serialize, IpcError>(__TAURI_INVOKE("list_jobs", { query })),
 	/**  Counts per status, optionally for one kind. */
-	jobCounts: (kind: string | null) => typedError<StatusCounts, IpcError>(__TAURI_INVOKE("job_counts", { kind })),
+	jobCounts: (kind: string | null) => typedError<StatusCounts_Serialize, IpcError>(__TAURI_INVOKE("job_counts", { kind })),
 	/**  Jobs running or waiting now. */
 	runningJobs: () => __TAURI_INVOKE<JobRecord_Serialize[]>("running_jobs"),
 	/**  The newest job of an initiative, optionally of one kind. */
@@ -42,6 +42,10 @@ export const commands = {
 	recentCompletions: (since: number | null, limit: number) => typedError<JobRecord_Serialize[], IpcError>(__TAURI_INVOKE("recent_completions", { since, limit })),
 	/**  Asks a job to stop. */
 	cancelJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_job", { id })),
+	/**  Pauses a pending, running or waiting job (it keeps its steps; Resume goes on from them). */
+	pauseJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("pause_job", { id })),
+	/**  Resumes a paused job now, whatever it was waiting for. */
+	resumeJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("resume_job", { id })),
 	/**  Runs a failed, cancelled or interrupted job again from its last completed step. */
 	retryJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("retry_job", { id })),
 	/**  Deletes finished jobs; returns how many were deleted. */
@@ -353,7 +357,11 @@ export type ErrorCode =
 /**  The job's outcome could not be stored; recovery decides at the next start. */
 "lost" | 
 /**  Data could not be encoded or decoded. */
-"serialization";
+"serialization" | 
+/**  Charter was updated and the job's kind can no longer read its checkpoints. */
+"updated" | 
+/**  Another job with the same unique key is pending, running or paused. */
+"duplicate";
 
 /**  A piece of evidence a canvas entry can cite. */
 export type Evidence = {
@@ -534,7 +542,7 @@ index: number;
 /**  Step name. */
 name: string; 
 /**  Its error. */
-error: JobError } | 
+error: JobError_Deserialize } | 
 /**  A partial output. */
 { type: "partial"; 
 /**  Step it belongs to. */
@@ -548,6 +556,13 @@ since: number } |
 /**  The job reached a terminal state, already committed; the snapshot is final. */
 { type: "finished"; 
 /**  The final state. */
+snapshot: Snapshot_Deserialize } | 
+/**
+ *  The job paused (committed); the snapshot holds its pause. The watch ends here:
+ *  a resumed job is watched again.
+ */
+{ type: "paused"; 
+/**  The state it paused in. */
 snapshot: Snapshot_Deserialize } | 
 /**
  *  The outcome could not be saved (storage failure); the job shows as
@@ -592,7 +607,7 @@ index: number;
 /**  Step name. */
 name: string; 
 /**  Its error. */
-error: JobError } | 
+error: JobError_Serialize } | 
 /**  A partial output. */
 { type: "partial"; 
 /**  Step it belongs to. */
@@ -608,6 +623,13 @@ since: number } |
 /**  The final state. */
 snapshot: Snapshot_Serialize } | 
 /**
+ *  The job paused (committed); the snapshot holds its pause. The watch ends here:
+ *  a resumed job is watched again.
+ */
+{ type: "paused"; 
+/**  The state it paused in. */
+snapshot: Snapshot_Serialize } | 
+/**
  *  The outcome could not be saved (storage failure); the job shows as
  *  interrupted at the next start and can be retried from its checkpoints.
  */
@@ -616,13 +638,30 @@ snapshot: Snapshot_Serialize } |
 reason: string };
 
 /**  Why a job failed: stored with the job and shown to the user. */
-export type JobError = {
+export type JobError = JobError_Serialize | JobError_Deserialize;
+
+/**  Why a job failed: stored with the job and shown to the user. */
+export type JobError_Deserialize = {
 	/**  Stable machine-readable code (e.g. `timeout`, `cancelled`). */
 	code: string,
 	/**  Plain-words message for the user. */
 	message: string,
 	/**  Whether retrying may help. */
 	retryable: boolean,
+	/**  Set when the step asks the job to wait (pause) instead of failing. */
+	wait?: Wait_Deserialize | null,
+};
+
+/**  Why a job failed: stored with the job and shown to the user. */
+export type JobError_Serialize = {
+	/**  Stable machine-readable code (e.g. `timeout`, `cancelled`). */
+	code: string,
+	/**  Plain-words message for the user. */
+	message: string,
+	/**  Whether retrying may help. */
+	retryable: boolean,
+	/**  Set when the step asks the job to wait (pause) instead of failing. */
+	wait?: Wait_Serialize,
 };
 
 /**  One change to one job, as a watcher sees it. */
@@ -732,7 +771,7 @@ export type JobRecord_Deserialize = {
 	/**  Output when completed. */
 	result?: unknown | null,
 	/**  Error when failed, cancelled or interrupted. */
-	error?: JobError | null,
+	error?: JobError_Deserialize | null,
 	/**  The initiative (session) it belongs to. */
 	session_id?: string | null,
 	/**  Runs started so far (counted before each run begins). */
@@ -755,6 +794,22 @@ export type JobRecord_Deserialize = {
 	stalled: boolean,
 	/**  Estimated ms to completion, learned from past steps of this kind. */
 	eta_ms?: number | null,
+	/**  Why it waits, while paused. */
+	pause?: Pause_Deserialize | null,
+	/**  Version of its kind it started with. */
+	kind_version?: number,
+	/**  No other job of its kind with this key may be pending, running or paused. */
+	unique_key?: string | null,
+	/**  Spending cap of the run in micros (millionths of the price table's currency). */
+	spend_limit?: number | null,
+	/**  Cost of its model calls so far, in micros. */
+	cost_micros?: number,
+	/**  Tokens (prompt + completion) of its model calls so far. */
+	tokens?: number,
+	/**  The job it was run again from. */
+	forked_from?: JobId | null,
+	/**  The step it was run again from (steps before it were copied). */
+	fork_step?: number | null,
 };
 
 /**  A job as stored, with live values overlaid while it runs. */
@@ -778,7 +833,7 @@ export type JobRecord_Serialize = {
 	/**  Output when completed. */
 	result: unknown | null,
 	/**  Error when failed, cancelled or interrupted. */
-	error: JobError | null,
+	error: JobError_Serialize | null,
 	/**  The initiative (session) it belongs to. */
 	session_id: string | null,
 	/**  Runs started so far (counted before each run begins). */
@@ -801,6 +856,22 @@ export type JobRecord_Serialize = {
 	stalled: boolean,
 	/**  Estimated ms to completion, learned from past steps of this kind. */
 	eta_ms: number | null,
+	/**  Why it waits, while paused. */
+	pause: Pause_Serialize | null,
+	/**  Version of its kind it started with. */
+	kind_version: number,
+	/**  No other job of its kind with this key may be pending, running or paused. */
+	unique_key: string | null,
+	/**  Spending cap of the run in micros (millionths of the price table's currency). */
+	spend_limit: number | null,
+	/**  Cost of its model calls so far, in micros. */
+	cost_micros: number,
+	/**  Tokens (prompt + completion) of its model calls so far. */
+	tokens: number,
+	/**  The job it was run again from. */
+	forked_from: JobId | null,
+	/**  The step it was run again from (steps before it were copied). */
+	fork_step: number | null,
 };
 
 /**  Where a job is in its lifecycle. */
@@ -809,6 +880,8 @@ export type JobStatus =
 "pending" | 
 /**  Running now. */
 "running" | 
+/**  Waiting for a cause outside it (see its `pause`); holds no slot, keeps its work. */
+"paused" | 
 /**  Finished with a result. */
 "completed" | 
 /**  Finished with an error. */
@@ -1091,7 +1164,7 @@ export type Page_Deserialize = {
 	/**  Pass as `after` to get the next page; `None` on the last page. */
 	next?: JobId | null,
 	/**  Counts per status for the query's kind and session (text and time filters aside). */
-	counts: StatusCounts,
+	counts: StatusCounts_Deserialize,
 };
 
 /**  One page of jobs, newest first. */
@@ -1101,7 +1174,7 @@ export type Page_Serialize = {
 	/**  Pass as `after` to get the next page; `None` on the last page. */
 	next: JobId | null,
 	/**  Counts per status for the query's kind and session (text and time filters aside). */
-	counts: StatusCounts,
+	counts: StatusCounts_Serialize,
 };
 
 /**  One streamed partial output. */
@@ -1129,6 +1202,52 @@ export type PartialRecord_Serialize = {
 	value: unknown,
 	/**  Unix ms. */
 	created_at: number,
+};
+
+/**  The pause a paused job holds (stored with the job). */
+export type Pause = Pause_Serialize | Pause_Deserialize;
+
+/**  What a paused job waits for. */
+export type PauseReason = 
+/**  The model or search endpoint cannot be reached (connect refused, DNS, timeouts). */
+"offline" | 
+/**  The provider limits the rate; resumes by itself at `until`. */
+"rate_limited" | 
+/**  The provider answers with server errors. */
+"provider_down" | 
+/**  The provider refuses the key; waits for the key or settings to change. */
+"unauthorized" | 
+/**  The run's spending cap is reached; waits for the user to raise it. */
+"over_budget" | 
+/**  The user paused it. */
+"by_user";
+
+/**  The pause a paused job holds (stored with the job). */
+export type Pause_Deserialize = {
+	/**  What it waits for. */
+	reason: PauseReason,
+	/**  The step's message in plain words (empty for a user's pause). */
+	message?: string,
+	/**  What it concerns, e.g. `localhost:11434` or the server's message. */
+	detail?: string | null,
+	/**  Next automatic check or resume time. */
+	until?: string | null,
+	/**  When it paused. */
+	since: string,
+};
+
+/**  The pause a paused job holds (stored with the job). */
+export type Pause_Serialize = {
+	/**  What it waits for. */
+	reason: PauseReason,
+	/**  The step's message in plain words (empty for a user's pause). */
+	message: string,
+	/**  What it concerns, e.g. `localhost:11434` or the server's message. */
+	detail: string | null,
+	/**  Next automatic check or resume time. */
+	until: string | null,
+	/**  When it paused. */
+	since: string,
 };
 
 /**  Which playbook the offline engine chose, and how clearly. */
@@ -1703,11 +1822,34 @@ export type StageGate = {
 };
 
 /**  Counts per status. */
-export type StatusCounts = {
+export type StatusCounts = StatusCounts_Serialize | StatusCounts_Deserialize;
+
+/**  Counts per status. */
+export type StatusCounts_Deserialize = {
 	/**  Pending. */
 	pending: number,
 	/**  Running. */
 	running: number,
+	/**  Paused. */
+	paused?: number,
+	/**  Completed. */
+	completed: number,
+	/**  Failed. */
+	failed: number,
+	/**  Cancelled. */
+	cancelled: number,
+	/**  Interrupted. */
+	interrupted: number,
+};
+
+/**  Counts per status. */
+export type StatusCounts_Serialize = {
+	/**  Pending. */
+	pending: number,
+	/**  Running. */
+	running: number,
+	/**  Paused. */
+	paused: number,
 	/**  Completed. */
 	completed: number,
 	/**  Failed. */
@@ -1774,7 +1916,9 @@ export type StepStatus =
 /**  Finished; its output is stored and will not run again. */
 "completed" | 
 /**  Returned an error. */
-"failed";
+"failed" | 
+/**  Stopped because the job paused; runs again on resume. */
+"paused";
 
 /**
  *  An error code on the wire: the engine's or the operations' own (the two sets are
@@ -1785,6 +1929,29 @@ export type StrategyErrorCode =
 ErrorCode | 
 /**  A code of the operations. */
 OperationErrorCode;
+
+/**  The wait a step asks for through [`crate::JobError::wait`]. */
+export type Wait = Wait_Serialize | Wait_Deserialize;
+
+/**  The wait a step asks for through [`crate::JobError::wait`]. */
+export type Wait_Deserialize = {
+	/**  What to wait for. */
+	reason: PauseReason,
+	/**  What it concerns (endpoint, server message). */
+	detail?: string | null,
+	/**  When to check or resume. */
+	until?: string | null,
+};
+
+/**  The wait a step asks for through [`crate::JobError::wait`]. */
+export type Wait_Serialize = {
+	/**  What to wait for. */
+	reason: PauseReason,
+	/**  What it concerns (endpoint, server message). */
+	detail: string | null,
+	/**  When to check or resume. */
+	until: string | null,
+};
 
 /**  The finished chain. */
 export type WhyChain = WhyChain_Serialize | WhyChain_Deserialize;

@@ -12,25 +12,13 @@ use crate::research::SearchError;
 
 /// How long a rate-limited job waits when the server named no time.
 pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+/// How long a job waits for a failing server (5xx) before it tries again by itself.
+pub const PROVIDER_DOWN_WAIT: Duration = Duration::from_secs(30);
+/// How long a job waits for an unreachable server before it tries again by itself.
+pub const OFFLINE_WAIT: Duration = Duration::from_secs(15);
 
-/// Why a job waits (the engine's pause reasons, same wire names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum WaitReason {
-    /// The model or search endpoint cannot be reached.
-    Offline,
-    /// The server keeps answering 429; resume at `until`.
-    RateLimited,
-    /// The server keeps failing (5xx).
-    ProviderDown,
-    /// The server refused the key (401/403); waits for the settings to change.
-    Unauthorized,
-    /// The run's spending cap would be crossed.
-    OverBudget,
-    /// The user paused the job.
-    ByUser,
-}
+/// Why a job waits: the engine's pause reasons.
+pub use jobs::PauseReason as WaitReason;
 
 /// A step's request to wait: the reason, the words for the user, and what it waits on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +31,20 @@ pub struct Wait {
     pub detail: Option<String>,
     /// When to try again by itself (rate limits).
     pub until: Option<DateTime<Utc>>,
+}
+
+impl Wait {
+    /// The step's error that pauses its job for this wait.
+    pub fn into_job_error(self) -> jobs::JobError {
+        let mut error = jobs::JobError::wait(self.reason, self.message);
+        if let Some(detail) = self.detail {
+            error = error.detail(detail);
+        }
+        if let Some(until) = self.until {
+            error = error.until(until);
+        }
+        error
+    }
 }
 
 /// What a step should do about an error.
@@ -83,6 +85,26 @@ fn wait(reason: WaitReason, message: String, detail: Option<String>) -> Verdict 
     })
 }
 
+/// An unreachable server: tried again by itself after [`OFFLINE_WAIT`].
+fn offline(message: String, detail: Option<String>, now: DateTime<Utc>) -> Verdict {
+    Verdict::Wait(Wait {
+        reason: WaitReason::Offline,
+        message,
+        detail,
+        until: Some(later(now, OFFLINE_WAIT)),
+    })
+}
+
+/// A failing server: tried again by itself after [`PROVIDER_DOWN_WAIT`].
+fn down(message: String, detail: Option<String>, now: DateTime<Utc>) -> Verdict {
+    Verdict::Wait(Wait {
+        reason: WaitReason::ProviderDown,
+        message,
+        detail,
+        until: Some(later(now, PROVIDER_DOWN_WAIT)),
+    })
+}
+
 fn later(now: DateTime<Utc>, after: Duration) -> DateTime<Utc> {
     chrono::Duration::from_std(after)
         .ok()
@@ -110,7 +132,7 @@ pub fn classify_provider(
     match error {
         ProviderError::Unreachable { .. }
         | ProviderError::Timeout { .. }
-        | ProviderError::Disconnected { .. } => wait(WaitReason::Offline, message, detail()),
+        | ProviderError::Disconnected { .. } => offline(message, detail(), now),
         ProviderError::RateLimited { retry_after, .. } => {
             let after = retry_after.map_or(DEFAULT_RATE_LIMIT_WAIT, Duration::from_secs);
             Verdict::Wait(Wait {
@@ -120,7 +142,7 @@ pub fn classify_provider(
                 until: Some(later(now, after)),
             })
         }
-        ProviderError::Server { .. } => wait(WaitReason::ProviderDown, message, detail()),
+        ProviderError::Server { .. } => down(message, detail(), now),
         ProviderError::Unauthorized { .. } => wait(WaitReason::Unauthorized, message, detail()),
         ProviderError::Cancelled
         | ProviderError::Rejected { .. }
@@ -144,7 +166,7 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
     };
     let message = error.to_string();
     match error {
-        SearchError::Unreachable { .. } => wait(WaitReason::Offline, message, detail()),
+        SearchError::Unreachable { .. } => offline(message, detail(), now),
         SearchError::Http { status: 429, .. } => Verdict::Wait(Wait {
             reason: WaitReason::RateLimited,
             message,
@@ -154,9 +176,7 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
         SearchError::Http {
             status: 401 | 403, ..
         } => wait(WaitReason::Unauthorized, message, detail()),
-        SearchError::Http { status, .. } if *status >= 500 => {
-            wait(WaitReason::ProviderDown, message, detail())
-        }
+        SearchError::Http { status, .. } if *status >= 500 => down(message, detail(), now),
         SearchError::Http { .. } | SearchError::Protocol(_) | SearchError::Cancelled => {
             Verdict::Fail
         }
@@ -198,7 +218,7 @@ mod tests {
             let wait = classify_provider(&e, LOCAL, now()).wait().expect("waits");
             assert_eq!(wait.reason, WaitReason::Offline, "{e:?}");
             assert_eq!(wait.detail.as_deref(), Some("localhost:11434"));
-            assert_eq!(wait.until, None);
+            assert_eq!(wait.until, Some(now() + chrono::Duration::seconds(15)));
             assert_eq!(wait.message, e.to_string());
         }
         // Without the base URL the error's own URL names the endpoint; https implies 443.
@@ -236,6 +256,10 @@ mod tests {
             message: "overloaded".into(),
         };
         assert_eq!(reason(&down), Some(WaitReason::ProviderDown));
+        let retry = classify_provider(&down, LOCAL, now())
+            .wait()
+            .and_then(|w| w.until);
+        assert_eq!(retry, Some(now() + chrono::Duration::seconds(30)));
         // An error sent inside a 200 stream is the server failing too.
         let in_stream = ProviderError::Server {
             status: 200,

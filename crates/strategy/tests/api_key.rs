@@ -91,18 +91,19 @@ async fn an_api_key_reaches_the_server_and_nothing_charter_keeps() {
         .generate_program(&initiative.id, provider)
         .await
         .expect("start");
+    // A refused key pauses the job (it waits for the key to change) instead of failing it.
     let failed = support::wait_finished(&workspace, id).await;
-    assert_eq!(failed.job.status, JobStatus::Failed);
+    assert_eq!(failed.job.status, JobStatus::Paused);
     assert_eq!(
-        failed.job.error.as_ref().map(|e| e.code.as_str()),
-        Some("unauthorized")
+        failed.job.pause.as_ref().map(|p| p.reason),
+        Some(jobs::PauseReason::Unauthorized)
     );
     assert!(!stored(&failed).contains(SECRET), "{}", stored(&failed));
 
-    // Then it answers, and the retried job completes.
+    // Then it answers, and the resumed job completes.
     let answers = initiative.clone();
     server.set_script(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact)));
-    workspace.engine().retry(id).await.expect("retry");
+    workspace.engine().resume(id).await.expect("resume");
     let done = support::wait_finished(&workspace, id).await;
     assert_eq!(
         done.job.status,

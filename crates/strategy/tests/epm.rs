@@ -290,8 +290,13 @@ async fn cancelling_during_a_model_call_stops_at_once() {
 #[tokio::test]
 async fn retry_after_a_failure_resumes_at_the_failed_step() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    // A request the server refuses (400) fails the job: waiting would not change the answer.
     let server = ChatServer::start(answers_except(initiative.clone(), "measures", || {
-        Reply::Status(401, None, r#"{"error":{"message":"key revoked"}}"#.into())
+        Reply::Status(
+            400,
+            None,
+            r#"{"error":{"message":"context too long"}}"#.into(),
+        )
     }))
     .await;
     let choice = model(&server);
@@ -302,8 +307,12 @@ async fn retry_after_a_failure_resumes_at_the_failed_step() {
     let failed = wait_finished(&workspace, id).await;
     assert_eq!(failed.job.status, JobStatus::Failed);
     let error = failed.job.error.clone().expect("error");
-    assert_eq!(error.code, "unauthorized");
-    assert!(error.message.contains("key revoked"), "{}", error.message);
+    assert_eq!(error.code, "rejected");
+    assert!(
+        error.message.contains("context too long"),
+        "{}",
+        error.message
+    );
     assert!(error.retryable);
 
     server.set_script(model_answers(initiative.clone()));

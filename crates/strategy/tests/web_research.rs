@@ -234,7 +234,7 @@ async fn searxng_research_reads_pages_within_limits_and_cites_only_what_it_read(
 }
 
 #[tokio::test]
-async fn an_unreachable_search_endpoint_fails_the_job_clearly() {
+async fn an_unreachable_search_endpoint_pauses_the_job_offline_naming_it() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -253,15 +253,17 @@ async fn an_unreachable_search_endpoint_fails_the_job_clearly() {
         .await
         .expect("start");
     let done = wait_finished(&workspace, id).await;
-    assert_eq!(done.job.status, JobStatus::Failed);
-    let error = done.job.error.expect("error");
-    assert_eq!(error.code, "search");
+    assert_eq!(done.job.status, JobStatus::Paused);
+    assert_eq!(done.job.attempt, 1, "a wait is not a failed attempt");
+    let pause = done.job.pause.expect("a pause");
+    assert_eq!(pause.reason, jobs::PauseReason::Offline);
+    assert_eq!(pause.detail, Some(format!("127.0.0.1:{port}")));
     assert!(
-        error.message.contains(&port.to_string()),
+        pause.message.contains(&port.to_string()),
         "{}",
-        error.message
+        pause.message
     );
-    assert!(error.retryable);
+    assert!(pause.until.is_some(), "it tries again by itself");
     workspace.engine().shutdown(Duration::from_secs(2)).await;
 }
 

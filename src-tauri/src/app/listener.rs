@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use jobs::{ChangeKind, Engine, EngineEvent, JobId};
+use jobs::{ChangeKind, Engine, EngineEvent, JobId, JobStatus};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tokio::sync::broadcast::error::RecvError;
@@ -13,7 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::keep_awake::{Inhibitor, KeepAwake, SystemInhibitor};
 use super::throttle::Throttle;
 use super::{tray, window};
-use crate::notify::{Decision, Finished, Notice, Notifier, WindowView};
+use crate::notify::{Decision, Finished, Notice, Notifier, WindowView, pause_notice};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::{JobFinishedToast, JobsChanged};
@@ -65,6 +65,8 @@ impl RunningJobs {
                 | ChangeKind::Finished
                 | ChangeKind::Interrupted
                 | ChangeKind::Deleted
+                | ChangeKind::Paused
+                | ChangeKind::Resumed
         );
         if !moves {
             return;
@@ -115,6 +117,9 @@ pub(crate) async fn listen<D: Desktop, I: Inhibitor>(
                 if event.change == ChangeKind::Finished {
                     on_finished(&event, &mut notifier, desktop);
                 }
+                if event.change == ChangeKind::Paused {
+                    on_paused(engine, &event, desktop).await;
+                }
             }
             Some(Err(RecvError::Lagged(_))) => {
                 // Changes were missed: count again and have everything re-read.
@@ -158,6 +163,35 @@ fn on_finished(event: &EngineEvent, notifier: &mut Notifier, desktop: &impl Desk
             title: event.title.to_string(),
             status: event.status,
         });
+    }
+}
+
+/// A notification when a pause needs the user (see [`pause_notice`]).
+async fn on_paused(engine: &Engine, event: &EngineEvent, desktop: &impl Desktop) {
+    let job = match engine.get(event.job_id).await {
+        Ok(snapshot) => snapshot.job,
+        Err(e) => {
+            tracing::warn!(error = %e, job = %event.job_id, "cannot read a paused job");
+            return;
+        }
+    };
+    let Some(pause) = job
+        .pause
+        .as_ref()
+        .filter(|_| job.status == JobStatus::Paused)
+    else {
+        return;
+    };
+    let settings = desktop.settings().notifications;
+    if let Some(notice) = pause_notice(
+        job.id,
+        &job.kind,
+        &job.title,
+        pause,
+        desktop.window_view(),
+        &settings,
+    ) {
+        desktop.notify(&notice);
     }
 }
 

@@ -145,6 +145,20 @@ pub async fn cancel_job(state: State<'_, AppState>, id: String) -> IpcResult<()>
     Ok(state.workspace.engine().cancel(job_id(&id)?).await?)
 }
 
+/// Pauses a pending, running or waiting job (it keeps its steps; Resume goes on from them).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn pause_job(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.workspace.engine().pause(job_id(&id)?).await?)
+}
+
+/// Resumes a paused job now, whatever it was waiting for.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn resume_job(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    Ok(state.workspace.engine().resume(job_id(&id)?).await?)
+}
+
 /// Runs a failed, cancelled or interrupted job again from its last completed step.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]

@@ -1,5 +1,6 @@
 //! Settings commands: read and save the settings, and the API keys kept in the OS keyring.
 
+use jobs::PauseReason;
 use tauri::State;
 
 use crate::error::{IpcError, IpcResult, ShellErrorCode};
@@ -23,17 +24,46 @@ pub async fn update_settings(
 ) -> IpcResult<Settings> {
     settings.validate().map_err(IpcError::invalid)?;
     state.save_settings(settings.clone())?;
+    // A new provider, address or model may be what a waiting job needs: let them try again.
+    resume_waiting(
+        &state,
+        &[
+            PauseReason::Unauthorized,
+            PauseReason::Offline,
+            PauseReason::ProviderDown,
+        ],
+    )
+    .await;
     Ok(settings)
+}
+
+/// Resumes the jobs paused for `reasons` (they pause again at once if nothing changed).
+async fn resume_waiting(state: &AppState, reasons: &[PauseReason]) {
+    match state.workspace.engine().resume_matching(reasons).await {
+        Ok(0) => {}
+        Ok(resumed) => tracing::info!(
+            resumed,
+            ?reasons,
+            "waiting jobs resumed after a settings change"
+        ),
+        Err(e) => tracing::warn!(error = %e, "cannot resume waiting jobs"),
+    }
 }
 
 /// Stores the API key for a model server in the OS keyring.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]
-pub fn set_api_key(base_url: String, key: String) -> IpcResult<()> {
+pub async fn set_api_key(
+    state: State<'_, AppState>,
+    base_url: String,
+    key: String,
+) -> IpcResult<()> {
     if key.trim().is_empty() {
         return Err(IpcError::invalid("the API key is empty"));
     }
-    crate::secrets::set(&base_url, key.trim()).map_err(|e| keyring_error(KeyAction::Store, e))
+    crate::secrets::set(&base_url, key.trim()).map_err(|e| keyring_error(KeyAction::Store, e))?;
+    resume_waiting(&state, &[PauseReason::Unauthorized]).await;
+    Ok(())
 }
 
 /// Removes the API key for a model server.

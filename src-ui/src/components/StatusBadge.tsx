@@ -1,9 +1,9 @@
 // A job status as icon + word + colour, never colour alone.
-import { Ban, Check, Clock, Loader, PauseCircle, TriangleAlert, X, type LucideIcon } from "lucide-react";
+import { Ban, Check, Clock, Hourglass, Loader, PauseCircle, TriangleAlert, X, type LucideIcon } from "lucide-react";
 import type { JobStatus } from "../bindings";
 import { statusLabel } from "../lib/status";
 
-const ICON: Record<JobStatus, LucideIcon> = { pending: Clock, running: Loader, completed: Check, failed: X, cancelled: Ban, interrupted: PauseCircle };
+const ICON: Record<JobStatus, LucideIcon> = { pending: Clock, running: Loader, completed: Check, failed: X, cancelled: Ban, interrupted: PauseCircle, paused: Hourglass };
 
 /** The status of a job; `stalled` overrides a running status with a warning. */
 export function StatusBadge({ status, stalled = false }: { status: JobStatus; stalled?: boolean }) {

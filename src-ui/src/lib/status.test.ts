@@ -4,7 +4,9 @@ import { ACTIVE_STATUSES, ALL_STATUSES, FAILURE_STATUSES, FINISHED_STATUSES, isA
 
 describe("job statuses", () => {
   it("knows which jobs are still going", () => {
-    expect(ALL_STATUSES.filter(isActive)).toEqual(["running", "pending"]);
+    expect(ALL_STATUSES.filter(isActive)).toEqual(["running", "pending", "paused"]);
+    expect(isRetryable("paused")).toBe(false);
+    expect(isFailure("paused")).toBe(false);
     expect(isActive("completed")).toBe(false);
     expect(isActive(null)).toBe(false);
     expect(isActive(undefined)).toBe(false);
@@ -23,9 +25,9 @@ describe("job statuses", () => {
   });
 
   it("derives the lists from the same table: every status is active or finished, never both", () => {
-    expect(new Set(ALL_STATUSES).size).toBe(6);
+    expect(new Set(ALL_STATUSES).size).toBe(7);
     expect([...ACTIVE_STATUSES, ...FINISHED_STATUSES].sort()).toEqual([...ALL_STATUSES].sort());
-    expect(ACTIVE_STATUSES).toEqual(["running", "pending"]);
+    expect(ACTIVE_STATUSES).toEqual(["running", "pending", "paused"]);
     expect(FINISHED_STATUSES).toEqual(["completed", "failed", "cancelled", "interrupted"]);
     expect(FAILURE_STATUSES).toEqual(["failed", "interrupted"]);
     // An active job is never retryable: it has to stop first.
@@ -34,6 +36,6 @@ describe("job statuses", () => {
 
   it("names each status in words", () => {
     const words = Object.fromEntries(ALL_STATUSES.map((s: JobStatus) => [s, statusLabel(s)]));
-    expect(words).toEqual({ running: "Running", pending: "Waiting", completed: "Completed", failed: "Failed", cancelled: "Cancelled", interrupted: "Interrupted" });
+    expect(words).toEqual({ running: "Running", pending: "Waiting", paused: "Paused", completed: "Completed", failed: "Failed", cancelled: "Cancelled", interrupted: "Interrupted" });
   });
 });

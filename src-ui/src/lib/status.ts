@@ -1,6 +1,7 @@
 // Job statuses as the UI reads them: the word for each, whether it is still going, whether it
 // can be retried, whether it ended in failure. A new engine status (e.g. `paused`) fails to
 // compile until it has its row in STATUS, and every check and list below follows from it.
+// A paused job counts as active: it has no outcome yet, can be cancelled, and holds its place.
 import type { JobStatus } from "../bindings";
 
 interface StatusInfo {
@@ -18,6 +19,7 @@ interface StatusInfo {
 const STATUS: Record<JobStatus, StatusInfo> = {
   running: { label: "Running", active: true, retryable: false, failure: false },
   pending: { label: "Waiting", active: true, retryable: false, failure: false },
+  paused: { label: "Paused", active: true, retryable: false, failure: false },
   completed: { label: "Completed", active: false, retryable: false, failure: false },
   failed: { label: "Failed", active: false, retryable: true, failure: true },
   cancelled: { label: "Cancelled", active: false, retryable: true, failure: false },

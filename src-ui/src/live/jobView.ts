@@ -80,6 +80,7 @@ export function applyEvent(view: JobView, event: JobEvent): JobView {
     case "stalled":
       return { ...view, job: { ...job, stalled: true } };
     case "finished":
+    case "paused":
       return change.snapshot.job.seq >= event.seq ? change.snapshot : { ...change.snapshot, job: { ...change.snapshot.job, seq: event.seq } };
     case "lost":
       return {

@@ -1,11 +1,12 @@
 // One place that keeps a page's view of a job live: it attaches with `watch_job`, applies
 // the channel's messages in sequence order (dropping duplicates), re-attaches when the
-// window becomes visible again, and detaches on unmount.
+// window becomes visible again or a paused job may have resumed, and detaches on unmount.
 import { useEffect, useRef, useState } from "react";
 import { Channel } from "@tauri-apps/api/core";
 import { useQueryClient } from "@tanstack/react-query";
 import {
   commands,
+  events,
   type LiveMessage_Deserialize,
   type LiveMessage_Serialize as LiveMessage,
 } from "../bindings";
@@ -99,8 +100,24 @@ export function useJob(jobId: string | null): LiveJob {
     const stopVisible = onVisible(() => {
       if (viewRef.current == null || isActive(viewRef.current.job.status)) start();
     });
+    // A paused job's watch ends with the pause; when jobs change it may have resumed
+    // (by itself or from another page), so attach again to follow it.
+    let stopChanged: (() => void) | null = null;
+    let unmounted = false;
+    void events.jobsChanged
+      .listen(() => {
+        if (viewRef.current?.job.status === "paused") start();
+      })
+      .then((unlisten) => {
+        if (typeof unlisten !== "function") return;
+        if (unmounted) unlisten();
+        else stopChanged = unlisten;
+      })
+      .catch(() => undefined);
     return () => {
+      unmounted = true;
       stopVisible();
+      stopChanged?.();
       current?.detach();
     };
   }, [jobId, queryClient]);

@@ -165,7 +165,7 @@ function JobDetail({ id }: { id: string }) {
           </div>
         )}
 
-        {isActive(record.status) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} />}
+        {isActive(record.status) && <LivePanel job={record} busy={busy} onCancel={() => actions.cancel(record)} onPause={() => actions.pause(record)} onResume={() => actions.resume(record)} />}
         {record.status === "completed" && (
           <div className="banner ok">
             <Check size={16} aria-hidden />

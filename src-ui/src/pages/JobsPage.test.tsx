@@ -63,7 +63,7 @@ describe("JobsPage", () => {
     expect(screen.getByRole("tab", { name: "All 154" })).toHaveAttribute("aria-selected", "true");
 
     await user.click(screen.getByRole("tab", { name: /Running/ }));
-    await waitFor(() => expect(mock.queries().at(-1)?.statuses).toEqual(["running", "pending"]));
+    await waitFor(() => expect(mock.queries().at(-1)?.statuses).toEqual(["running", "pending", "paused"]));
     expect(router.state.location.search).toContain("tab=running");
 
     await user.click(screen.getByRole("tab", { name: /Failed/ }));

@@ -74,6 +74,7 @@ export function JobsPage() {
   const rowActions: RowActions = useMemo(
     () => ({
       onCancel: actions.cancel,
+      onResume: actions.resume,
       onRetry: actions.retry,
       onPin: actions.pin,
       onDelete: (job) => setConfirmation(deleteConfirmation(job, actions.remove)),

@@ -25,6 +25,14 @@ export function job(overrides: Partial<JobRecord> = {}): JobRecord {
     seen_at: null,
     stalled: false,
     eta_ms: 30_000,
+    pause: null,
+    kind_version: 1,
+    unique_key: null,
+    spend_limit: null,
+    cost_micros: 0,
+    tokens: 0,
+    forked_from: null,
+    fork_step: null,
     ...overrides,
   };
 }

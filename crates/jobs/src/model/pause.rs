@@ -46,9 +46,13 @@ impl PauseReason {
         }
     }
 
-    /// Whether the engine resumes it by itself when `until` comes.
+    /// Whether the engine resumes it by itself when `until` comes (a rate limit's end, the
+    /// next try at an unreachable or failing server).
     pub fn resumes_at_until(self) -> bool {
-        self == PauseReason::RateLimited
+        matches!(
+            self,
+            PauseReason::RateLimited | PauseReason::ProviderDown | PauseReason::Offline
+        )
     }
 }
 

@@ -277,6 +277,10 @@ impl ProviderError {
 
 impl From<ProviderError> for jobs::JobError {
     fn from(e: ProviderError) -> Self {
+        // A cause outside the job (offline, rate limit, server down, refused key) pauses it.
+        if let Some(wait) = crate::wait::classify_provider(&e, None, chrono::Utc::now()).wait() {
+            return wait.into_job_error();
+        }
         match &e {
             ProviderError::Cancelled => jobs::JobError::cancelled(),
             // The same input would find nothing again.

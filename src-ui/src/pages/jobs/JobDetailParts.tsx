@@ -2,13 +2,14 @@
 // runs, the panel saying why it stopped with a Retry that resumes, and the not-found and
 // loading states.
 import { Link } from "react-router";
-import { ArrowLeft, RotateCcw, X } from "lucide-react";
+import { ArrowLeft, Pause, Play, RotateCcw, X } from "lucide-react";
 import type { JobRecord_Serialize as JobRecord, StepRecord_Serialize as StepRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
 import { Elapsed, resumeStep } from "../../components/StepTimeline";
 import { RelativeTime } from "../../components/Time";
 import { duration, eta } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
+import { pauseWords } from "../../lib/pause";
 import { isActive } from "../../lib/status";
 
 export function Facts({ job }: { job: JobRecord }) {
@@ -54,14 +55,20 @@ export function Facts({ job }: { job: JobRecord }) {
   );
 }
 
-export function LivePanel({ job, busy, onCancel }: { job: JobRecord; busy: boolean; onCancel: () => void }) {
+export function LivePanel({ job, busy, onCancel, onPause, onResume }: { job: JobRecord; busy: boolean; onCancel: () => void; onPause: () => void; onResume: () => void }) {
   const step = job.current_step;
   const message = job.message && job.message !== step ? job.message : null;
+  const waiting = job.status === "paused" && job.pause != null ? pauseWords(job.pause, Date.now()) : null;
   return (
     <section className="card job-live-panel" aria-label="Progress">
       <div className="row">
-        <div className="job-live-text">
-          {job.status === "pending" ? (
+        <div className="job-live-text" role={waiting ? "status" : undefined}>
+          {waiting ? (
+            <>
+              <strong>{waiting.why}</strong>
+              <span className="muted"> — {waiting.next}</span>
+            </>
+          ) : job.status === "pending" ? (
             <strong>Waiting to start</strong>
           ) : (
             <>
@@ -75,6 +82,15 @@ export function LivePanel({ job, busy, onCancel }: { job: JobRecord; busy: boole
           <span className="status stalled">No activity for a while</span>
         ) : (
           job.eta_ms != null && job.status === "running" && <span className="small muted">{eta(job.eta_ms)}</span>
+        )}
+        {job.status === "paused" ? (
+          <button type="button" className="btn small primary" disabled={busy} onClick={onResume}>
+            <Play size={14} aria-hidden /> Resume now
+          </button>
+        ) : (
+          <button type="button" className="btn small" disabled={busy} onClick={onPause}>
+            <Pause size={14} aria-hidden /> Pause
+          </button>
         )}
         <button type="button" className="btn small" disabled={busy} onClick={onCancel}>
           <X size={14} aria-hidden /> Cancel

@@ -2,19 +2,21 @@
 // ended, and the actions that make sense for its status.
 import { memo } from "react";
 import { Link } from "react-router";
-import { Pin, PinOff, RotateCcw, Trash2, X } from "lucide-react";
+import { Pin, PinOff, Play, RotateCcw, Trash2, X } from "lucide-react";
 import type { JobRecord_Serialize as JobRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusBadge } from "../../components/StatusBadge";
 import { RelativeTime, useNow } from "../../components/Time";
 import { duration, eta, stepDetail } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
+import { pauseWords } from "../../lib/pause";
 import { isActive, isRetryable } from "../../lib/status";
 
 /** What a row can ask for; the page decides how (confirmations, mutations). */
 export interface RowActions {
   onCancel: (job: JobRecord) => void;
   onRetry: (job: JobRecord) => void;
+  onResume: (job: JobRecord) => void;
   onPin: (job: JobRecord, pinned: boolean) => void;
   onDelete: (job: JobRecord) => void;
   isBusy: (id: string) => boolean;
@@ -88,6 +90,15 @@ function Outcome({ job }: { job: JobRecord }) {
           Cancelled <RelativeTime at={at} />
         </span>
       );
+    case "paused": {
+      if (!job.pause) return <span className="muted">Paused</span>;
+      const w = pauseWords(job.pause, Date.now());
+      return (
+        <span className="job-paused">
+          {w.why} — {w.next}
+        </span>
+      );
+    }
     case "running":
       return null;
   }
@@ -130,7 +141,12 @@ export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: J
             View
           </Link>
         )}
-        {isActive(job.status) && (
+        {job.status === "paused" && (
+          <button type="button" className="btn small act-main" disabled={busy} aria-label={`Resume ${job.title}`} onClick={() => actions.onResume(job)}>
+            <Play size={14} aria-hidden /> Resume
+          </button>
+        )}
+        {isActive(job.status) && job.status !== "paused" && (
           <button type="button" className="btn small act-main" disabled={busy} aria-label={`Cancel ${job.title}`} onClick={() => actions.onCancel(job)}>
             <X size={14} aria-hidden /> Cancel
           </button>

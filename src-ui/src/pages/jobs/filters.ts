@@ -127,7 +127,7 @@ export function restrict(statuses: readonly JobStatus[], allowed: readonly JobSt
 /** How many jobs have one of `statuses` (empty: all). */
 export function countOf(counts: StatusCounts, statuses: readonly JobStatus[]): number {
   const list = statuses.length === 0 ? ALL_STATUSES : statuses;
-  return list.reduce((sum, s) => sum + counts[s], 0);
+  return list.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
 }
 
 /** "1 job", "3 jobs". */

@@ -1,4 +1,4 @@
-// Cancel, retry, pin and delete for one job: each shows its failure as a toast with the
+// Cancel, pause, resume, retry, pin and delete for one job: each shows its failure as a toast with the
 // engine's message and re-reads every job query when it settles.
 import { useMemo } from "react";
 import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
@@ -60,6 +60,18 @@ export function useJobActions(hooks: JobActionHooks = {}) {
     onError: (e, job) => toast.error(`Could not retry ${job.title}`, { description: errorMessage(e) }),
     onSettled: settle,
   });
+  const pause = useMutation({
+    mutationKey: [ACTION_KEY, "pause"],
+    mutationFn: (job: JobRef) => unwrap(commands.pauseJob(job.id)),
+    onError: (e, job) => toast.error(`Could not pause ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+  const resume = useMutation({
+    mutationKey: [ACTION_KEY, "resume"],
+    mutationFn: (job: JobRef) => unwrap(commands.resumeJob(job.id)),
+    onError: (e, job) => toast.error(`Could not resume ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
   const pin = useMutation({
     mutationKey: [ACTION_KEY, "pin"],
     mutationFn: ({ job, pinned }: { job: JobRef; pinned: boolean }) => unwrap(commands.pinJob(job.id, pinned)),
@@ -93,15 +105,19 @@ export function useJobActions(hooks: JobActionHooks = {}) {
   const { mutate: cancelJob } = cancel;
   const { mutate: retryJob } = retry;
   const { mutate: pinJob } = pin;
+  const { mutate: pauseJob } = pause;
+  const { mutate: resumeJob } = resume;
   const { mutate: removeJob } = remove;
   return useMemo(
     () => ({
       cancel: (job: JobRef) => cancelJob(job),
       retry: (job: JobRef) => retryJob(job),
+      pause: (job: JobRef) => pauseJob(job),
+      resume: (job: JobRef) => resumeJob(job),
       pin: (job: JobRef, pinned: boolean) => pinJob({ job, pinned }),
       remove: (job: JobRef) => removeJob(job),
       isBusy: (id: string) => busyKey.split(",").includes(id),
     }),
-    [cancelJob, retryJob, pinJob, removeJob, busyKey],
+    [cancelJob, retryJob, pauseJob, resumeJob, pinJob, removeJob, busyKey],
   );
 }

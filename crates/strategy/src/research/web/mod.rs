@@ -189,10 +189,7 @@ impl JobKind for WebResearch {
                     let hits = backend
                         .search(query, self.settings.results_per_query, &cancel)
                         .await
-                        .map_err(|e| match e {
-                            super::SearchError::Cancelled => JobError::cancelled(),
-                            other => JobError::retryable(ErrorCode::Search, other.to_string()),
-                        })?;
+                        .map_err(search_error)?;
                     per_query.push(hits);
                 }
                 // Round-robin over the queries (each one's best hit first), so that every
@@ -331,5 +328,16 @@ impl WebResearch {
             skipped: None,
             findings: found.findings,
         })
+    }
+}
+
+/// A search failure as the step's error: a transient cause pauses the job, the rest fail.
+fn search_error(e: super::SearchError) -> JobError {
+    if let Some(wait) = crate::wait::classify_search(&e, None, chrono::Utc::now()).wait() {
+        return wait.into_job_error();
+    }
+    match e {
+        super::SearchError::Cancelled => JobError::cancelled(),
+        other => JobError::retryable(ErrorCode::Search, other.to_string()),
     }
 }

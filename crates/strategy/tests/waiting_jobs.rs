@@ -1,0 +1,142 @@
+//! Jobs that wait instead of failing, against a real local model server: unreachable, then
+//! back; failing (503), then well again. Each pauses with its reason, resumes by itself at
+//! its next check, and completes without asking the model again for a finished step.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use jobs::{JobStatus, PauseReason};
+use strategy::ProviderChoice;
+use support::{ChatServer, Reply, offline_answer, wait_finished};
+
+fn model(server: &ChatServer) -> ProviderChoice {
+    ProviderChoice::OpenaiCompatible {
+        base_url: server.base_url.clone(),
+        model: "test-model".into(),
+    }
+}
+
+/// The job once it has finished (a paused job is not finished: this waits through pauses).
+async fn wait_done(workspace: &strategy::Workspace, id: jobs::JobId) -> jobs::Snapshot {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let snapshot = workspace.engine().get(id).await.expect("get");
+        if snapshot.job.status.is_finished() {
+            return snapshot;
+        }
+        assert!(Instant::now() < deadline, "still {:?}", snapshot.job.status);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_back() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let answers = initiative.clone();
+    let server = ChatServer::stopped_on(0, move |r, _| {
+        Reply::Stream(offline_answer(&answers, &r.artefact))
+    })
+    .expect("reserve a port");
+    let id = workspace
+        .generate_program(&initiative.id, model(&server))
+        .await
+        .expect("start");
+
+    let paused = wait_finished(&workspace, id).await;
+    assert_eq!(paused.job.status, JobStatus::Paused);
+    assert_eq!(paused.job.attempt, 1);
+    assert!(paused.job.error.is_none(), "a wait is not a failure");
+    let pause = paused.job.pause.clone().expect("a pause");
+    assert_eq!(pause.reason, PauseReason::Offline);
+    assert_eq!(pause.detail, Some(format!("127.0.0.1:{}", server.port())));
+    let next = pause.until.expect("a next check");
+    assert!(next > pause.since, "{next} after {}", pause.since);
+
+    // The server comes back; the next check is brought forward so the test need not wait
+    // the full interval (the engine's timer is what resumes it either way).
+    server.restart().await.expect("restart");
+    let back = Instant::now();
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(200);
+    workspace
+        .engine()
+        .set_next_check(id, Some(soon))
+        .await
+        .expect("next check");
+    let done = wait_done(&workspace, id).await;
+    eprintln!(
+        "server back → program complete: {} ms (next check 200 ms after)",
+        back.elapsed().as_millis()
+    );
+    assert_eq!(
+        done.job.status,
+        JobStatus::Completed,
+        "{:?}",
+        done.job.error
+    );
+    assert_eq!(done.job.attempt, 1, "resuming counts no attempt");
+    for artefact in support::ARTEFACTS {
+        let name = artefact.as_str();
+        assert_eq!(server.count(name), 1, "{name} asked once");
+    }
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn a_failing_server_pauses_the_job_at_the_step_and_it_continues_from_there() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let answers = initiative.clone();
+    let server = ChatServer::start(move |r, _| {
+        if r.artefact == "resources" {
+            Reply::Status(503, None, r#"{"error":{"message":"overloaded"}}"#.into())
+        } else {
+            Reply::Stream(offline_answer(&answers, &r.artefact))
+        }
+    })
+    .await;
+    let id = workspace
+        .generate_program(&initiative.id, model(&server))
+        .await
+        .expect("start");
+
+    let paused = wait_finished(&workspace, id).await;
+    assert_eq!(paused.job.status, JobStatus::Paused);
+    let pause = paused.job.pause.clone().expect("a pause");
+    assert_eq!(pause.reason, PauseReason::ProviderDown);
+    assert!(pause.message.contains("503"), "{}", pause.message);
+    let wait = pause.until.expect("a retry time") - pause.since;
+    assert!(
+        (25..=35).contains(&wait.num_seconds()),
+        "tries again after about 30 s, not {wait}"
+    );
+    let asked_for_resources = server.count("resources");
+
+    let answers = initiative.clone();
+    server.set_script(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact)));
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(200);
+    workspace
+        .engine()
+        .set_next_check(id, Some(soon))
+        .await
+        .expect("next check");
+    let done = wait_done(&workspace, id).await;
+    assert_eq!(
+        done.job.status,
+        JobStatus::Completed,
+        "{:?}",
+        done.job.error
+    );
+    assert_eq!(done.job.attempt, 1);
+    assert_eq!(
+        server.count("analysis"),
+        1,
+        "a finished step is not asked again"
+    );
+    assert_eq!(
+        server.count("outline"),
+        1,
+        "a finished step is not asked again"
+    );
+    assert_eq!(server.count("resources"), asked_for_resources + 1);
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}

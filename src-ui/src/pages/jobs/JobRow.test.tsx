@@ -1,0 +1,31 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { describe, expect, it, vi } from "vitest";
+import { job } from "../../test/fixtures";
+import { JobRow, type RowActions } from "./JobRow";
+
+function actions(): RowActions {
+  return { onCancel: vi.fn(), onResume: vi.fn(), onRetry: vi.fn(), onPin: vi.fn(), onDelete: vi.fn(), isBusy: () => false };
+}
+
+function renderRow(record: ReturnType<typeof job>, row: RowActions) {
+  const router = createMemoryRouter([{ path: "/", element: <ul><JobRow job={record} actions={row} /></ul> }]);
+  return render(<RouterProvider router={router} />);
+}
+
+describe("JobRow", () => {
+  it("shows a paused job's reason and next try in words, with Resume instead of Cancel", () => {
+    const until = new Date(Date.now() + 20_000).toISOString();
+    const paused = job({
+      status: "paused",
+      pause: { reason: "offline", message: "cannot reach", detail: "localhost:11434", until, since: new Date().toISOString() },
+    });
+    const row = actions();
+    renderRow(paused, row);
+    expect(screen.getByText(/Can't reach the model server at localhost:11434 — trying again in (19|20) s/)).toBeInTheDocument();
+    expect(screen.getByText("Paused")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Cancel/ })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: `Resume ${paused.title}` }));
+    expect(row.onResume).toHaveBeenCalledWith(paused);
+  });
+});
