@@ -30,6 +30,17 @@ async fn wait_done(workspace: &strategy::Workspace, id: jobs::JobId) -> jobs::Sn
     }
 }
 
+/// Brings the paused job's next check forward to 200 ms from now, so a test need not wait
+/// the full interval (the engine's timer is what resumes it either way).
+async fn check_soon(workspace: &strategy::Workspace, id: jobs::JobId) {
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(200);
+    workspace
+        .engine()
+        .set_next_check(id, Some(soon))
+        .await
+        .expect("next check");
+}
+
 #[tokio::test]
 async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_back() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
@@ -57,12 +68,7 @@ async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_bac
     // the full interval (the engine's timer is what resumes it either way).
     server.restart().await.expect("restart");
     let back = Instant::now();
-    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(200);
-    workspace
-        .engine()
-        .set_next_check(id, Some(soon))
-        .await
-        .expect("next check");
+    check_soon(&workspace, id).await;
     let done = wait_done(&workspace, id).await;
     eprintln!(
         "server back → program complete: {} ms (next check 200 ms after)",
@@ -113,12 +119,7 @@ async fn a_failing_server_pauses_the_job_at_the_step_and_it_continues_from_there
 
     let answers = initiative.clone();
     server.set_script(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact)));
-    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(200);
-    workspace
-        .engine()
-        .set_next_check(id, Some(soon))
-        .await
-        .expect("next check");
+    check_soon(&workspace, id).await;
     let done = wait_done(&workspace, id).await;
     assert_eq!(
         done.job.status,

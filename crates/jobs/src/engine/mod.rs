@@ -219,17 +219,17 @@ impl Engine {
         self.inner.live_job(id)
     }
 
+    /// The job's stored record, or `NotFound`.
+    pub(crate) async fn stored(&self, id: JobId) -> Result<JobRecord> {
+        self.inner.reader.job(id).await?.ok_or(Error::NotFound(id))
+    }
+
     /// The job with its steps and partial outputs.
     pub async fn get(&self, id: JobId) -> Result<Snapshot> {
         if let Some(live) = self.live(id) {
             return Ok(snapshot_of(&live.lock(), &self.inner.eta));
         }
-        let job = self
-            .inner
-            .reader
-            .job(id)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+        let job = self.stored(id).await?;
         let steps = self.inner.reader.steps(id).await?;
         let partials = self.inner.reader.partials(id).await?;
         Ok(Snapshot {

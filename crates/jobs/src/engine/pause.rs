@@ -29,12 +29,7 @@ impl Engine {
             live.cancel.cancel();
             return Ok(());
         }
-        let record = self
-            .inner
-            .reader
-            .job(id)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+        let record = self.stored(id).await?;
         match record.pause {
             _ if record.status.is_finished() => Err(Error::AlreadyFinished {
                 id,
@@ -89,12 +84,7 @@ impl Engine {
     /// Sets when a paused job is next checked (shown to the user); for a rate-limited
     /// job, that is when it resumes by itself.
     pub async fn set_next_check(&self, id: JobId, until: Option<DateTime<Utc>>) -> Result<()> {
-        let record = self
-            .inner
-            .reader
-            .job(id)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+        let record = self.stored(id).await?;
         let Some(pause) = record.pause.filter(|_| record.status.is_paused()) else {
             return Err(Error::IllegalTransition {
                 id,
@@ -118,12 +108,7 @@ impl Engine {
             st.record.spend_limit = Some(st.record.spend_limit.unwrap_or(0).saturating_add(extra));
             return Ok(());
         }
-        let record = self
-            .inner
-            .reader
-            .job(id)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+        let record = self.stored(id).await?;
         if record.status.is_paused()
             && record
                 .pause
