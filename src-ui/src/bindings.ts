@@ -1232,6 +1232,11 @@ export type Pause_Deserialize = {
 	detail?: string | null,
 	/**  Next automatic check or resume time. */
 	until?: string | null,
+	/**
+	 *  Where a watcher outside the engine can tell the cause has cleared (a URL to probe);
+	 *  opaque to the engine.
+	 */
+	check?: string | null,
 	/**  When it paused. */
 	since: string,
 };
@@ -1246,6 +1251,11 @@ export type Pause_Serialize = {
 	detail: string | null,
 	/**  Next automatic check or resume time. */
 	until: string | null,
+	/**
+	 *  Where a watcher outside the engine can tell the cause has cleared (a URL to probe);
+	 *  opaque to the engine.
+	 */
+	check?: string,
 	/**  When it paused. */
 	since: string,
 };
@@ -1941,6 +1951,8 @@ export type Wait_Deserialize = {
 	detail?: string | null,
 	/**  When to check or resume. */
 	until?: string | null,
+	/**  Where a watcher can tell the cause has cleared (see [`Pause::check`]). */
+	check?: string | null,
 };
 
 /**  The wait a step asks for through [`crate::JobError::wait`]. */
@@ -1951,6 +1963,8 @@ export type Wait_Serialize = {
 	detail: string | null,
 	/**  When to check or resume. */
 	until: string | null,
+	/**  Where a watcher can tell the cause has cleared (see [`Pause::check`]). */
+	check: string | null,
 };
 
 /**  The finished chain. */

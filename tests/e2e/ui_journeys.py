@@ -58,13 +58,14 @@ wait_for = checks.wait_for
 
 
 class FlakySearch(SearchStub):
-    """Down (HTTP 503) until the test brings it up."""
+    """Refuses every query (HTTP 400, an error waiting would not clear: the job fails) until
+    the test sets it up."""
 
     up = False
 
     def do_GET(self):
         if not FlakySearch.up:
-            self.send_response(503)
+            self.send_response(400)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -266,7 +267,7 @@ def journey_3(s, iid, search):
     row_running = f"[data-testid=job-row][data-job-id='{running}']"
     check(bool(wait_for("the failed row", lambda: s.find(row_failed))), "the failed job is listed")
     error_text = s.text(row_failed) or ""
-    check("HTTP 503" in error_text, f"the failed row says why ({error_text[:120]!r})")
+    check("HTTP 400" in error_text, f"the failed row says why ({error_text[:120]!r})")
     check(bool(s.find(f"{row_running} [role=progressbar]")), "the running row has a live progress bar")
 
     # Tabs and filters.

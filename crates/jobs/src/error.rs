@@ -350,6 +350,7 @@ impl JobError {
                 reason,
                 detail: None,
                 until: None,
+                check: None,
             }),
         }
     }
@@ -366,6 +367,15 @@ impl JobError {
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         if let Some(wait) = self.wait.as_mut() {
             wait.detail = Some(detail.into());
+        }
+        self
+    }
+
+    /// Sets where a watcher can tell the cause has cleared, e.g. a URL to probe (for a
+    /// wait; ignored otherwise).
+    pub fn check(mut self, check: impl Into<String>) -> Self {
+        if let Some(wait) = self.wait.as_mut() {
+            wait.check = Some(check.into());
         }
         self
     }

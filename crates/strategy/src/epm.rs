@@ -147,7 +147,7 @@ impl Runner<'_> {
         let io = self.io(index);
         provider::ask::<T>(provider, initiative, context, &io)
             .await
-            .map_err(JobError::from)
+            .map_err(|e| provider::step_error(provider, e))
     }
 
     /// Step `index`: progress message, the checkpointed work, then its partial.

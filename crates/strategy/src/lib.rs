@@ -18,6 +18,7 @@ pub mod rank;
 pub mod research;
 pub mod store;
 pub mod wait;
+pub mod waiting;
 pub mod wake;
 pub mod workspace;
 

@@ -25,6 +25,13 @@ impl Probe {
         Probe::Http(format!("{}/models", base_url.trim().trim_end_matches('/')))
     }
 
+    /// What is probed: the URL, or `host:port`.
+    pub fn url(&self) -> String {
+        match self {
+            Probe::Tcp(addr) | Probe::Http(addr) => addr.clone(),
+        }
+    }
+
     /// The endpoint as the user knows it (`localhost:11434`).
     pub fn label(&self) -> String {
         match self {

@@ -31,6 +31,9 @@ pub struct Wait {
     pub detail: Option<String>,
     /// When to try again by itself (rate limits).
     pub until: Option<DateTime<Utc>>,
+    /// The URL whose answer tells that an unreachable endpoint is back (probed by the
+    /// workspace's [`crate::waiting`] watcher).
+    pub check: Option<String>,
 }
 
 impl Wait {
@@ -42,6 +45,9 @@ impl Wait {
         }
         if let Some(until) = self.until {
             error = error.until(until);
+        }
+        if let Some(check) = self.check {
+            error = error.check(check);
         }
         error
     }
@@ -82,16 +88,24 @@ fn wait(reason: WaitReason, message: String, detail: Option<String>) -> Verdict 
         message,
         detail,
         until: None,
+        check: None,
     })
 }
 
-/// An unreachable server: tried again by itself after [`OFFLINE_WAIT`].
-fn offline(message: String, detail: Option<String>, now: DateTime<Utc>) -> Verdict {
+/// An unreachable server: probed until it answers at `check` (when known), and tried again
+/// by itself after [`OFFLINE_WAIT`] at the latest.
+fn offline(
+    message: String,
+    detail: Option<String>,
+    check: Option<String>,
+    now: DateTime<Utc>,
+) -> Verdict {
     Verdict::Wait(Wait {
         reason: WaitReason::Offline,
         message,
         detail,
         until: Some(later(now, OFFLINE_WAIT)),
+        check,
     })
 }
 
@@ -102,6 +116,7 @@ fn down(message: String, detail: Option<String>, now: DateTime<Utc>) -> Verdict 
         message,
         detail,
         until: Some(later(now, PROVIDER_DOWN_WAIT)),
+        check: None,
     })
 }
 
@@ -113,7 +128,8 @@ fn later(now: DateTime<Utc>, after: Duration) -> DateTime<Utc> {
 }
 
 /// Whether a provider error should pause the job, and why. `endpoint` is the provider's base
-/// URL (named in the detail); `now` dates a rate limit's end.
+/// URL (named in the detail, and its model list probed while unreachable); `now` dates a
+/// rate limit's end.
 pub fn classify_provider(
     error: &ProviderError,
     endpoint: Option<&str>,
@@ -130,9 +146,15 @@ pub fn classify_provider(
     };
     let message = error.to_string();
     match error {
-        ProviderError::Unreachable { .. }
-        | ProviderError::Timeout { .. }
-        | ProviderError::Disconnected { .. } => offline(message, detail(), now),
+        // Only a server that cannot be reached is probed: one that answers but broke off
+        // or went quiet would pass the probe at once, so it waits its time instead.
+        ProviderError::Unreachable { .. } => {
+            let check = endpoint.map(|base| crate::probe::Probe::models(base).url());
+            offline(message, detail(), check, now)
+        }
+        ProviderError::Timeout { .. } | ProviderError::Disconnected { .. } => {
+            offline(message, detail(), None, now)
+        }
         ProviderError::RateLimited { retry_after, .. } => {
             let after = retry_after.map_or(DEFAULT_RATE_LIMIT_WAIT, Duration::from_secs);
             Verdict::Wait(Wait {
@@ -140,6 +162,7 @@ pub fn classify_provider(
                 message,
                 detail: detail(),
                 until: Some(later(now, after)),
+                check: None,
             })
         }
         ProviderError::Server { .. } => down(message, detail(), now),
@@ -155,7 +178,8 @@ pub fn classify_provider(
 }
 
 /// Whether a search error should pause the job, and why (a search endpoint names no wait time,
-/// so a 429 waits [`DEFAULT_RATE_LIMIT_WAIT`]).
+/// so a 429 waits [`DEFAULT_RATE_LIMIT_WAIT`]). `endpoint` is the search base URL, probed
+/// while unreachable.
 pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTime<Utc>) -> Verdict {
     let detail = || {
         let from_error = match error {
@@ -166,12 +190,18 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
     };
     let message = error.to_string();
     match error {
-        SearchError::Unreachable { .. } => offline(message, detail(), now),
+        SearchError::Unreachable { .. } => offline(
+            message,
+            detail(),
+            endpoint.map(|e| e.trim().to_owned()),
+            now,
+        ),
         SearchError::Http { status: 429, .. } => Verdict::Wait(Wait {
             reason: WaitReason::RateLimited,
             message,
             detail: detail(),
             until: Some(later(now, DEFAULT_RATE_LIMIT_WAIT)),
+            check: None,
         }),
         SearchError::Http {
             status: 401 | 403, ..
@@ -220,6 +250,11 @@ mod tests {
             assert_eq!(wait.detail.as_deref(), Some("localhost:11434"));
             assert_eq!(wait.until, Some(now() + chrono::Duration::seconds(15)));
             assert_eq!(wait.message, e.to_string());
+            // Probed at the server's model list until it answers, when it could not be
+            // reached at all (one that broke off would pass the probe at once).
+            let probed = matches!(e, ProviderError::Unreachable { .. });
+            let expected = probed.then_some("http://localhost:11434/v1/models");
+            assert_eq!(wait.check.as_deref(), expected, "{e:?}");
         }
         // Without the base URL the error's own URL names the endpoint; https implies 443.
         let e = ProviderError::Unreachable {
@@ -228,6 +263,7 @@ mod tests {
         };
         let wait = classify_provider(&e, None, now()).wait().expect("waits");
         assert_eq!(wait.detail.as_deref(), Some("api.example.com:443"));
+        assert_eq!(wait.check, None, "nothing to probe without the base URL");
     }
 
     #[test]
@@ -260,6 +296,11 @@ mod tests {
             .wait()
             .and_then(|w| w.until);
         assert_eq!(retry, Some(now() + chrono::Duration::seconds(30)));
+        // A server that answers is not probed: only a real request tells it is well again.
+        let check = classify_provider(&down, LOCAL, now())
+            .wait()
+            .and_then(|w| w.check);
+        assert_eq!(check, None);
         // An error sent inside a 200 stream is the server failing too.
         let in_stream = ProviderError::Server {
             status: 200,
@@ -308,6 +349,7 @@ mod tests {
         .expect("waits");
         assert_eq!(offline.reason, WaitReason::Offline);
         assert_eq!(offline.detail.as_deref(), Some("localhost:8888"));
+        assert_eq!(offline.check.as_deref(), Some("http://localhost:8888"));
         let http = |status| SearchError::Http {
             status,
             hint: String::new(),

@@ -13,12 +13,14 @@ use crate::error::{Error, Result};
 use crate::export::{self, Export, ExportFormat};
 use crate::initiative::Initiative;
 use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH};
+use crate::probe::ProbeSettings;
 use crate::provider::{ProviderChoice, Providers};
 use crate::research::{
     BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchReport, ResearchSettings, SearchChoice,
     WebResearch, WebResearchInput,
 };
 use crate::store::InitiativeStore;
+use crate::waiting::Waiting;
 
 /// The job engine's file in the data folder.
 pub const JOBS_FILE: &str = "charter.db";
@@ -36,6 +38,8 @@ pub struct WorkspaceConfig {
     pub providers: Providers,
     /// Limits of web research.
     pub research: ResearchSettings,
+    /// How unreachable endpoints are probed for the jobs waiting on them.
+    pub probe: ProbeSettings,
 }
 
 impl WorkspaceConfig {
@@ -47,6 +51,7 @@ impl WorkspaceConfig {
             initiatives: dir.join(INITIATIVES_FILE),
             providers: Providers::default(),
             research: ResearchSettings::default(),
+            probe: ProbeSettings::default(),
         }
     }
 
@@ -70,6 +75,14 @@ impl WorkspaceConfig {
 pub struct Workspace {
     engine: Engine,
     initiatives: InitiativeStore,
+    waiting: Waiting,
+    stop: tokio_util::sync::CancellationToken,
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
 }
 
 impl Workspace {
@@ -92,10 +105,20 @@ impl Workspace {
             ))
             .open()
             .await?;
+        let stop = tokio_util::sync::CancellationToken::new();
+        let waiting = Waiting::spawn(engine.clone(), config.probe, stop.clone());
         Ok(Workspace {
             engine,
             initiatives,
+            waiting,
+            stop,
         })
+    }
+
+    /// What resumes jobs waiting on an unreachable endpoint; the shell tells it when the
+    /// network comes back or the machine wakes.
+    pub fn waiting(&self) -> &Waiting {
+        &self.waiting
     }
 
     /// The job engine.

@@ -63,16 +63,26 @@ async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_bac
     assert_eq!(pause.detail, Some(format!("127.0.0.1:{}", server.port())));
     let next = pause.until.expect("a next check");
     assert!(next > pause.since, "{next} after {}", pause.since);
+    let models = format!("{}/models", server.base_url);
+    assert_eq!(pause.check.as_deref(), Some(models.as_str()));
+    support::eventually("the endpoint to be probed", || {
+        workspace
+            .waiting()
+            .probing()
+            .contains(&strategy::probe::Probe::Http(models.clone()))
+    })
+    .await;
 
-    // The server comes back; the next check is brought forward so the test need not wait
-    // the full interval (the engine's timer is what resumes it either way).
+    // The server comes back: the probe notices and resumes the job, well before the
+    // fallback timer would have (that one is OFFLINE_WAIT after the pause).
     server.restart().await.expect("restart");
     let back = Instant::now();
-    check_soon(&workspace, id).await;
     let done = wait_done(&workspace, id).await;
-    eprintln!(
-        "server back → program complete: {} ms (next check 200 ms after)",
-        back.elapsed().as_millis()
+    let took = back.elapsed();
+    eprintln!("server back → program complete: {} ms", took.as_millis());
+    assert!(
+        took < strategy::wait::OFFLINE_WAIT,
+        "resumed by the probe, not the fallback timer ({took:?})"
     );
     assert_eq!(
         done.job.status,

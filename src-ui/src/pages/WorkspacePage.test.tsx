@@ -103,6 +103,43 @@ describe("WorkspacePage", () => {
     await waitFor(() => expect(backend.callsOf("mark_seen")).toContainEqual({ ids: [done.id] }));
   });
 
+  it("a job waiting for its model server says why and when it tries again, and Resume now resumes it", async () => {
+    const until = new Date(Date.now() + 20_000).toISOString();
+    const waiting = job({
+      status: "paused",
+      progress: 20,
+      seq: 8,
+      pause: { reason: "offline", message: "cannot reach the model server", detail: "127.0.0.1:11434", until, since: new Date().toISOString() },
+    });
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? waiting : null),
+      watch_job: () => snapshot(waiting),
+      resume_job: () => null,
+    });
+    render();
+    const words = await screen.findByTestId("pause-words");
+    expect(words).toHaveTextContent(/Can't reach the model server at 127\.0\.0\.1:11434 — trying again in (19|20) s/);
+    expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+    expect(screen.queryByText(/Retry/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Resume now" }));
+    expect(backend.callsOf("resume_job")).toEqual([{ id: waiting.id }]);
+  });
+
+  it("a running job can be paused from its panel", async () => {
+    const running = job({ progress: 30, seq: 5 });
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? running : null),
+      watch_job: () => snapshot(running),
+      pause_job: () => null,
+    });
+    render();
+    await userEvent.click(await screen.findByRole("button", { name: "Pause" }));
+    expect(backend.callsOf("pause_job")).toEqual([{ id: running.id }]);
+    expect(screen.queryByTestId("pause-words")).not.toBeInTheDocument();
+  });
+
   it("a failed job offers Retry from the step it stopped at", async () => {
     const failed = job({ status: "failed", progress: 40, seq: 12, error: { code: "timeout", message: "The model did not answer in time.", retryable: true }, finished_at: Date.now(), seen_at: Date.now() });
     const steps = [0, 1].map((index) => ({ index, name: `Step ${index + 1}`, status: "completed" as const, output: null, attempt: 1, started_at: 1, finished_at: 2 }));

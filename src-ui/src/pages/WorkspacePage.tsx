@@ -5,12 +5,13 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { Pencil, Play, RotateCcw, Square } from "lucide-react";
+import { Pause, Pencil, Play, RotateCcw, Square } from "lucide-react";
 import { commands, type Initiative_Serialize as Initiative, type Operation_Deserialize as Operation } from "../bindings";
 import { unwrap } from "../ipc";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
+import { WaitingLine } from "../components/WaitingLine";
 import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
@@ -138,6 +139,15 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
     mutationFn: (id: string) => unwrap(commands.cancelJob(id)),
     onError: (e: Error) => toast.error(e.message),
   });
+  const pause = useMutation({
+    mutationFn: (id: string) => unwrap(commands.pauseJob(id)),
+    onError: (e: Error) => toast.error(e.message),
+  });
+  const resume = useMutation({
+    mutationFn: (id: string) => unwrap(commands.resumeJob(id)),
+    onSuccess: (_, id) => recovery.started(id),
+    onError: (e: Error) => toast.error(e.message),
+  });
   const retry = useMutation({
     mutationFn: (id: string) => unwrap(commands.retryJob(id)),
     onSuccess: (_, id) => recovery.started(id),
@@ -166,12 +176,31 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
       {job && active && (
         <div className="stack live" aria-live="polite">
           <div className="row live-line">
-            <strong data-testid="current-step">{job.current_step ?? "Waiting to start"}</strong>
-            <span className="muted" data-testid="progress-message">
-              {stepDetail(job.current_step, job.message) ?? ""}
-            </span>
+            {job.status === "paused" && job.pause ? (
+              <WaitingLine pause={job.pause} />
+            ) : (
+              <>
+                <strong data-testid="current-step">{job.current_step ?? "Waiting to start"}</strong>
+                <span className="muted" data-testid="progress-message">
+                  {stepDetail(job.current_step, job.message) ?? ""}
+                </span>
+              </>
+            )}
             <span className="spacer" />
-            {job.stalled ? <span className="status stalled">No activity for a while</span> : job.eta_ms != null && <span className="muted small">{eta(job.eta_ms)}</span>}
+            {job.status === "paused"
+              ? null
+              : job.stalled
+                ? <span className="status stalled">No activity for a while</span>
+                : job.eta_ms != null && <span className="muted small">{eta(job.eta_ms)}</span>}
+            {job.status === "paused" ? (
+              <button type="button" className="btn small primary" onClick={() => resume.mutate(job.id)} disabled={resume.isPending}>
+                <Play size={12} aria-hidden /> Resume now
+              </button>
+            ) : (
+              <button type="button" className="btn small" onClick={() => pause.mutate(job.id)} disabled={pause.isPending}>
+                <Pause size={12} aria-hidden /> Pause
+              </button>
+            )}
             <button type="button" className="btn small" onClick={() => cancel.mutate(job.id)} disabled={cancel.isPending}>
               <Square size={12} aria-hidden /> Cancel
             </button>

@@ -383,6 +383,11 @@ impl Engine {
         self.inner.writer.commit(WriteOp::Flush).await.map(|_| ())
     }
 
+    /// A token cancelled when the engine shuts down, for tasks that work on its behalf.
+    pub fn stopping(&self) -> tokio_util::sync::CancellationToken {
+        self.inner.shutdown.child_token()
+    }
+
     /// Stops the engine: running jobs are asked to stop and given `grace` to finish,
     /// then aborted; they stay active in the database and resume (or show as
     /// interrupted) at the next open. Progress is flushed; the lease is released.

@@ -81,6 +81,11 @@ impl Engine {
         Ok(resumed)
     }
 
+    /// Every paused job with its pause, oldest first.
+    pub async fn paused(&self) -> Result<Vec<(JobId, Pause)>> {
+        self.inner.reader.paused().await
+    }
+
     /// Sets when a paused job is next checked (shown to the user); for a rate-limited
     /// job, that is when it resumes by itself.
     pub async fn set_next_check(&self, id: JobId, until: Option<DateTime<Utc>>) -> Result<()> {

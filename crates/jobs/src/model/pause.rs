@@ -77,6 +77,10 @@ pub struct Pause {
     /// Next automatic check or resume time.
     #[serde(default)]
     pub until: Option<DateTime<Utc>>,
+    /// Where a watcher outside the engine can tell the cause has cleared (a URL to probe);
+    /// opaque to the engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
     /// When it paused.
     pub since: DateTime<Utc>,
 }
@@ -89,6 +93,7 @@ impl Pause {
             message: String::new(),
             detail: None,
             until: None,
+            check: None,
             since: Utc::now(),
         }
     }
@@ -106,4 +111,7 @@ pub struct Wait {
     /// When to check or resume.
     #[serde(default)]
     pub until: Option<DateTime<Utc>>,
+    /// Where a watcher can tell the cause has cleared (see [`Pause::check`]).
+    #[serde(default)]
+    pub check: Option<String>,
 }

@@ -277,17 +277,27 @@ impl ProviderError {
 
 impl From<ProviderError> for jobs::JobError {
     fn from(e: ProviderError) -> Self {
-        // A cause outside the job (offline, rate limit, server down, refused key) pauses it.
-        if let Some(wait) = crate::wait::classify_provider(&e, None, chrono::Utc::now()).wait() {
-            return wait.into_job_error();
-        }
-        match &e {
-            ProviderError::Cancelled => jobs::JobError::cancelled(),
-            // The same input would find nothing again.
-            ProviderError::NoKnowledge(_) => jobs::JobError::new(e.code(), e.to_string()),
-            // Worth retrying once the user has fixed a key, a URL or the server.
-            other => jobs::JobError::retryable(other.code(), other.to_string()),
-        }
+        job_error(e, None)
+    }
+}
+
+/// `provider`'s error as the step's error: a wait names the provider's endpoint and, while
+/// it is unreachable, has it probed.
+pub fn step_error(provider: &dyn Provider, e: ProviderError) -> jobs::JobError {
+    job_error(e, provider.source().base_url.as_deref())
+}
+
+fn job_error(e: ProviderError, endpoint: Option<&str>) -> jobs::JobError {
+    // A cause outside the job (offline, rate limit, server down, refused key) pauses it.
+    if let Some(wait) = crate::wait::classify_provider(&e, endpoint, chrono::Utc::now()).wait() {
+        return wait.into_job_error();
+    }
+    match &e {
+        ProviderError::Cancelled => jobs::JobError::cancelled(),
+        // The same input would find nothing again.
+        ProviderError::NoKnowledge(_) => jobs::JobError::new(e.code(), e.to_string()),
+        // Worth retrying once the user has fixed a key, a URL or the server.
+        other => jobs::JobError::retryable(other.code(), other.to_string()),
     }
 }
 

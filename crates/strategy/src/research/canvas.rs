@@ -128,7 +128,7 @@ impl JobKind for BmcResearch {
                 .step(block.title(), async {
                     provider::ask(provider.as_ref(), &input.initiative, &context, &io)
                         .await
-                        .map_err(JobError::from)
+                        .map_err(|e| provider::step_error(provider.as_ref(), e))
                 })
                 .await?;
             ctx.partial(&researched)?;

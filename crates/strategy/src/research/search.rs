@@ -93,6 +93,10 @@ pub enum SearchError {
 pub trait SearchBackend: Send + Sync {
     /// Label for the report, e.g. "offline knowledge base".
     fn label(&self) -> String;
+    /// The base URL of a remote search service (none for local search).
+    fn endpoint(&self) -> Option<&str> {
+        None
+    }
     /// Up to `limit` hits for `query`, best first.
     fn search<'a>(
         &'a self,
@@ -270,6 +274,10 @@ impl Searxng {
 impl SearchBackend for Searxng {
     fn label(&self) -> String {
         format!("SearXNG at {}", self.base_url)
+    }
+
+    fn endpoint(&self) -> Option<&str> {
+        Some(&self.base_url)
     }
 
     fn search<'a>(

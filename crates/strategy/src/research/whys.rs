@@ -133,7 +133,7 @@ impl JobKind for FiveWhys {
                 .step(&format!("Why {depth}"), async {
                     provider::ask(provider.as_ref(), &input.initiative, &context, &io)
                         .await
-                        .map_err(JobError::from)
+                        .map_err(|e| provider::step_error(provider.as_ref(), e))
                 })
                 .await?;
             // Never deeper than the limit, whatever the provider says.

@@ -9,7 +9,7 @@ import { Elapsed, resumeStep } from "../../components/StepTimeline";
 import { RelativeTime } from "../../components/Time";
 import { duration, eta } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
-import { pauseWords } from "../../lib/pause";
+import { WaitingLine } from "../../components/WaitingLine";
 import { isActive } from "../../lib/status";
 
 export function Facts({ job }: { job: JobRecord }) {
@@ -58,16 +58,13 @@ export function Facts({ job }: { job: JobRecord }) {
 export function LivePanel({ job, busy, onCancel, onPause, onResume }: { job: JobRecord; busy: boolean; onCancel: () => void; onPause: () => void; onResume: () => void }) {
   const step = job.current_step;
   const message = job.message && job.message !== step ? job.message : null;
-  const waiting = job.status === "paused" && job.pause != null ? pauseWords(job.pause, Date.now()) : null;
+  const pause = job.status === "paused" ? job.pause : null;
   return (
     <section className="card job-live-panel" aria-label="Progress">
       <div className="row">
-        <div className="job-live-text" role={waiting ? "status" : undefined}>
-          {waiting ? (
-            <>
-              <strong>{waiting.why}</strong>
-              <span className="muted"> — {waiting.next}</span>
-            </>
+        <div className="job-live-text">
+          {pause ? (
+            <WaitingLine pause={pause} />
           ) : job.status === "pending" ? (
             <strong>Waiting to start</strong>
           ) : (

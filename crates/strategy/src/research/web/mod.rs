@@ -189,7 +189,7 @@ impl JobKind for WebResearch {
                     let hits = backend
                         .search(query, self.settings.results_per_query, &cancel)
                         .await
-                        .map_err(search_error)?;
+                        .map_err(|e| search_error(e, backend.endpoint()))?;
                     per_query.push(hits);
                 }
                 // Round-robin over the queries (each one's best hit first), so that every
@@ -305,7 +305,7 @@ impl WebResearch {
         };
         let found: Findings = provider::ask(provider, &input.initiative, &context, io)
             .await
-            .map_err(JobError::from)?;
+            .map_err(|e| provider::step_error(provider, e))?;
         for f in &found.findings {
             ctx.partial(&ResearchPartial::Finding {
                 source_id: id.to_owned(),
@@ -331,9 +331,10 @@ impl WebResearch {
     }
 }
 
-/// A search failure as the step's error: a transient cause pauses the job, the rest fail.
-fn search_error(e: super::SearchError) -> JobError {
-    if let Some(wait) = crate::wait::classify_search(&e, None, chrono::Utc::now()).wait() {
+/// A search failure as the step's error: a transient cause pauses the job (probing
+/// `endpoint` while it is unreachable), the rest fail.
+fn search_error(e: super::SearchError, endpoint: Option<&str>) -> JobError {
+    if let Some(wait) = crate::wait::classify_search(&e, endpoint, chrono::Utc::now()).wait() {
         return wait.into_job_error();
     }
     match e {
