@@ -10,6 +10,9 @@ clicks and typing in the UI, with the built-in engine slowed to a model's pace
    built and the bar continues from where it was. Leave again until it finishes: the page
    says it completed while the user was away, and a toast says so too.
 3. The Jobs page: tabs and filters, retry of a failed job, cancel of a running one.
+4. The model server is down: the user generates a program against a local model server that
+   is not running; the page says the job is waiting for it and when it tries again; the server
+   comes up and the program completes by itself, with no click and no notification.
 
 A finish is announced once: a job that finishes while the window is in front gets a toast and
 no native notification (journey 1); one that finishes while it is hidden gets a native
@@ -24,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 from driver import (
     Checks,
@@ -309,6 +313,85 @@ def journey_3(s, iid, search):
     screenshot(ARTIFACTS, "j3-3-after-actions.png")
 
 
+def start_model_server():
+    """The stand-in OpenAI-compatible server (crates/strategy/examples/model_server.rs, built
+    by `cargo test`), started with its port reserved but refusing connections. Returns the
+    process, its base URL and its control URL."""
+    binary = os.path.join(os.path.dirname(APP), "examples", "model_server")
+    if not os.path.exists(binary):
+        raise RuntimeError(f"no model server at {binary} (cargo test --workspace builds it)")
+    proc = subprocess.Popen([binary, "--stopped"], stdout=subprocess.PIPE, text=True)
+    base = proc.stdout.readline().split()[-1]
+    control = proc.stdout.readline().split()[-1]
+    return proc, base, control
+
+
+def control(url, path, method="GET"):
+    request = urllib.request.Request(url + path, method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+def journey_4(s, iid):
+    """The model server is down when the user starts a program; it waits, then finishes by
+    itself once the server is up."""
+    proc, base, ctl = start_model_server()
+    try:
+        settings = s.invoke("get_settings", {})
+        settings["provider"] = {"type": "openai_compatible", "base_url": base, "model": "stand-in"}
+        s.invoke("update_settings", {"settings": settings})
+        endpoint = base.split("//", 1)[1].split("/", 1)[0]
+        s.go(f"/initiatives/{iid}")
+        wait_for("the workspace", lambda: s.find("button.op-card[data-kind=epm_generation]"))
+        s.click("button.op-card[data-kind=epm_generation]")
+        wait_for("the program form", lambda: s.find("form[aria-label='Generate program'] button[type=submit]"))
+        s.record_toasts()
+        s.click("form[aria-label='Generate program'] button[type=submit]")
+        words = wait_for("the waiting words", lambda: s.text("[data-testid=op-panel] [data-testid=pause-words]"), timeout=30)
+        check(bool(words) and f"Can't reach the model server at {endpoint}" in words and "trying again in" in words, f"the page says the program waits for the model server, and when it tries again ({words!r})")
+        job = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
+        check(job["status"] == "paused" and job["error"] is None, f"the job is paused, not failed ({job['status']}, {job['error']})")
+        check(bool(s.find("[data-testid=op-panel] button")) and "Resume now" in (s.text("[data-testid=op-panel]") or ""), "the panel offers Resume now")
+        time.sleep(0.3)
+        screenshot(ARTIFACTS, "j4-1-waiting-for-server.png")
+        s.go("/jobs")
+        row = f"[data-testid=job-row][data-job-id='{job['id']}']"
+        row_text = wait_for("the paused row", lambda: (t := s.text(row)) and "Can't reach the model server" in t and t)
+        check(bool(row_text) and "Paused" in row_text, f"the Jobs page lists it as paused, with the reason ({(row_text or '')[:100]!r})")
+        screenshot(ARTIFACTS, "j4-2-jobs-waiting.png")
+        s.go(f"/initiatives/{iid}")
+        wait_for("the workspace again", lambda: s.find("[data-testid=op-panel] [data-testid=pause-words]"))
+
+        # The server comes up; nobody clicks anything.
+        control(ctl, "/start", "POST")
+        back = time.time()
+        running = wait_for("the job to run again", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] in ("running", "completed"), timeout=30)
+        if running:
+            metrics["endpoint_back_to_running_ms"] = round((time.time() - back) * 1000)
+        done = wait_for("the program to complete", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
+        check(bool(done), "once the server is up, the program completes by itself")
+        final = s.invoke("get_job", {"id": job["id"]})["job"]
+        check(final["attempt"] == 1, f"waiting counted no attempt ({final['attempt']})")
+        stats = control(ctl, "/stats")
+        asked = stats["by_artefact"]
+        check(len(asked) == 5 and all(n == 1 for n in asked.values()), f"each of the program's five requests reached the server once ({asked})")
+        check(bool(wait_for("the result in place", lambda: s.find("[data-testid=op-panel] a[href^='#/results/']"), timeout=15)), "the page shows the program in place")
+        time.sleep(NOTIFY_HOLD_S + 1.0)
+        notes = notifications_for(job["title"])
+        check(not notes, f"no native notification: neither the wait nor the finish in front of the user ({notes})")
+        failures = [t for t in (s.toasts() or []) if job["title"] in t and ("Failed" in t or "Paused" in t)]
+        check(not failures, f"no toast called it failed or asked for anything ({failures})")
+        time.sleep(0.3)
+        screenshot(ARTIFACTS, "j4-3-completed-by-itself.png")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        settings = s.invoke("get_settings", {})
+        settings["provider"] = {"type": "offline"}
+        s.invoke("update_settings", {"settings": settings})
+
+
 def seed_jobs(n):
     """Writes `n` finished jobs straight into the app's database (a second connection, as
     the engine allows), created over the past 30 days: the Jobs page at scale."""
@@ -420,6 +503,7 @@ def main():
         if iid:
             journey_2(session, iid)
             journey_3(session, iid, search_url)
+            journey_4(session, iid)
             at_scale(session)
             small_window(session, iid)
     except RuntimeError as e:
