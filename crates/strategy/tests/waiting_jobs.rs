@@ -151,3 +151,65 @@ async fn a_failing_server_pauses_the_job_at_the_step_and_it_continues_from_there
     assert_eq!(server.count("resources"), asked_for_resources + 1);
     workspace.engine().shutdown(Duration::from_secs(2)).await;
 }
+
+/// Polls until the job is running (or done) again; the time that took.
+async fn time_to_running(workspace: &strategy::Workspace, id: jobs::JobId) -> Duration {
+    let back = Instant::now();
+    loop {
+        let status = workspace.engine().get(id).await.expect("get").job.status;
+        if !status.is_paused() {
+            return back.elapsed();
+        }
+        assert!(back.elapsed() < Duration::from_secs(60), "never resumed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The README's "endpoint back → running again" figure: a server that comes back 3 s after
+/// the job paused, noticed by the probe (a refused connection) versus by the fallback timer
+/// alone (a stream cut mid-answer, which is not probed). A measurement, not a check:
+/// `cargo test -p strategy --test waiting_jobs -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a measurement; run by hand"]
+async fn measure_endpoint_back_to_running() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let answers = initiative.clone();
+    let refused = ChatServer::stopped_on(0, move |r, _| {
+        Reply::Stream(offline_answer(&answers, &r.artefact))
+    })
+    .expect("reserve a port");
+    let id = workspace
+        .generate_program(&initiative.id, model(&refused))
+        .await
+        .expect("start");
+    assert_eq!(
+        wait_finished(&workspace, id).await.job.status,
+        JobStatus::Paused
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    refused.restart().await.expect("restart");
+    let probed = time_to_running(&workspace, id).await;
+    wait_done(&workspace, id).await;
+
+    let answers = initiative.clone();
+    let cut =
+        ChatServer::start(move |r, _| Reply::Cut(offline_answer(&answers, &r.artefact), 2)).await;
+    let id = workspace
+        .generate_program(&initiative.id, model(&cut))
+        .await
+        .expect("start");
+    assert_eq!(
+        wait_finished(&workspace, id).await.job.status,
+        JobStatus::Paused
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let answers = initiative.clone();
+    cut.set_script(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact)));
+    let timed = time_to_running(&workspace, id).await;
+    eprintln!(
+        "endpoint back 3 s after the pause → running again: probed {} ms, timer only {} ms",
+        probed.as_millis(),
+        timed.as_millis()
+    );
+    workspace.engine().shutdown(Duration::from_secs(2)).await;
+}
