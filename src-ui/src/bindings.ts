@@ -25,9 +25,10 @@ export const commands = {
 	listDocuments: (initiativeId: string) => typedError<Document[], IpcError>(__TAURI_INVOKE("list_documents", { initiativeId })),
 	/**
 	 *  Starts an operation with the provider and search backend from the settings; returns the
-	 *  job id at once.
+	 *  job at once: a new one, or the same request's job still pending, running or paused
+	 *  (`joined`).
 	 */
-	startOperation: (initiativeId: string, operation: Operation_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("start_operation", { initiativeId, operation })),
+	startOperation: (initiativeId: string, operation: Operation_Deserialize) => typedError<Started, IpcError>(__TAURI_INVOKE("start_operation", { initiativeId, operation })),
 	/**  A job with its steps and partials. */
 	getJob: (id: string) => typedError<Snapshot_Serialize, IpcError>(__TAURI_INVOKE("get_job", { id })),
 	/**  A page of jobs matching the filters (keyset paging: pass `next` as `after`). */
@@ -1829,6 +1830,14 @@ export type StageGate = {
 	date: string,
 	/**  What must be true to pass. */
 	criteria: string[],
+};
+
+/**  What [`crate::Engine::start_or_join`] returns. */
+export type Started = {
+	/**  The job started, or the one joined. */
+	id: JobId,
+	/**  True when a pending, running or paused job with the same key was returned. */
+	joined: boolean,
 };
 
 /**  Counts per status. */

@@ -196,7 +196,7 @@ def start_system_bus(folder):
 def keep_awake(session, log):
     """A running job takes idle and sleep locks; cancelling it releases them."""
     initiative = session.invoke("create_initiative", {"draft": samples({})["InitiativeDraft_Deserialize"]})
-    job = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "program"}})
+    job = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "program"}})["id"]
     held = wait_for("the inhibitor locks", lambda: {e["what"] for e in inhibitor_log(log) if e["event"] == "inhibit"} >= {"idle", "sleep"}, timeout=20)
     check(bool(held), "a running job takes idle and sleep inhibitor locks")
     taken = [e for e in inhibitor_log(log) if e["event"] == "inhibit"]

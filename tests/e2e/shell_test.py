@@ -83,8 +83,9 @@ def main():
             "name": "E2E Cafe", "description": "A specialty coffee bar by the ferry terminal for commuters.",
             "industry": None, "budget": 300000, "currency": "EUR", "horizon_months": 12, "team_size": 5,
             "start_date": "2027-01-04", "constraints": []}})
-        job = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["coffee commuters"]}})
-        check(isinstance(job, str) and len(job) == 36, "a job id comes back at once")
+        started = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["coffee commuters"]}})
+        job = started["id"]
+        check(isinstance(job, str) and len(job) == 36 and started["joined"] is False, "a new job's id comes back at once")
         time.sleep(1.0)
         metrics["screenshot_job_running"] = screenshot(ARTIFACTS, "02-job-running.png")
 

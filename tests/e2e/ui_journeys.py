@@ -258,9 +258,9 @@ def journey_3(s, iid, search):
     settings = s.invoke("get_settings", {})
     settings["search"] = {"type": "searxng", "base_url": search}
     s.invoke("update_settings", {"settings": settings})
-    failed = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "research", "questions": ["coffee commuters"]}})
+    failed = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "research", "questions": ["coffee commuters"]}})["id"]
     wait_for("the research to fail", lambda: s.invoke("get_job", {"id": failed})["job"]["status"] == "failed", timeout=30)
-    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "program"}})
+    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "program"}})["id"]
     s.go("/jobs")
     wait_for("the jobs page", lambda: s.find("[data-testid=job-row]"))
     badge = wait_for("the running badge", lambda: s.text("[data-testid=running-count]"))
@@ -293,7 +293,7 @@ def journey_3(s, iid, search):
     screenshot(ARTIFACTS, "j3-2-filtered.png")
 
     # Cancel a running one from its row.
-    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "canvas"}})
+    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "canvas"}})["id"]
     row_running = f"[data-testid=job-row][data-job-id='{running}']"
     wait_for("the new running row", lambda: s.find(f"{row_running} button[aria-label^='Cancel']"))
     s.click(f"{row_running} button[aria-label^='Cancel']")

@@ -145,7 +145,8 @@ fn main() {
             let id = workspace
                 .generate_program(&stored.id, ProviderChoice::Offline)
                 .await
-                .expect("start");
+                .expect("start")
+                .id;
             let mut watch = workspace.engine().watch(id).await.expect("watch");
             if watch.snapshot.job.status.is_finished() {
                 return;

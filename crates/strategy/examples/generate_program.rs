@@ -112,7 +112,8 @@ async fn main() -> Result<()> {
     );
     let id = workspace
         .generate_program(&initiative.id, args.provider)
-        .await?;
+        .await?
+        .id;
     let mut watch = workspace.engine().watch(id).await?;
 
     let bar = ProgressBar::new(100);

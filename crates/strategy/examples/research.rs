@@ -130,7 +130,8 @@ async fn main() -> Result<()> {
             ProviderChoice::Offline,
             SearchChoice::Offline,
         )
-        .await?;
+        .await?
+        .id;
     let report = check(&follow(&workspace, id).await?)?;
     println!("  {}", report["summary"].as_str().unwrap_or_default());
     println!("  {}", report["note"].as_str().unwrap_or_default());
@@ -138,14 +139,16 @@ async fn main() -> Result<()> {
     println!("\nBusiness Model Canvas — block by block, citing the report:");
     let id = workspace
         .research_canvas(&initiative.id, ProviderChoice::Offline)
-        .await?;
+        .await?
+        .id;
     let canvas = check(&follow(&workspace, id).await?)?;
     println!("  {}", canvas["note"].as_str().unwrap_or_default());
 
     println!("\nFive whys: “{problem}”");
     let id = workspace
         .five_whys(&initiative.id, &problem, 5, ProviderChoice::Offline)
-        .await?;
+        .await?
+        .id;
     let chain = check(&follow(&workspace, id).await?)?;
     println!(
         "  stopped: {}",

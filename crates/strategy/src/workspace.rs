@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob};
+use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob, Started};
 use serde::Serialize;
 
 use crate::artefact::Evidence;
@@ -26,6 +26,17 @@ use crate::waiting::Waiting;
 pub const JOBS_FILE: &str = "charter.db";
 /// Strategy's file (initiatives and documents) in the data folder.
 pub const INITIATIVES_FILE: &str = "initiatives.db";
+
+/// The key under which the engine lets one pending, running or paused job exist: the same
+/// operation asked again for the same initiative with the same input joins that job.
+fn same_request_key(session: &str, input: &serde_json::Value) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    hash.update(session.as_bytes());
+    hash.update([0]);
+    hash.update(input.to_string().as_bytes());
+    format!("{session}:{:x}", hash.finalize())
+}
 
 /// Settings for [`Workspace::open`].
 #[derive(Clone)]
@@ -156,15 +167,20 @@ impl Workspace {
         title: String,
         session: &str,
         input: &T,
-    ) -> Result<JobId> {
+    ) -> Result<Started> {
         let kind = operation.job_kind();
         let input = serde_json::to_value(input).map_err(|e| jobs::Error::InvalidInput {
             kind: kind.to_owned(),
             reason: e.to_string(),
         })?;
+        let key = same_request_key(session, &input);
         Ok(self
             .engine
-            .start(StartJob::new(kind, title, input).session(session))
+            .start_or_join(
+                StartJob::new(kind, title, input)
+                    .session(session)
+                    .unique(key),
+            )
             .await?)
     }
 
@@ -178,12 +194,13 @@ impl Workspace {
         })
     }
 
-    /// Starts generating a program for an initiative; returns the job id at once.
+    /// Starts generating a program for an initiative, or joins the same request's job still
+    /// pending, running or paused; returns at once.
     pub async fn generate_program(
         &self,
         initiative_id: &str,
         provider: ProviderChoice,
-    ) -> Result<JobId> {
+    ) -> Result<Started> {
         Self::check(OperationKind::Program, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let title = format!("Program for {}", initiative.name);
@@ -200,12 +217,12 @@ impl Workspace {
     }
 
     /// Starts researching a Business Model Canvas; the latest research report's findings,
-    /// if there is one, become its citable evidence.
+    /// if there is one, become its citable evidence (or joins the same request's job).
     pub async fn research_canvas(
         &self,
         initiative_id: &str,
         provider: ProviderChoice,
-    ) -> Result<JobId> {
+    ) -> Result<Started> {
         Self::check(OperationKind::Canvas, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
         let latest = self.latest_report(initiative_id).await?;
@@ -280,14 +297,14 @@ impl Workspace {
         }
     }
 
-    /// Starts a five-whys analysis of a problem statement.
+    /// Starts a five-whys analysis of a problem statement (or joins the same request's job).
     pub async fn five_whys(
         &self,
         initiative_id: &str,
         problem: &str,
         max_depth: u32,
         provider: ProviderChoice,
-    ) -> Result<JobId> {
+    ) -> Result<Started> {
         Self::check(
             OperationKind::FiveWhys,
             crate::research::validate_problem(problem, max_depth),
@@ -306,14 +323,15 @@ impl Workspace {
             .await
     }
 
-    /// Starts web research (offline: the knowledge base and the initiative's documents).
+    /// Starts web research (offline: the knowledge base and the initiative's documents), or
+    /// joins the same request's job.
     pub async fn web_research(
         &self,
         initiative_id: &str,
         questions: Vec<String>,
         provider: ProviderChoice,
         search: SearchChoice,
-    ) -> Result<JobId> {
+    ) -> Result<Started> {
         Self::check(
             OperationKind::Research,
             crate::research::validate_questions(&questions),

@@ -90,7 +90,8 @@ async fn an_api_key_reaches_the_server_and_nothing_charter_keeps() {
     let id = workspace
         .generate_program(&initiative.id, provider)
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     // A refused key pauses the job (it waits for the key to change) instead of failing it.
     let failed = support::wait_finished(&workspace, id).await;
     assert_eq!(failed.job.status, JobStatus::Paused);

@@ -118,7 +118,8 @@ async fn a_model_generation_streams_progress_and_labels_its_source() {
     let id = workspace
         .generate_program(&initiative.id, model(&server))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     // Collect the live progress messages.
     let mut watch = workspace.engine().watch(id).await.expect("watch");
     let mut messages = Vec::new();
@@ -201,7 +202,8 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
                 },
             )
             .await
-            .expect("start");
+            .expect("start")
+            .id;
         // Steps 1–5 done (three asked of the model, two computed); step 6 is waiting.
         support::eventually("the risks request", || watcher.count("risks") == 1).await;
         let snapshot = workspace.engine().get(id).await.expect("get");
@@ -262,7 +264,8 @@ async fn cancelling_during_a_model_call_stops_at_once() {
     let id = workspace
         .generate_program(&initiative.id, model(&server))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     support::eventually("the outline request", || server.count("outline") == 1).await;
     let snapshot = tokio::time::timeout(
         Duration::from_secs(2),
@@ -303,7 +306,8 @@ async fn retry_after_a_failure_resumes_at_the_failed_step() {
     let id = workspace
         .generate_program(&initiative.id, choice)
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     let failed = wait_finished(&workspace, id).await;
     assert_eq!(failed.job.status, JobStatus::Failed);
     let error = failed.job.error.clone().expect("error");

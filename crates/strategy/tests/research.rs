@@ -374,7 +374,8 @@ async fn with_a_model_the_why_chain_comes_from_the_model_and_stops_where_it_says
             },
         )
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     let chain: WhyChain = result(&wait_finished(&workspace, id).await);
     assert_eq!(chain.levels.len(), 3);
     assert_eq!(chain.root_cause, "cause number 3");

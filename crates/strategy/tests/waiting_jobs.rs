@@ -52,7 +52,8 @@ async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_bac
     let id = workspace
         .generate_program(&initiative.id, model(&server))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
 
     let paused = wait_finished(&workspace, id).await;
     assert_eq!(paused.job.status, JobStatus::Paused);
@@ -113,7 +114,8 @@ async fn a_failing_server_pauses_the_job_at_the_step_and_it_continues_from_there
     let id = workspace
         .generate_program(&initiative.id, model(&server))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
 
     let paused = wait_finished(&workspace, id).await;
     assert_eq!(paused.job.status, JobStatus::Paused);
@@ -181,7 +183,8 @@ async fn measure_endpoint_back_to_running() {
     let id = workspace
         .generate_program(&initiative.id, model(&refused))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     assert_eq!(
         wait_finished(&workspace, id).await.job.status,
         JobStatus::Paused
@@ -197,7 +200,8 @@ async fn measure_endpoint_back_to_running() {
     let id = workspace
         .generate_program(&initiative.id, model(&cut))
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     assert_eq!(
         wait_finished(&workspace, id).await.job.status,
         JobStatus::Paused

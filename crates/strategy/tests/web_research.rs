@@ -138,7 +138,8 @@ async fn searxng_research_reads_pages_within_limits_and_cites_only_what_it_read(
             },
         )
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     // The slow page never answers: the job ends (within wait_finished's bound) only because
     // the fetch gave up on it and dropped the connection.
     let done = wait_finished(&workspace, id).await;
@@ -251,7 +252,8 @@ async fn an_unreachable_search_endpoint_pauses_the_job_offline_naming_it() {
             },
         )
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     let done = wait_finished(&workspace, id).await;
     assert_eq!(done.job.status, JobStatus::Paused);
     assert_eq!(done.job.attempt, 1, "a wait is not a failed attempt");
@@ -308,7 +310,8 @@ async fn a_models_made_up_quote_is_sent_back_and_only_verbatim_quotes_are_kept()
             SearchChoice::Offline,
         )
         .await
-        .expect("start");
+        .expect("start")
+        .id;
     let report: ResearchReport = result(&wait_finished(&workspace, id).await);
     assert!(!report.findings.is_empty());
     assert!(!report.offline);

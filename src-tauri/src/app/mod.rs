@@ -3,6 +3,7 @@
 
 mod keep_awake;
 mod listener;
+mod system_bus;
 mod throttle;
 mod tray;
 mod window;
@@ -115,7 +116,22 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     listener::spawn(handle.clone());
     window::show_main(&handle);
+    watch_system_bus(app);
     Ok(())
+}
+
+/// Jobs waiting on an unreachable endpoint try again at once when NetworkManager says the
+/// network is back or logind says the machine woke.
+fn watch_system_bus(app: &tauri::App) {
+    let waiting = app.state::<AppState>().workspace.waiting().clone();
+    let watching = system_bus::watch(None, move |event| {
+        tracing::debug!(?event, "waiting jobs try again");
+        let waiting = waiting.clone();
+        tauri::async_runtime::spawn(async move { waiting.network_back().await });
+    });
+    if let Some(watching) = watching {
+        app.manage(watching);
+    }
 }
 
 /// Builds and runs the app.

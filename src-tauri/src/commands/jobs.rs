@@ -1,6 +1,6 @@
 //! Job commands: start an operation, read, list, watch and act on jobs.
 
-use jobs::{JobQuery, JobRecord, Page, Snapshot, StatusCounts};
+use jobs::{JobQuery, JobRecord, Page, Snapshot, Started, StatusCounts};
 use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -33,17 +33,18 @@ pub enum Operation {
 }
 
 /// Starts an operation with the provider and search backend from the settings; returns the
-/// job id at once.
+/// job at once: a new one, or the same request's job still pending, running or paused
+/// (`joined`).
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]
 pub async fn start_operation(
     state: State<'_, AppState>,
     initiative_id: String,
     operation: Operation,
-) -> IpcResult<String> {
+) -> IpcResult<Started> {
     let settings = state.settings();
     let ws = &state.workspace;
-    let id = match operation {
+    let started = match operation {
         Operation::Program => {
             ws.generate_program(&initiative_id, settings.provider)
                 .await?
@@ -71,7 +72,7 @@ pub async fn start_operation(
             .await?
         }
     };
-    Ok(id.to_string())
+    Ok(started)
 }
 
 /// A job with its steps and partials.

@@ -39,7 +39,7 @@ describe("WorkspacePage", () => {
     const backend = new FakeBackend({
       get_initiative: () => initiative,
       latest_job: () => null,
-      start_operation: () => id,
+      start_operation: () => ({ id, joined: false }),
       watch_job: () => snapshot(job({ id, status: "pending", progress: 0, seq: 1, current_step: null, message: null })),
     });
     render();
@@ -126,6 +126,22 @@ describe("WorkspacePage", () => {
     expect(backend.callsOf("resume_job")).toEqual([{ id: waiting.id }]);
   });
 
+  it("asking again for a program already under way follows that job and says so", async () => {
+    const id = job().id;
+    const backend = new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: () => null,
+      start_operation: () => ({ id, joined: true }),
+      watch_job: () => snapshot(job({ id, progress: 40, seq: 7 })),
+    });
+    renderToaster(<Toaster />);
+    render();
+    await userEvent.click(await screen.findByRole("button", { name: /Generate program/ }));
+    expect(await screen.findByText("Your program is already being generated — showing it.")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole("progressbar", { name: "Program progress" })).toHaveAttribute("aria-valuenow", "40"));
+    expect(backend.callsOf("start_operation")).toHaveLength(1);
+  });
+
   it("a running job can be paused from its panel", async () => {
     const running = job({ progress: 30, seq: 5 });
     const backend = new FakeBackend({
@@ -160,7 +176,7 @@ describe("WorkspacePage", () => {
     const backend = new FakeBackend({
       get_initiative: () => initiative,
       latest_job: () => null,
-      start_operation: () => id,
+      start_operation: () => ({ id, joined: false }),
       watch_job: () => snapshot(job({ id, status: "pending", progress: 0, seq: 1 })),
     });
     render();

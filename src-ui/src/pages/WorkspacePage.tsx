@@ -132,7 +132,11 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
   const job = view?.job ?? null;
   const start = useMutation({
     mutationFn: (op: Operation) => unwrap(commands.startOperation(initiativeId, op)),
-    onSuccess: (id) => recovery.started(id),
+    onSuccess: ({ id, joined }) => {
+      // The same request is already under way: follow that job instead of a second one.
+      if (joined) toast.info(`Your ${info.noun} is already ${info.ongoing} — showing it.`);
+      recovery.started(id);
+    },
     onError: (e: Error) => toast.error(`Could not start: ${e.message}`),
   });
   const cancel = useMutation({

@@ -117,6 +117,7 @@ pub async fn start_program(workspace: &Workspace, initiative: &Initiative) -> Jo
         .generate_program(&initiative.id, ProviderChoice::Offline)
         .await
         .expect("start the program")
+        .id
 }
 
 /// Starts researching the initiative's canvas offline.
@@ -125,6 +126,7 @@ pub async fn start_canvas(workspace: &Workspace, initiative: &Initiative) -> Job
         .research_canvas(&initiative.id, ProviderChoice::Offline)
         .await
         .expect("start the canvas")
+        .id
 }
 
 /// Starts asking why about `problem` offline, at most `depth` levels deep.
@@ -138,6 +140,7 @@ pub async fn start_five_whys(
         .five_whys(&initiative.id, problem, depth, ProviderChoice::Offline)
         .await
         .expect("start the five whys")
+        .id
 }
 
 /// Starts researching the initiative offline with the standard questions.
@@ -151,6 +154,7 @@ pub async fn start_research(workspace: &Workspace, initiative: &Initiative) -> J
         )
         .await
         .expect("start the research")
+        .id
 }
 
 /// Generates the initiative's program offline.

@@ -1,0 +1,57 @@
+//! No duplicate runs: asking for the same operation with the same input while its job is
+//! pending, running or paused returns that job; once it has finished, a new one starts.
+
+mod support;
+
+use jobs::JobStatus;
+use strategy::ProviderChoice;
+use support::wait_finished;
+
+#[tokio::test]
+async fn the_same_request_joins_the_active_job_and_a_later_one_starts_anew() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    // Two starts at once (a double click): one job, the second joins it.
+    let (first, second) = tokio::join!(
+        workspace.generate_program(&initiative.id, ProviderChoice::Offline),
+        workspace.generate_program(&initiative.id, ProviderChoice::Offline),
+    );
+    let (first, second) = (first.expect("start"), second.expect("start"));
+    assert_eq!(first.id, second.id, "one job for the same request");
+    assert!(
+        first.joined != second.joined,
+        "exactly one of the two joined ({first:?}, {second:?})"
+    );
+    // Another operation, or the same one for another input, is not the same request.
+    let canvas = support::start_canvas(&workspace, &initiative).await;
+    assert_ne!(canvas, first.id);
+    let other = workspace
+        .five_whys(&initiative.id, "Sales are low", 3, ProviderChoice::Offline)
+        .await
+        .expect("start");
+    let deeper = workspace
+        .five_whys(&initiative.id, "Sales are low", 4, ProviderChoice::Offline)
+        .await
+        .expect("start");
+    assert!(!other.joined && !deeper.joined);
+    assert_ne!(other.id, deeper.id);
+
+    assert_eq!(
+        wait_finished(&workspace, first.id).await.job.status,
+        JobStatus::Completed
+    );
+    let again = workspace
+        .generate_program(&initiative.id, ProviderChoice::Offline)
+        .await
+        .expect("start");
+    assert!(!again.joined, "a finished job is not joined");
+    assert_ne!(again.id, first.id);
+    let page = workspace
+        .engine()
+        .list(&jobs::JobQuery {
+            kind: Some("epm_generation".into()),
+            ..jobs::JobQuery::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(page.items.len(), 2, "two programs in all");
+}
