@@ -129,9 +129,7 @@ fn watch_system_bus(app: &tauri::App) {
         let waiting = waiting.clone();
         tauri::async_runtime::spawn(async move { waiting.network_back().await });
     });
-    if let Some(watching) = watching {
-        app.manage(watching);
-    }
+    app.manage(watching);
 }
 
 /// Builds and runs the app.
