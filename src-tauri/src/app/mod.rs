@@ -124,11 +124,19 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 /// network is back or logind says the machine woke.
 fn watch_system_bus(app: &tauri::App) {
     let waiting = app.state::<AppState>().workspace.waiting().clone();
-    let watching = system_bus::watch(None, move |event| {
-        tracing::debug!(?event, "waiting jobs try again");
-        let waiting = waiting.clone();
-        tauri::async_runtime::spawn(async move { waiting.network_back().await });
-    });
+    let watching = system_bus::watch(
+        None,
+        move |event| {
+            tracing::debug!(?event, "waiting jobs try again");
+            let waiting = waiting.clone();
+            tauri::async_runtime::spawn(async move { waiting.network_back().await });
+        },
+        |subscribed| {
+            if subscribed {
+                tracing::info!("watching the system bus for the network and sleep");
+            }
+        },
+    );
     app.manage(watching);
 }
 

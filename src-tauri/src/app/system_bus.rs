@@ -3,8 +3,8 @@
 //! (the machine woke). Each becomes one [`SystemEvent`]; without a system bus (containers,
 //! CI) nothing is watched and the workspace's clock-gap detector still notices sleeps.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dbus::blocking::Connection;
@@ -38,18 +38,6 @@ pub fn from_prepare_for_sleep(start: bool) -> Option<SystemEvent> {
 /// The watching thread: stopped when dropped.
 pub struct Watching {
     stop: Arc<AtomicBool>,
-    subscribed: Mutex<std::sync::mpsc::Receiver<bool>>,
-}
-
-impl Watching {
-    /// Whether the thread connected and subscribed within `timeout` (false once it gave up).
-    pub fn subscribed(&self, timeout: Duration) -> bool {
-        self.subscribed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .recv_timeout(timeout)
-            .unwrap_or(false)
-    }
 }
 
 impl Drop for Watching {
@@ -59,27 +47,28 @@ impl Drop for Watching {
 }
 
 /// Watches the bus at `address` (the system bus when `None`) on a thread of its own and
-/// calls `on_event` for each [`SystemEvent`]. Returns at once: connecting never holds up
-/// the caller, and a bus that cannot be reached is logged and left alone.
+/// calls `on_event` for each [`SystemEvent`]; `subscribed` learns whether it could. Returns
+/// at once: connecting never holds up the caller, and a bus that cannot be reached is
+/// logged and left alone.
 pub fn watch(
     address: Option<&str>,
     on_event: impl Fn(SystemEvent) + Send + Sync + 'static,
+    subscribed: impl FnOnce(bool) + Send + 'static,
 ) -> Watching {
     let address = address.map(str::to_owned);
     let stop = Arc::new(AtomicBool::new(false));
-    let (subscribed_tx, subscribed) = std::sync::mpsc::channel();
     let stopping = stop.clone();
     let spawned = std::thread::Builder::new()
         .name("system-bus".into())
         .spawn(move || {
             let conn = match subscribe(address.as_deref(), on_event) {
                 Ok(conn) => {
-                    let _ = subscribed_tx.send(true);
+                    subscribed(true);
                     conn
                 }
                 Err(e) => {
                     tracing::info!(error = %e, "no system bus: network and sleep signals are not watched");
-                    let _ = subscribed_tx.send(false);
+                    subscribed(false);
                     return;
                 }
             };
@@ -93,10 +82,7 @@ pub fn watch(
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start the system bus thread");
     }
-    Watching {
-        stop,
-        subscribed: Mutex::new(subscribed),
-    }
+    Watching { stop }
 }
 
 /// Connects and asks for the two signals.
@@ -137,6 +123,7 @@ fn subscribe(
 mod tests {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
+    use std::sync::Mutex;
 
     use dbus::Message;
     use dbus::channel::Sender;
@@ -189,10 +176,15 @@ mod tests {
         let bus = private_bus();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let watching = watch(Some(&bus.address), move |e| {
-            log.lock().expect("lock").push(e)
-        });
-        assert!(watching.subscribed(Duration::from_secs(10)), "subscribed");
+        let (tx, subscribed) = std::sync::mpsc::channel();
+        let _watching = watch(
+            Some(&bus.address),
+            move |e| log.lock().expect("lock").push(e),
+            move |ok| {
+                let _ = tx.send(ok);
+            },
+        );
+        assert_eq!(subscribed.recv_timeout(Duration::from_secs(10)), Ok(true));
 
         let sender = Connection::new_address(&bus.address).expect("connect");
         let signal = |interface: &str, member: &str| {
@@ -220,7 +212,14 @@ mod tests {
 
     #[test]
     fn no_bus_means_nothing_is_watched() {
-        let watching = watch(Some("unix:path=/nonexistent/charter-test-bus"), |_| {});
-        assert!(!watching.subscribed(Duration::from_secs(10)));
+        let (tx, subscribed) = std::sync::mpsc::channel();
+        let _watching = watch(
+            Some("unix:path=/nonexistent/charter-test-bus"),
+            |_| {},
+            move |ok| {
+                let _ = tx.send(ok);
+            },
+        );
+        assert_eq!(subscribed.recv_timeout(Duration::from_secs(10)), Ok(false));
     }
 }
