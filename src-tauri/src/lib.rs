@@ -80,6 +80,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             pause_job,
             resume_job,
             retry_job,
+            preview_run_again,
+            run_again,
             delete_jobs,
             delete_matching_jobs,
             retry_matching_jobs,

@@ -49,6 +49,17 @@ export const commands = {
 	resumeJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("resume_job", { id })),
 	/**  Runs a failed, cancelled or interrupted job again from its last completed step. */
 	retryJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("retry_job", { id })),
+	/**
+	 *  What running the job again would reuse and run: from `from_step` as a new job, or
+	 *  without one as a retry or resume of this job.
+	 */
+	previewRunAgain: (id: string, fromStep: number | null) => typedError<ResumePreview, IpcError>(__TAURI_INVOKE("preview_run_again", { id, fromStep })),
+	/**
+	 *  Runs a finished job again as a new job linked to it, reusing its steps before
+	 *  `from_step` (0: from scratch); with `current_provider`, on the provider now in the
+	 *  settings. Returns the new job's id; the original stays as it was.
+	 */
+	runAgain: (id: string, fromStep: number, currentProvider: boolean) => typedError<string, IpcError>(__TAURI_INVOKE("run_again", { id, fromStep, currentProvider })),
 	/**  Deletes finished jobs; returns how many were deleted. */
 	deleteJobs: (ids: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("delete_jobs", { ids })),
 	/**
@@ -1501,6 +1512,16 @@ export type ResourceLine = {
 	utilisation: number | null,
 };
 
+/**  What a resume or a run-again restores from stored checkpoints and where it runs from. */
+export type ResumePreview = {
+	/**  Steps whose stored outputs are reused, in order. */
+	restored: StepRef[],
+	/**  The first step that runs (every step from it on runs). */
+	will_run_from: number,
+	/**  Completed steps that run again because the kind's current version cannot read them. */
+	dropped: StepRef[],
+};
+
 /**  Days kept per terminal state; 0 keeps forever. */
 export type RetentionDays = RetentionDays_Serialize | RetentionDays_Deserialize;
 
@@ -1916,6 +1937,14 @@ export type StepRecord_Serialize = {
 	started_at: number,
 	/**  Unix ms. */
 	finished_at: number | null,
+};
+
+/**  A step named in a preview. */
+export type StepRef = {
+	/**  Step index. */
+	index: number,
+	/**  Step name. */
+	name: string,
 };
 
 /**  A short account of a finished step, streamed as a partial. */

@@ -279,7 +279,7 @@ def journey_3(s, iid, search):
     check(bool(wait_for("only failed rows", lambda: s.find(row_failed) and not s.find(row_running))), "the Failed tab shows the failed job and not the running one")
     click_tab(s, "All")
     wait_for("all rows", lambda: s.find(row_running))
-    s.type("input[type=search]", "zzz-no-such-job")
+    search_for(s, "zzz-no-such-job")
     # Settled: the search is in the URL and the panel is no longer busy reading the list (a
     # loading skeleton has no rows either).
     settled = (
@@ -287,7 +287,11 @@ def journey_3(s, iid, search):
         "return location.hash.includes('q=zzz-no-such-job') && p && p.getAttribute('aria-busy') === 'false' ? p.innerText : null;"
     )
     empty = wait_for("the search's answer", lambda: (text := s.js(settled)) and "No jobs match these filters." in text and text)
-    check(bool(empty) and not s.find("[data-testid=job-row]"), f"a text filter that matches nothing empties the list and says so ({(empty or '').strip()!r})")
+    state = s.js(
+        "const p = document.querySelector('[role=tabpanel][data-state=active]');"
+        "return [location.hash, document.querySelector('input[type=search]')?.value, p?.getAttribute('aria-busy'), (p?.innerText || '').slice(0, 200)];"
+    )
+    check(bool(empty) and not s.find("[data-testid=job-row]"), f"a text filter that matches nothing empties the list and says so ({(empty or '').strip()!r}; page: {state})")
     s.type("input[type=search]", "Harbour")
     check(bool(wait_for("rows again", lambda: s.find(row_failed))), "a text filter matching the title finds the jobs")
     screenshot(ARTIFACTS, "j3-2-filtered.png")
@@ -384,6 +388,19 @@ def journey_4(s, iid):
         check(not failures, f"no toast called it failed or asked for anything ({failures})")
         time.sleep(0.3)
         screenshot(ARTIFACTS, "j4-3-completed-by-itself.png")
+
+        # Its detail page offers to run it again, saying first what would be reused.
+        s.go(f"/jobs/{job['id']}")
+        wait_for("the run-again section", lambda: s.find("select[aria-label='Run again from']"))
+        s.js(
+            "const s = document.querySelector(\"select[aria-label='Run again from']\");"
+            "const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set;"
+            "set.call(s, '3'); s.dispatchEvent(new Event('change', { bubbles: true })); return true;"
+        )
+        said = wait_for("the preview", lambda: (t := s.text("[data-testid=run-again-preview]")) and "Reuses steps 1–3" in t and t, timeout=10)
+        check(bool(said) and "runs step 4 onwards" in said and "cannot be reused" not in said, f"“Run again” from step 4 says which steps it reuses and which run ({said!r})")
+        time.sleep(0.3)
+        screenshot(ARTIFACTS, "j4-4-run-again.png")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -479,6 +496,21 @@ def small_window(s, iid):
     screenshot_window(ARTIFACTS, "s-3-program-800.png")
     width = s.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
     check(width is not None and width <= 0, f"at 800×600 the page does not scroll sideways ({width} px too wide)")
+
+
+def search_for(s, text):
+    """Types `text` into the Jobs search box, as a user would, and waits until the page has
+    taken it (the search is in the URL). A user whose keystrokes were swallowed by a
+    re-render types again; so does this, once, saying so in the log."""
+    for attempt in range(2):
+        s.type("input[type=search]", text)
+        end = time.time() + 10
+        while time.time() < end:
+            if s.js("return location.hash.includes(arguments[0]);", f"q={text}"):
+                return
+            time.sleep(0.2)
+        state = s.js("return [location.hash, document.querySelector('input[type=search]')?.value];")
+        print(f"note the search box did not take {text!r} (attempt {attempt + 1}; page: {state})", flush=True)
 
 
 def click_tab(s, name):

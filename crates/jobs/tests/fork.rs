@@ -23,6 +23,8 @@ async fn a_fork_from_step_n_runs_only_steps_n_onwards_and_links_the_original() {
     let preview = engine.preview_fork(original, 2).await.unwrap();
     let names: Vec<_> = preview.restored.iter().map(|s| s.name.as_str()).collect();
     assert_eq!((names, preview.will_run_from), (vec!["a", "b"], 2));
+    // A step after the chosen one is not "dropped": it simply runs.
+    assert!(preview.dropped.is_empty(), "{:?}", preview.dropped);
     let whole = engine.preview(original).await.unwrap();
     assert_eq!((whole.restored.len(), whole.will_run_from), (3, 3));
 

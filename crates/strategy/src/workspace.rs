@@ -350,6 +350,47 @@ impl Workspace {
             .await
     }
 
+    /// Runs a job again as a new, linked job: the original's steps before `from_step` are
+    /// reused (0: from scratch), the rest run; with `provider`, on that provider or model
+    /// instead of the original's. The original stays as it was.
+    pub async fn run_again(
+        &self,
+        id: JobId,
+        from_step: u32,
+        provider: Option<ProviderChoice>,
+    ) -> Result<JobId> {
+        let input = match provider {
+            None => None,
+            Some(provider) => {
+                let job = self.engine.get(id).await?.job;
+                let operation = OperationKind::from_job_kind(&job.kind);
+                if let Some(operation) = operation {
+                    Self::check(operation, provider.validate())?;
+                }
+                let mut input = job.input;
+                match input.as_object_mut() {
+                    Some(fields) if fields.contains_key("provider") => {
+                        let provider = serde_json::to_value(provider).map_err(|e| {
+                            jobs::Error::InvalidInput {
+                                kind: job.kind.clone(),
+                                reason: e.to_string(),
+                            }
+                        })?;
+                        fields.insert("provider".to_owned(), provider);
+                    }
+                    _ => {
+                        return Err(Error::Jobs(jobs::Error::InvalidInput {
+                            kind: job.kind,
+                            reason: "this job does not use a model provider".to_owned(),
+                        }));
+                    }
+                }
+                Some(input)
+            }
+        };
+        Ok(self.engine.fork(id, from_step, input).await?)
+    }
+
     /// Adds a typed note to an initiative.
     pub async fn add_note(
         &self,

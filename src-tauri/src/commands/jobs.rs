@@ -1,6 +1,6 @@
 //! Job commands: start an operation, read, list, watch and act on jobs.
 
-use jobs::{JobQuery, JobRecord, Page, Snapshot, Started, StatusCounts};
+use jobs::{JobQuery, JobRecord, Page, ResumePreview, Snapshot, Started, StatusCounts};
 use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -165,6 +165,42 @@ pub async fn resume_job(state: State<'_, AppState>, id: String) -> IpcResult<()>
 #[specta::specta]
 pub async fn retry_job(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     Ok(state.workspace.engine().retry(job_id(&id)?).await?)
+}
+
+/// What running the job again would reuse and run: from `from_step` as a new job, or
+/// without one as a retry or resume of this job.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn preview_run_again(
+    state: State<'_, AppState>,
+    id: String,
+    from_step: Option<u32>,
+) -> IpcResult<ResumePreview> {
+    let id = job_id(&id)?;
+    let engine = state.workspace.engine();
+    Ok(match from_step {
+        Some(step) => engine.preview_fork(id, step).await?,
+        None => engine.preview(id).await?,
+    })
+}
+
+/// Runs a finished job again as a new job linked to it, reusing its steps before
+/// `from_step` (0: from scratch); with `current_provider`, on the provider now in the
+/// settings. Returns the new job's id; the original stays as it was.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn run_again(
+    state: State<'_, AppState>,
+    id: String,
+    from_step: u32,
+    current_provider: bool,
+) -> IpcResult<String> {
+    let provider = current_provider.then(|| state.settings().provider);
+    let new = state
+        .workspace
+        .run_again(job_id(&id)?, from_step, provider)
+        .await?;
+    Ok(new.to_string())
 }
 
 /// Deletes finished jobs; returns how many were deleted.

@@ -110,8 +110,10 @@ export function useJob(jobId: string | null): LiveJob {
       })
       .then((unlisten) => {
         if (typeof unlisten !== "function") return;
-        if (unmounted) unlisten();
-        else stopChanged = unlisten;
+        // Unlistening is asynchronous and may fail once the app is gone: nothing to do then.
+        const stop = () => void Promise.resolve(unlisten()).catch(() => undefined);
+        if (unmounted) stop();
+        else stopChanged = stop;
       })
       .catch(() => undefined);
     return () => {

@@ -108,6 +108,33 @@ describe("JobDetailPage", () => {
     expect(screen.queryByRole("button", { name: /Retry/ })).not.toBeInTheDocument();
   });
 
+  it("runs a failed job again from a chosen step as a new job, saying first what it reuses", async () => {
+    const withProvider: Snapshot = { ...failedSnapshot, job: { ...failedSnapshot.job, input: { provider: { type: "offline" } } } };
+    const mock = ipc({
+      watch_job: () => withProvider,
+      preview_run_again: (args) =>
+        args.fromStep === 0
+          ? { restored: [], will_run_from: 0, dropped: [] }
+          : { restored: [{ index: 0, name: "Analysing the initiative" }], will_run_from: 1, dropped: [] },
+      run_again: () => "0190a000-0000-7000-8000-000000000002",
+    });
+    const user = userEvent.setup();
+    renderDetail();
+    expect(await screen.findByRole("heading", { name: "Run again" })).toBeInTheDocument();
+    // By default from the step the failure stopped at.
+    expect(screen.getByRole("combobox", { name: "Run again from" })).toHaveValue("2");
+    await user.selectOptions(screen.getByRole("combobox", { name: "Run again from" }), "1");
+    await waitFor(() =>
+      expect(screen.getByTestId("run-again-preview")).toHaveTextContent("Reuses step 1 (Analysing the initiative) from this run; runs step 2 onwards."),
+    );
+    await user.selectOptions(screen.getByRole("combobox", { name: "Run again from" }), "0");
+    await waitFor(() => expect(screen.getByTestId("run-again-preview")).toHaveTextContent("Runs every step from scratch."));
+    await user.click(screen.getByRole("checkbox"));
+    await user.click(screen.getByRole("button", { name: "Run again" }));
+    await waitFor(() => expect(mock.of("run_again")).toEqual([{ id: ID, fromStep: 0, currentProvider: true }]));
+    expect(mock.of("preview_run_again").map((a) => a.fromStep)).toEqual(expect.arrayContaining([2, 1, 0]));
+  });
+
   it("shows a running job's live bar, step, ETA and a Cancel", async () => {
     const running = snapshot(job({ id: ID, progress: 45, current_step: "Generating resources", message: "8 roles", eta_ms: 40_000 }), {
       steps: [step(0, "Analysing the initiative", "completed", 400), { ...step(1, "Generating resources", "running", null) }],

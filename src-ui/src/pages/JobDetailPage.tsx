@@ -1,6 +1,6 @@
 // One job in full (route /jobs/:id), kept live over its watch channel: status and times, the
-// live bar while it runs, the step timeline, the error with a Retry that resumes, what it
-// produced so far, its input, and a link to the result.
+// live bar while it runs, the step timeline, the error with a Retry that resumes, run again
+// from a step, what it produced so far, its input, and a link to the result.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
@@ -18,6 +18,7 @@ import { isPresent } from "../live/presence";
 import { PartialsView } from "../results/ResultView";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
 import { ErrorPanel, Facts, LivePanel, Loading, NotFound } from "./jobs/JobDetailParts";
+import { RunAgain } from "./jobs/RunAgain";
 import { deleteConfirmation, useJobActions } from "./jobs/useJobActions";
 import "./jobs.css";
 
@@ -180,6 +181,7 @@ function JobDetail({ id }: { id: string }) {
           </div>
         )}
         {isRetryable(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
+        {!isActive(record.status) && <RunAgain job={record} steps={steps} />}
 
         <section className="card">
           <h2>Steps</h2>

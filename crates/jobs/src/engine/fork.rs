@@ -44,9 +44,9 @@ impl Engine {
         self.preview_from(id, from_step).await
     }
 
-    async fn preview_from(&self, id: JobId, below: u32) -> Result<ResumePreview> {
+    async fn preview_from(&self, id: JobId, requested: u32) -> Result<ResumePreview> {
         let snapshot = self.get(id).await?;
-        let below = below.min(self.readable_below(&snapshot.job));
+        let below = requested.min(self.readable_below(&snapshot.job));
         let mut restored = Vec::new();
         let mut dropped = Vec::new();
         let mut steps: Vec<_> = snapshot
@@ -64,7 +64,8 @@ impl Engine {
             if s.index < below && s.index == next {
                 next += 1;
                 restored.push(step);
-            } else {
+            } else if s.index < requested {
+                // Asked for, but unreadable by this version (or after a gap): runs again.
                 dropped.push(step);
             }
         }
