@@ -121,13 +121,16 @@ impl Waiting {
         }
     }
 
-    async fn endpoint_back(&self, probe: &Probe) {
-        let jobs = self
-            .offline_jobs()
+    /// The offline jobs waiting on `probe`'s endpoint.
+    async fn waiting_on(&self, probe: &Probe) -> BTreeSet<JobId> {
+        self.offline_jobs()
             .await
             .remove(&probe.url())
-            .unwrap_or_default();
-        for id in jobs {
+            .unwrap_or_default()
+    }
+
+    async fn endpoint_back(&self, probe: &Probe) {
+        for id in self.waiting_on(probe).await {
             match self.engine.resume(id).await {
                 Ok(()) => {
                     tracing::info!(job = %id, endpoint = %probe.label(), "endpoint back; job resumed")
@@ -142,12 +145,7 @@ impl Waiting {
     async fn next_check(&self, probe: &Probe, at: chrono::DateTime<chrono::Utc>) {
         let margin = chrono::Duration::from_std(self.settings.timeout + Duration::from_secs(1))
             .unwrap_or_else(|_| chrono::Duration::seconds(6));
-        let jobs = self
-            .offline_jobs()
-            .await
-            .remove(&probe.url())
-            .unwrap_or_default();
-        for id in jobs {
+        for id in self.waiting_on(probe).await {
             if let Err(e) = self.engine.set_next_check(id, Some(at + margin)).await {
                 tracing::debug!(job = %id, error = %e, "next check not set");
             }

@@ -35,13 +35,6 @@ fn answers_except(
 }
 
 /// The model provider served by `server`.
-fn model(server: &ChatServer) -> ProviderChoice {
-    ProviderChoice::OpenaiCompatible {
-        base_url: server.base_url.clone(),
-        model: "test-model".into(),
-    }
-}
-
 /// A script answering every artefact like a model would (from the offline engine's content).
 fn model_answers(initiative: strategy::Initiative) -> impl Fn(&support::Received, usize) -> Reply {
     move |r, _| Reply::Stream(offline_answer(&initiative, &r.artefact))
@@ -116,7 +109,7 @@ async fn a_model_generation_streams_progress_and_labels_its_source() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
     let server = ChatServer::start(model_answers(initiative.clone())).await;
     let id = workspace
-        .generate_program(&initiative.id, model(&server))
+        .generate_program(&initiative.id, server.choice())
         .await
         .expect("start")
         .id;
@@ -262,7 +255,7 @@ async fn cancelling_during_a_model_call_stops_at_once() {
     }))
     .await;
     let id = workspace
-        .generate_program(&initiative.id, model(&server))
+        .generate_program(&initiative.id, server.choice())
         .await
         .expect("start")
         .id;
@@ -302,7 +295,7 @@ async fn retry_after_a_failure_resumes_at_the_failed_step() {
         )
     }))
     .await;
-    let choice = model(&server);
+    let choice = server.choice();
     let id = workspace
         .generate_program(&initiative.id, choice)
         .await

@@ -5,15 +5,17 @@ mod support;
 
 use jobs::JobStatus;
 use strategy::ProviderChoice;
-use support::wait_finished;
+use support::{ChatServer, Reply, wait_finished};
 
 #[tokio::test]
 async fn the_same_request_joins_the_active_job_and_a_later_one_starts_anew() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    // A model that never answers keeps the first program running for as long as the test needs.
+    let server = ChatServer::start(|_, _| Reply::Hang).await;
     // Two starts at once (a double click): one job, the second joins it.
     let (first, second) = tokio::join!(
-        workspace.generate_program(&initiative.id, ProviderChoice::Offline),
-        workspace.generate_program(&initiative.id, ProviderChoice::Offline),
+        workspace.generate_program(&initiative.id, server.choice()),
+        workspace.generate_program(&initiative.id, server.choice()),
     );
     let (first, second) = (first.expect("start"), second.expect("start"));
     assert_eq!(first.id, second.id, "one job for the same request");
@@ -35,12 +37,20 @@ async fn the_same_request_joins_the_active_job_and_a_later_one_starts_anew() {
     assert!(!other.joined && !deeper.joined);
     assert_ne!(other.id, deeper.id);
 
+    // Asked again while it runs: still that job.
+    let third = workspace
+        .generate_program(&initiative.id, server.choice())
+        .await
+        .expect("start");
+    assert_eq!((third.id, third.joined), (first.id, true));
+
+    workspace.engine().cancel(first.id).await.expect("cancel");
     assert_eq!(
         wait_finished(&workspace, first.id).await.job.status,
-        JobStatus::Completed
+        JobStatus::Cancelled
     );
     let again = workspace
-        .generate_program(&initiative.id, ProviderChoice::Offline)
+        .generate_program(&initiative.id, server.choice())
         .await
         .expect("start");
     assert!(!again.joined, "a finished job is not joined");
@@ -54,4 +64,5 @@ async fn the_same_request_joins_the_active_job_and_a_later_one_starts_anew() {
         .await
         .expect("list");
     assert_eq!(page.items.len(), 2, "two programs in all");
+    workspace.engine().cancel(again.id).await.expect("cancel");
 }

@@ -7,13 +7,6 @@ use jobs::JobStatus;
 use strategy::ProviderChoice;
 use support::{ChatServer, Reply, offline_answer, wait_finished};
 
-fn model(server: &ChatServer) -> ProviderChoice {
-    ProviderChoice::OpenaiCompatible {
-        base_url: server.base_url.clone(),
-        model: "test-model".into(),
-    }
-}
-
 async fn answering(initiative: &strategy::initiative::Initiative) -> ChatServer {
     let answers = initiative.clone();
     ChatServer::start(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact))).await
@@ -24,7 +17,7 @@ async fn run_again_from_a_step_asks_only_for_that_step_onwards_on_the_chosen_ser
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
     let first = answering(&initiative).await;
     let original = workspace
-        .generate_program(&initiative.id, model(&first))
+        .generate_program(&initiative.id, first.choice())
         .await
         .expect("start")
         .id;
@@ -41,7 +34,7 @@ async fn run_again_from_a_step_asks_only_for_that_step_onwards_on_the_chosen_ser
     assert_eq!(preview.will_run_from, 2);
     assert_eq!(preview.restored.len(), 2);
     let again = workspace
-        .run_again(original, 2, Some(model(&second)))
+        .run_again(original, 2, Some(second.choice()))
         .await
         .expect("run again");
     let rerun = wait_finished(&workspace, again).await;

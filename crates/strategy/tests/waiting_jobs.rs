@@ -7,15 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use jobs::{JobStatus, PauseReason};
-use strategy::ProviderChoice;
 use support::{ChatServer, Reply, offline_answer, wait_finished};
-
-fn model(server: &ChatServer) -> ProviderChoice {
-    ProviderChoice::OpenaiCompatible {
-        base_url: server.base_url.clone(),
-        model: "test-model".into(),
-    }
-}
 
 /// The job once it has finished (a paused job is not finished: this waits through pauses).
 async fn wait_done(workspace: &strategy::Workspace, id: jobs::JobId) -> jobs::Snapshot {
@@ -41,19 +33,28 @@ async fn check_soon(workspace: &strategy::Workspace, id: jobs::JobId) {
         .expect("next check");
 }
 
-#[tokio::test]
-async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_back() {
-    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+/// A model server that refuses connections (until restarted) and a program started on it.
+async fn program_on_a_stopped_server(
+    workspace: &strategy::Workspace,
+    initiative: &strategy::Initiative,
+) -> (ChatServer, jobs::JobId) {
     let answers = initiative.clone();
     let server = ChatServer::stopped_on(0, move |r, _| {
         Reply::Stream(offline_answer(&answers, &r.artefact))
     })
     .expect("reserve a port");
     let id = workspace
-        .generate_program(&initiative.id, model(&server))
+        .generate_program(&initiative.id, server.choice())
         .await
         .expect("start")
         .id;
+    (server, id)
+}
+
+#[tokio::test]
+async fn an_unreachable_server_pauses_the_job_and_it_finishes_by_itself_once_back() {
+    let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
+    let (server, id) = program_on_a_stopped_server(&workspace, &initiative).await;
 
     let paused = wait_finished(&workspace, id).await;
     assert_eq!(paused.job.status, JobStatus::Paused);
@@ -112,7 +113,7 @@ async fn a_failing_server_pauses_the_job_at_the_step_and_it_continues_from_there
     })
     .await;
     let id = workspace
-        .generate_program(&initiative.id, model(&server))
+        .generate_program(&initiative.id, server.choice())
         .await
         .expect("start")
         .id;
@@ -175,16 +176,7 @@ async fn time_to_running(workspace: &strategy::Workspace, id: jobs::JobId) -> Du
 #[ignore = "a measurement; run by hand"]
 async fn measure_endpoint_back_to_running() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
-    let answers = initiative.clone();
-    let refused = ChatServer::stopped_on(0, move |r, _| {
-        Reply::Stream(offline_answer(&answers, &r.artefact))
-    })
-    .expect("reserve a port");
-    let id = workspace
-        .generate_program(&initiative.id, model(&refused))
-        .await
-        .expect("start")
-        .id;
+    let (refused, id) = program_on_a_stopped_server(&workspace, &initiative).await;
     assert_eq!(
         wait_finished(&workspace, id).await.job.status,
         JobStatus::Paused
@@ -198,7 +190,7 @@ async fn measure_endpoint_back_to_running() {
     let cut =
         ChatServer::start(move |r, _| Reply::Cut(offline_answer(&answers, &r.artefact), 2)).await;
     let id = workspace
-        .generate_program(&initiative.id, model(&cut))
+        .generate_program(&initiative.id, cut.choice())
         .await
         .expect("start")
         .id;

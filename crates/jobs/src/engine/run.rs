@@ -130,17 +130,19 @@ impl Engine {
             });
         };
         let kind = request.kind.clone();
-        if let Some(id) = self.inner.reader.holder_of(&kind, &key).await? {
-            return Ok(Started { id, joined: true });
+        // The holder can finish between a refused insert and the read that looks for it:
+        // then there is nothing to join and the start is tried again.
+        for _ in 0..3 {
+            if let Some(id) = self.inner.reader.holder_of(&kind, &key).await? {
+                return Ok(Started { id, joined: true });
+            }
+            match self.start(request.clone()).await {
+                Ok(id) => return Ok(Started { id, joined: false }),
+                Err(Error::Duplicate) => continue,
+                Err(e) => return Err(e),
+            }
         }
-        match self.start(request).await {
-            Ok(id) => Ok(Started { id, joined: false }),
-            Err(Error::Duplicate) => match self.inner.reader.holder_of(&kind, &key).await? {
-                Some(id) => Ok(Started { id, joined: true }),
-                None => Err(Error::Duplicate),
-            },
-            Err(e) => Err(e),
-        }
+        Err(Error::Duplicate)
     }
 
     /// Registers the job as live and runs it on the runner tracker.

@@ -201,6 +201,14 @@ impl ChatServer {
         self.state.running.lock().expect("lock").is_some()
     }
 
+    /// The provider choice that talks to this server (model `test-model`).
+    pub fn choice(&self) -> strategy::ProviderChoice {
+        strategy::ProviderChoice::OpenaiCompatible {
+            base_url: self.base_url.clone(),
+            model: "test-model".into(),
+        }
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.addr.port()
