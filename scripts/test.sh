@@ -22,7 +22,9 @@ log="$(mktemp)"
 trap 'rm -f "$log" "$ui_json"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
 echo "== desktop end-to-end (Xvfb, WebDriver, D-Bus)"
-cargo build -p charter --locked
+# The app, and the stand-in model server that journey 4 starts and stops (one build, so the
+# strategy crate is compiled once for both).
+cargo build --locked -p charter -p strategy --bin charter --example model_server
 ./tests/e2e/run.sh
 
 # One closing line for everything: cargo's tests, the UI tests and the end-to-end checks.

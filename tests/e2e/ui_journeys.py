@@ -319,11 +319,11 @@ def journey_3(s, iid, search):
 
 def start_model_server():
     """The stand-in OpenAI-compatible server (crates/strategy/examples/model_server.rs, built
-    by `cargo test`), started with its port reserved but refusing connections. Returns the
+    by scripts/test.sh beside the app), started with its port reserved but refusing connections. Returns the
     process, its base URL and its control URL."""
     binary = os.path.join(os.path.dirname(APP), "examples", "model_server")
     if not os.path.exists(binary):
-        raise RuntimeError(f"no model server at {binary} (cargo test --workspace builds it)")
+        raise RuntimeError(f"no model server at {binary} (cargo build -p strategy --example model_server)")
     proc = subprocess.Popen([binary, "--stopped"], stdout=subprocess.PIPE, text=True)
     base = proc.stdout.readline().split()[-1]
     control = proc.stdout.readline().split()[-1]
