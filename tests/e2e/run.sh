@@ -43,8 +43,8 @@ desktop 96 logs-ipc CHARTER_OFFLINE_DELAY_MS=1500 -- \
 # A desktop with no tray host at all.
 desktop 98 logs-no-tray -- /usr/bin/python3 tests/e2e/no_tray_test.py "$app" "$artifacts/no-tray-checks.txt" || rc=1
 # The user journeys, with the built-in engine slowed to a model's pace so there is progress
-# to watch.
-desktop 99 logs-journeys CHARTER_OFFLINE_DELAY_MS=1500 -- \
+# to watch (and a canvas still running after the user has left and come back once).
+desktop 99 logs-journeys CHARTER_OFFLINE_DELAY_MS=2500 -- \
   /usr/bin/python3 tests/e2e/ui_journeys.py "$app" "$artifacts" "$driver" || rc=1
 
 # All phases' checks in one count for the summary line (a phase that wrote none failed).
