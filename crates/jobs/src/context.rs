@@ -300,6 +300,7 @@ impl JobContext {
         let (step_index, at) = {
             let mut st = live.lock();
             st.record.cost_micros = st.record.cost_micros.saturating_add(usage.cost_micros);
+            st.largest_call_micros = st.largest_call_micros.max(usage.cost_micros);
             st.record.tokens += i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens);
             (st.running_step(), now_ms())
         };
@@ -311,19 +312,15 @@ impl JobContext {
         });
     }
 
-    /// `Err(wait over_budget)` when spending `next_estimate_micros` more would cross the
-    /// run's spending cap: return it (with `?`) before the call, and the job pauses
-    /// `over_budget` until [`crate::Engine::raise_limit`].
+    /// `Err(wait over_budget)` when the next model call would cross the run's spending cap:
+    /// return it (with `?`) before the call, and the job pauses `over_budget` until
+    /// [`crate::Engine::raise_limit`]. The next call is estimated to cost
+    /// `next_estimate_micros`, or as much as the costliest call of this run so far if more.
     pub fn check_budget(&self, next_estimate_micros: i64) -> Result<(), JobError> {
         let st = self.inner.live.lock();
+        let next = next_estimate_micros.max(st.largest_call_micros).max(0);
         match st.record.spend_limit {
-            Some(limit)
-                if st
-                    .record
-                    .cost_micros
-                    .saturating_add(next_estimate_micros.max(0))
-                    > limit =>
-            {
+            Some(limit) if st.record.cost_micros.saturating_add(next) > limit => {
                 Err(JobError::wait(
                     PauseReason::OverBudget,
                     "This run reached its spending limit.",

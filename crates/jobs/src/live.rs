@@ -39,6 +39,9 @@ pub(crate) struct LiveState {
     pub dirty: bool,
     /// The outcome is being committed: later progress is ignored.
     pub finishing: bool,
+    /// The costliest model call of this run so far (in memory: 0 again after a restart),
+    /// the spending cap's estimate of the next call.
+    pub largest_call_micros: i64,
 }
 
 impl LiveState {
@@ -97,6 +100,7 @@ impl LiveJob {
                 step_started: None,
                 dirty: false,
                 finishing: false,
+                largest_call_micros: 0,
             }),
             events,
             cancel,

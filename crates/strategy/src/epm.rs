@@ -12,7 +12,7 @@ use crate::initiative::Initiative;
 use crate::operation::EPM_GENERATION;
 use crate::plan::{Budget, Risk, StageGate};
 use crate::program::{self, Parts, Program, Schedule};
-use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers};
+use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers, SharedSpending};
 
 /// The step names, in order; each is a checkpoint.
 pub const STEPS: [&str; 8] = [
@@ -117,21 +117,21 @@ fn io_for(ctx: &JobContext, index: usize) -> Io {
 /// Where the pipeline runs: as a job (checkpoints, progress, partials) or directly.
 #[derive(Clone, Copy)]
 enum Runner<'a> {
-    Job(&'a JobContext),
+    Job(&'a JobContext, &'a SharedSpending),
     Direct(&'a CancellationToken),
 }
 
 impl Runner<'_> {
     fn io(&self, index: usize) -> Io {
         match self {
-            Runner::Job(ctx) => io_for(ctx, index),
+            Runner::Job(ctx, _) => io_for(ctx, index),
             Runner::Direct(cancel) => Io::quiet((*cancel).clone()),
         }
     }
 
     fn check_cancelled(&self) -> Result<(), JobError> {
         match self {
-            Runner::Job(ctx) => ctx.check_cancelled(),
+            Runner::Job(ctx, _) => ctx.check_cancelled(),
             Runner::Direct(cancel) if cancel.is_cancelled() => Err(JobError::cancelled()),
             Runner::Direct(_) => Ok(()),
         }
@@ -145,9 +145,14 @@ impl Runner<'_> {
         index: usize,
     ) -> Result<T, JobError> {
         let io = self.io(index);
-        provider::ask::<T>(provider, initiative, context, &io)
-            .await
-            .map_err(|e| provider::step_error(provider, e))
+        match self {
+            Runner::Job(ctx, spending) => {
+                provider::ask_in_job::<T>(ctx, provider, spending, initiative, context, &io).await
+            }
+            Runner::Direct(_) => provider::ask::<T>(provider, initiative, context, &io)
+                .await
+                .map_err(|e| provider::step_error(provider, e)),
+        }
     }
 
     /// Step `index`: progress message, the checkpointed work, then its partial.
@@ -162,7 +167,7 @@ impl Runner<'_> {
         F: std::future::Future<Output = Result<T, JobError>>,
     {
         self.check_cancelled()?;
-        let Runner::Job(ctx) = self else {
+        let Runner::Job(ctx, _) = self else {
             return work.await;
         };
         ctx.progress(percent(index, 0.0), format!("{}…", STEPS[index]));
@@ -357,7 +362,12 @@ impl JobKind for EpmGeneration {
 
     async fn run(&self, input: EpmInput, ctx: JobContext) -> Result<Program, JobError> {
         let provider = self.providers.for_job(&input.provider)?;
-        let program = pipeline(provider.as_ref(), &input.initiative, Runner::Job(&ctx)).await?;
+        let program = pipeline(
+            provider.as_ref(),
+            &input.initiative,
+            Runner::Job(&ctx, &self.providers.spending),
+        )
+        .await?;
         ctx.progress(100.0, "Program ready");
         Ok(program)
     }

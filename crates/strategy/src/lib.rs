@@ -28,5 +28,5 @@ pub use export::ExportFormat;
 pub use initiative::{Initiative, InitiativeDraft};
 pub use operation::{OPERATIONS, OperationInfo, OperationKind, OperationResult};
 pub use program::Program;
-pub use provider::{ProviderChoice, Providers};
+pub use provider::{ProviderChoice, Providers, Spending};
 pub use workspace::{Workspace, WorkspaceConfig};

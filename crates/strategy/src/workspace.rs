@@ -14,7 +14,7 @@ use crate::export::{self, Export, ExportFormat};
 use crate::initiative::Initiative;
 use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH};
 use crate::probe::ProbeSettings;
-use crate::provider::{ProviderChoice, Providers};
+use crate::provider::{ProviderChoice, Providers, SharedSpending, Spending};
 use crate::research::{
     BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchReport, ResearchSettings, SearchChoice,
     WebResearch, WebResearchInput,
@@ -87,6 +87,7 @@ pub struct Workspace {
     engine: Engine,
     initiatives: InitiativeStore,
     waiting: Waiting,
+    spending: SharedSpending,
     stop: tokio_util::sync::CancellationToken,
 }
 
@@ -105,6 +106,7 @@ impl Workspace {
         // Before the engine opens: its migrations drop the tables this copies from.
         initiatives.import_legacy(&config.engine.path).await?;
         let providers = config.providers.clone();
+        let spending = providers.spending.clone();
         let engine = Engine::builder(config.engine.clone())
             .register(EpmGeneration::new(providers.clone()))
             .register(BmcResearch::new(providers.clone()))
@@ -122,6 +124,7 @@ impl Workspace {
             engine,
             initiatives,
             waiting,
+            spending,
             stop,
         })
     }
@@ -130,6 +133,12 @@ impl Workspace {
     /// network comes back or the machine wakes.
     pub fn waiting(&self) -> &Waiting {
         &self.waiting
+    }
+
+    /// Puts new prices and a new per-run cap in force: the cap for runs started from now
+    /// on, the prices for every model call from now on.
+    pub fn set_spending(&self, spending: Spending) {
+        self.spending.set(spending);
     }
 
     /// The job engine.
@@ -152,7 +161,8 @@ impl Workspace {
     pub async fn export(&self, id: JobId, format: ExportFormat) -> Result<Export> {
         let job = self.engine.get(id).await?.job;
         let result = OperationResult::from_job(&job)?;
-        let text = export::render(&result, &job.title, format)?;
+        let usage = self.engine.usage(id).await?;
+        let text = export::render(&result, &job.title, format, &usage)?;
         Ok(Export {
             file_name: export::file_name(&job.title, format),
             title: job.title,
@@ -174,14 +184,13 @@ impl Workspace {
             reason: e.to_string(),
         })?;
         let key = same_request_key(session, &input);
-        Ok(self
-            .engine
-            .start_or_join(
-                StartJob::new(kind, title, input)
-                    .session(session)
-                    .unique(key),
-            )
-            .await?)
+        let mut request = StartJob::new(kind, title, input)
+            .session(session)
+            .unique(key);
+        if let Some(limit) = self.spending.get().run_limit_micros {
+            request = request.spend_limit(limit);
+        }
+        Ok(self.engine.start_or_join(request).await?)
     }
 
     /// The user's request for `operation`, refused with `outcome`'s reason.

@@ -82,7 +82,9 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
 
     // Exports: Markdown with every section, JSON that reads back to the same program.
     let exported = OperationResult::Program(Box::new(program.clone()));
-    let md = export::render(&exported, &done.job.title, ExportFormat::Markdown).expect("markdown");
+    let usage = workspace.engine().usage(done.job.id).await.expect("usage");
+    let md = export::render(&exported, &done.job.title, ExportFormat::Markdown, &usage)
+        .expect("markdown");
     for section in [
         "# Program: Harbour Coffee",
         "## Schedule",
@@ -94,9 +96,13 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
     ] {
         assert!(md.contains(section), "missing {section}");
     }
-    let json = export::render(&exported, &done.job.title, ExportFormat::Json).expect("json");
+    let json =
+        export::render(&exported, &done.job.title, ExportFormat::Json, &usage).expect("json");
     let back: Program = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, program);
+    // The built-in engine calls no model: the record says so.
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json value");
+    assert_eq!(value[export::MODEL_USAGE]["total"]["calls"], 0);
 
     // The same initiative generates the same program again.
     let again = support::program(&workspace, &initiative).await;

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use jobs::Snapshot;
+use jobs::{JobUsage, Snapshot};
 use strategy::artefact::BlockKind;
 use strategy::export::{self, ExportFormat};
 use strategy::research::{Canvas, ResearchReport, SkippedSource, WhyChain};
@@ -29,7 +29,7 @@ async fn markdown(workspace: &Workspace, snapshot: &Snapshot) -> String {
 
 /// `result`'s Markdown document headed `title`.
 fn render(result: OperationResult, title: &str) -> String {
-    export::render(&result, title, ExportFormat::Markdown).expect("markdown")
+    export::render(&result, title, ExportFormat::Markdown, &JobUsage::default()).expect("markdown")
 }
 
 /// The document with Markdown escapes removed, to compare with the raw texts.
@@ -306,10 +306,19 @@ async fn a_program_exports_as_markdown_and_every_result_as_the_json_it_is_stored
             .expect("json");
         assert!(json.text.contains("\n  \""), "pretty-printed");
         assert!(json.file_name.ends_with(".json"), "{}", json.file_name);
+        let mut exported = serde_json::from_str::<serde_json::Value>(&json.text).expect("parse");
+        let usage = exported
+            .as_object_mut()
+            .and_then(|fields| fields.remove(export::MODEL_USAGE))
+            .expect("the run's model usage");
         assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&json.text).expect("parse"),
+            usage["total"]["calls"], 0,
+            "the built-in engine calls no model"
+        );
+        assert_eq!(
+            exported,
             done.job.result.clone().expect("result"),
-            "{}: the JSON export is the stored result",
+            "{}: the JSON export is the stored result with its model usage",
             done.job.kind
         );
     }

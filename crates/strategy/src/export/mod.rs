@@ -44,6 +44,9 @@ impl ExportFormat {
     }
 }
 
+/// The JSON export's field holding the run's model calls and their totals.
+pub const MODEL_USAGE: &str = "model_usage";
+
 /// Why a result could not be exported.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -73,14 +76,23 @@ pub struct Export {
 }
 
 /// A result in `format`: a Markdown document (`title`, the job's title, is its heading; a
-/// program is headed by its initiative's name), or the stored JSON pretty-printed.
+/// program is headed by its initiative's name), or the stored JSON pretty-printed with the
+/// run's model calls under `model_usage` (tokens and cost per call, per step and in total).
 pub fn render(
     result: &OperationResult,
     title: &str,
     format: ExportFormat,
+    usage: &jobs::JobUsage,
 ) -> Result<String, ExportError> {
     match format {
-        ExportFormat::Json => result.to_json_pretty().map_err(ExportError::Json),
+        ExportFormat::Json => {
+            let mut value = result.to_json_value().map_err(ExportError::Json)?;
+            if let serde_json::Value::Object(fields) = &mut value {
+                let usage = serde_json::to_value(usage).map_err(ExportError::Json)?;
+                fields.insert(MODEL_USAGE.to_owned(), usage);
+            }
+            serde_json::to_string_pretty(&value).map_err(ExportError::Json)
+        }
         ExportFormat::Markdown => Ok(match result {
             OperationResult::Program(p) => program::to_markdown(p),
             OperationResult::Canvas(c) => canvas::to_markdown(c, title),

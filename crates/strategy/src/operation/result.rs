@@ -128,13 +128,13 @@ impl OperationResult {
         }
     }
 
-    /// The result as its job stores it (without the tag), pretty-printed.
-    pub fn to_json_pretty(&self) -> Result<String, serde_json::Error> {
+    /// The result as its job stores it (without the tag).
+    pub fn to_json_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         match self {
-            OperationResult::Program(p) => serde_json::to_string_pretty(p),
-            OperationResult::Canvas(c) => serde_json::to_string_pretty(c),
-            OperationResult::FiveWhys(w) => serde_json::to_string_pretty(w),
-            OperationResult::Research(r) => serde_json::to_string_pretty(r),
+            OperationResult::Program(p) => serde_json::to_value(p),
+            OperationResult::Canvas(c) => serde_json::to_value(c),
+            OperationResult::FiveWhys(w) => serde_json::to_value(w),
+            OperationResult::Research(r) => serde_json::to_value(r),
         }
     }
 }

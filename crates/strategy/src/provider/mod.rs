@@ -1,6 +1,7 @@
 //! Content providers: one trait, an offline engine and an OpenAI-compatible HTTP client.
 
 mod http;
+mod meter;
 mod offline;
 mod offline_research;
 mod prompt;
@@ -20,6 +21,7 @@ use crate::code::{Code, ErrorCode};
 use crate::initiative::Initiative;
 
 pub use http::{Completion, HttpProvider, HttpSettings};
+pub use meter::{SharedSpending, Spending, ask_in_job, job_usage};
 pub use offline::{OFFLINE_LABEL, OfflineProvider, OfflineScale};
 pub use slowed::Slowed;
 pub use usage::{Price, Prices, Usage, UsageLog, estimate_tokens};
@@ -378,6 +380,8 @@ pub struct Providers {
     /// What [`ProviderChoice::Offline`] resolves to: the built-in engine, or a wrapper
     /// around it (tests pace it to stop a job between steps).
     pub offline: Arc<dyn Provider>,
+    /// Prices and the per-run spending cap in force.
+    pub spending: SharedSpending,
 }
 
 impl Default for Providers {
@@ -386,6 +390,7 @@ impl Default for Providers {
             http: HttpSettings::default(),
             keys: Arc::new(NoKeys),
             offline: Arc::new(OfflineProvider),
+            spending: SharedSpending::default(),
         }
     }
 }

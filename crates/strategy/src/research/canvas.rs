@@ -126,9 +126,15 @@ impl JobKind for BmcResearch {
             };
             let researched: CanvasBlock = ctx
                 .step(block.title(), async {
-                    provider::ask(provider.as_ref(), &input.initiative, &context, &io)
-                        .await
-                        .map_err(|e| provider::step_error(provider.as_ref(), e))
+                    provider::ask_in_job(
+                        &ctx,
+                        provider.as_ref(),
+                        &self.providers.spending,
+                        &input.initiative,
+                        &context,
+                        &io,
+                    )
+                    .await
                 })
                 .await?;
             ctx.partial(&researched)?;

@@ -131,9 +131,15 @@ impl JobKind for FiveWhys {
             };
             let mut why: WhyLevel = ctx
                 .step(&format!("Why {depth}"), async {
-                    provider::ask(provider.as_ref(), &input.initiative, &context, &io)
-                        .await
-                        .map_err(|e| provider::step_error(provider.as_ref(), e))
+                    provider::ask_in_job(
+                        &ctx,
+                        provider.as_ref(),
+                        &self.providers.spending,
+                        &input.initiative,
+                        &context,
+                        &io,
+                    )
+                    .await
                 })
                 .await?;
             // Never deeper than the limit, whatever the provider says.

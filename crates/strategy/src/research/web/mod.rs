@@ -303,9 +303,15 @@ impl WebResearch {
             }),
             ..Context::default()
         };
-        let found: Findings = provider::ask(provider, &input.initiative, &context, io)
-            .await
-            .map_err(|e| provider::step_error(provider, e))?;
+        let found: Findings = provider::ask_in_job(
+            ctx,
+            provider,
+            &self.providers.spending,
+            &input.initiative,
+            &context,
+            io,
+        )
+        .await?;
         for f in &found.findings {
             ctx.partial(&ResearchPartial::Finding {
                 source_id: id.to_owned(),
