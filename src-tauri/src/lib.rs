@@ -79,6 +79,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             cancel_job,
             pause_job,
             resume_job,
+            raise_spend_limit,
+            job_usage,
             retry_job,
             preview_run_again,
             run_again,

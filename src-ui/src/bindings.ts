@@ -47,6 +47,10 @@ export const commands = {
 	pauseJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("pause_job", { id })),
 	/**  Resumes a paused job now, whatever it was waiting for. */
 	resumeJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("resume_job", { id })),
+	/**  Raises a job's spending cap by `extra_micros`; a job paused over budget continues. */
+	raiseSpendLimit: (id: string, extraMicros: number | null) => typedError<null, IpcError>(__TAURI_INVOKE("raise_spend_limit", { id, extraMicros })),
+	/**  A job's model calls: each call, and totals per step and for the run. */
+	jobUsage: (id: string) => typedError<JobUsage_Serialize, IpcError>(__TAURI_INVOKE("job_usage", { id })),
 	/**  Runs a failed, cancelled or interrupted job again from its last completed step. */
 	retryJob: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("retry_job", { id })),
 	/**
@@ -903,6 +907,29 @@ export type JobStatus =
 /**  The process stopped while it ran; Retry resumes it. */
 "interrupted";
 
+/**  A job's model calls, per step and in total. */
+export type JobUsage = JobUsage_Serialize | JobUsage_Deserialize;
+
+/**  A job's model calls, per step and in total. */
+export type JobUsage_Deserialize = {
+	/**  Every call, oldest first. */
+	calls: UsageRecord_Deserialize[],
+	/**  Totals per step, in step order. */
+	steps: StepUsage_Deserialize[],
+	/**  Totals of the job. */
+	total: UsageTotals,
+};
+
+/**  A job's model calls, per step and in total. */
+export type JobUsage_Serialize = {
+	/**  Every call, oldest first. */
+	calls: UsageRecord_Serialize[],
+	/**  Totals per step, in step order. */
+	steps: StepUsage_Serialize[],
+	/**  Totals of the job. */
+	total: UsageTotals,
+};
+
 /**
  *  Sent when jobs change, at most one every 250 ms (the last change always followed by
  *  one): lists re-read what they show.
@@ -1288,6 +1315,17 @@ export type PlaybookChoice = {
 	rollout_units: number,
 };
 
+/**  The price of one model, in millionths of the currency unit per 1,000 tokens. */
+export type Price = {
+	/**  Per 1,000 prompt tokens. */
+	prompt_micros_per_1k: number,
+	/**  Per 1,000 completion tokens. */
+	completion_micros_per_1k: number,
+};
+
+/**  Prices by model name; a model not listed costs nothing (local servers, by default). */
+export type Prices = { [key in string]: Price };
+
 /**  The executable program for an initiative. */
 export type Program = Program_Serialize | Program_Deserialize;
 
@@ -1658,6 +1696,8 @@ export type Settings_Deserialize = {
 	provider?: ProviderChoice,
 	/**  Where research searches. */
 	search?: SearchChoice,
+	/**  Prices per model and the most one run may spend. */
+	spending?: Spending_Deserialize,
 	/**  Native notifications. */
 	notifications?: NotificationSettings_Deserialize,
 	/**  The close button hides the window to the tray. */
@@ -1678,6 +1718,8 @@ export type Settings_Serialize = {
 	provider: ProviderChoice,
 	/**  Where research searches. */
 	search: SearchChoice,
+	/**  Prices per model and the most one run may spend. */
+	spending: Spending_Serialize,
 	/**  Native notifications. */
 	notifications: NotificationSettings_Serialize,
 	/**  The close button hides the window to the tray. */
@@ -1837,6 +1879,35 @@ export type Source_Serialize = {
 	base_url?: string,
 };
 
+/**  What model calls cost and how much one run may spend: the user's settings. */
+export type Spending = Spending_Serialize | Spending_Deserialize;
+
+/**  What model calls cost and how much one run may spend: the user's settings. */
+export type Spending_Deserialize = {
+	/**  ISO 4217 code of the prices and the cap, e.g. `USD`. */
+	currency?: string,
+	/**  Prices per model; a model not listed (a local server's) costs nothing. */
+	prices?: Prices,
+	/**
+	 *  The most one run may spend, in micros (millionths of the prices' currency); none
+	 *  for no cap.
+	 */
+	run_limit_micros?: number | null,
+};
+
+/**  What model calls cost and how much one run may spend: the user's settings. */
+export type Spending_Serialize = {
+	/**  ISO 4217 code of the prices and the cap, e.g. `USD`. */
+	currency: string,
+	/**  Prices per model; a model not listed (a local server's) costs nothing. */
+	prices: Prices,
+	/**
+	 *  The most one run may spend, in micros (millionths of the prices' currency); none
+	 *  for no cap.
+	 */
+	run_limit_micros: number | null,
+};
+
 /**  A go/no-go review at a workstream milestone. */
 export type StageGate = {
 	/**  `G1`, `G2`… in date order. */
@@ -1968,6 +2039,25 @@ export type StepStatus =
 /**  Stopped because the job paused; runs again on resume. */
 "paused";
 
+/**  Totals of one step. */
+export type StepUsage = StepUsage_Serialize | StepUsage_Deserialize;
+
+/**  Totals of one step. */
+export type StepUsage_Deserialize = {
+	/**  Step index (`None`: calls made outside any step). */
+	step_index?: number | null,
+	/**  Its totals. */
+	totals: UsageTotals,
+};
+
+/**  Totals of one step. */
+export type StepUsage_Serialize = {
+	/**  Step index (`None`: calls made outside any step). */
+	step_index: number | null,
+	/**  Its totals. */
+	totals: UsageTotals,
+};
+
 /**
  *  An error code on the wire: the engine's or the operations' own (the two sets are
  *  disjoint, so the string alone says which). Serialises as the bare code string.
@@ -1977,6 +2067,61 @@ export type StrategyErrorCode =
 ErrorCode | 
 /**  A code of the operations. */
 OperationErrorCode;
+
+/**  One model call, as a step reports it through [`crate::JobContext::record_usage`]. */
+export type Usage = {
+	/**  Model name. */
+	model: string,
+	/**  Prompt tokens. */
+	prompt_tokens: number,
+	/**  Completion tokens. */
+	completion_tokens: number,
+	/**  True when the server gave no figures (or the stream was cut) and they were estimated. */
+	estimated: boolean,
+	/**  Time the call took. */
+	latency_ms: number,
+	/**  Cost in micros (millionths of the price table's currency); 0 for local servers. */
+	cost_micros: number,
+};
+
+/**  A stored model call with the step it was made in. */
+export type UsageRecord = UsageRecord_Serialize | UsageRecord_Deserialize;
+
+/**  A stored model call with the step it was made in. */
+export type UsageRecord_Deserialize = {
+	/**  Step index, if made inside a step. */
+	step_index?: number | null,
+	/**  Unix ms. */
+	at: number,
+	/**  The call. */
+	usage: Usage,
+};
+
+/**  A stored model call with the step it was made in. */
+export type UsageRecord_Serialize = {
+	/**  Step index, if made inside a step. */
+	step_index: number | null,
+	/**  Unix ms. */
+	at: number,
+	/**  The call. */
+	usage: Usage,
+};
+
+/**  Sums over model calls. */
+export type UsageTotals = {
+	/**  Calls. */
+	calls: number,
+	/**  Prompt tokens. */
+	prompt_tokens: number,
+	/**  Completion tokens. */
+	completion_tokens: number,
+	/**  Cost in micros. */
+	cost_micros: number,
+	/**  Summed call time. */
+	latency_ms: number,
+	/**  True when any call's figures were estimated. */
+	estimated: boolean,
+};
 
 /**  The wait a step asks for through [`crate::JobError::wait`]. */
 export type Wait = Wait_Serialize | Wait_Deserialize;

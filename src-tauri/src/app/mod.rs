@@ -83,6 +83,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         offline: offline_engine(),
         ..Providers::default()
     };
+    // Before `open`: recovery may resume jobs that call a priced model at once.
+    config.providers.spending.set(settings.spending.clone());
     let database_files = config.database_files();
     // Recovery runs inside `open`, before the window is shown.
     let started = Instant::now();

@@ -160,6 +160,35 @@ pub async fn resume_job(state: State<'_, AppState>, id: String) -> IpcResult<()>
     Ok(state.workspace.engine().resume(job_id(&id)?).await?)
 }
 
+/// Raises a job's spending cap by `extra_micros`; a job paused over budget continues.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn raise_spend_limit(
+    state: State<'_, AppState>,
+    id: String,
+    extra_micros: f64,
+) -> IpcResult<()> {
+    if !extra_micros.is_finite() || extra_micros <= 0.0 || extra_micros > MAX_RAISE_MICROS {
+        return Err(IpcError::invalid(
+            "the amount to add must be more than zero and at most one million",
+        ));
+    }
+    let id = job_id(&id)?;
+    // Whole micros: the amount came from a decimal the user typed.
+    let extra = extra_micros.round() as i64;
+    Ok(state.workspace.engine().raise_limit(id, extra).await?)
+}
+
+/// The most one "Continue" may add: a million in the prices' currency.
+const MAX_RAISE_MICROS: f64 = 1e12;
+
+/// A job's model calls: each call, and totals per step and for the run.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn job_usage(state: State<'_, AppState>, id: String) -> IpcResult<jobs::JobUsage> {
+    Ok(state.workspace.engine().usage(job_id(&id)?).await?)
+}
+
 /// Runs a failed, cancelled or interrupted job again from its last completed step.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]

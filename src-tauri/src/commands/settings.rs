@@ -24,6 +24,7 @@ pub async fn update_settings(
 ) -> IpcResult<Settings> {
     settings.validate().map_err(IpcError::invalid)?;
     state.save_settings(settings.clone())?;
+    state.workspace.set_spending(settings.spending.clone());
     // A new provider, address or model may be what a waiting job needs: let them try again.
     resume_waiting(
         &state,

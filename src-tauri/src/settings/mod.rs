@@ -8,8 +8,8 @@ pub(crate) use file::restrict;
 pub use file::{SettingsError, SettingsFile};
 
 use serde::{Deserialize, Serialize};
-use strategy::ProviderChoice;
 use strategy::research::SearchChoice;
+use strategy::{ProviderChoice, Spending};
 
 use crate::notify::NotificationSettings;
 
@@ -40,6 +40,8 @@ pub struct Settings {
     pub provider: ProviderChoice,
     /// Where research searches.
     pub search: SearchChoice,
+    /// Prices per model and the most one run may spend.
+    pub spending: Spending,
     /// Native notifications.
     pub notifications: NotificationSettings,
     /// The close button hides the window to the tray.
@@ -59,6 +61,7 @@ impl Default for Settings {
         Settings {
             provider: ProviderChoice::Offline,
             search: SearchChoice::Offline,
+            spending: Spending::default(),
             notifications: NotificationSettings::default(),
             close_to_tray: true,
             keep_awake: true,
@@ -86,6 +89,7 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         self.provider.validate()?;
         self.search.validate()?;
+        self.spending.validate()?;
         for days in [self.retention.completed, self.retention.failed] {
             if days > MAX_RETENTION_DAYS {
                 return Err(format!(
@@ -256,6 +260,31 @@ mod tests {
         let loaded = load(serde_json::to_value(&s).expect("json"));
         assert_eq!(loaded.settings, s);
         assert!(loaded.warnings.is_empty());
+    }
+
+    #[test]
+    fn spending_reads_prices_and_a_cap_and_refuses_a_negative_cap() {
+        let loaded = load(serde_json::json!({"spending": {
+            "prices": {"gpt-x": {"prompt_micros_per_1k": 2500, "completion_micros_per_1k": 10000}},
+            "run_limit_micros": 2_000_000,
+        }}));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let spending = &loaded.settings.spending;
+        assert_eq!(spending.run_limit_micros, Some(2_000_000));
+        assert_eq!(
+            spending
+                .prices
+                .price("gpt-x")
+                .map(|p| p.completion_micros_per_1k),
+            Some(10_000)
+        );
+        let negative = load(serde_json::json!({"spending": {"run_limit_micros": -5}}));
+        assert_eq!(negative.settings.spending, Spending::default());
+        assert!(
+            negative.warnings[0].contains("`spending` is invalid"),
+            "{:?}",
+            negative.warnings
+        );
     }
 
     #[test]

@@ -219,4 +219,98 @@ describe("JobDetailPage", () => {
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Harbour Coffee — program" })).toBeInTheDocument();
   });
+
+  it("offers Continue (+ amount) on a job paused at its spending cap, instead of Resume", async () => {
+    const overBudget = snapshot(
+      job({
+        id: ID,
+        status: "paused",
+        pause: { reason: "over_budget", message: "This run reached its spending limit.", detail: null, until: null, since: new Date().toISOString() },
+        spend_limit: 500_000,
+        cost_micros: 420_000,
+        tokens: 9_000,
+      }),
+      { steps: [step(0, "Analysing the initiative", "completed", 400)] },
+    );
+    const mock = ipc({ watch_job: () => overBudget, get_settings: () => ({ spending: { currency: "USD", prices: {}, run_limit_micros: 500_000 } }) });
+    const user = userEvent.setup();
+    renderDetail();
+    expect(await screen.findByText("It reached its spending cap")).toBeInTheDocument();
+    const panel = screen.getByTestId("continue-spending");
+    expect(panel).toHaveTextContent("Spent $0.42 of its $0.50 limit.");
+    expect(screen.queryByRole("button", { name: /Resume now/ })).not.toBeInTheDocument();
+    const amount = within(panel).getByRole("textbox", { name: /Amount to add/ });
+    await user.clear(amount);
+    await user.type(amount, "2");
+    await user.click(within(panel).getByRole("button", { name: "Continue (+ $2.00)" }));
+    await waitFor(() => expect(mock.of("raise_spend_limit")).toEqual([{ id: ID, extraMicros: 2_000_000 }]));
+  });
+
+  it("shows each step's model calls, tokens and cost, marking estimates", async () => {
+    const done = snapshot(job({ id: ID, status: "completed", finished_at: T0 + 9_000, cost_micros: 3_500, tokens: 1_500 }), {
+      steps: [step(0, "Analysing the initiative", "completed", 400), step(1, "Extracting workstreams and tasks", "completed", 900)],
+    });
+    const totals = (calls: number, prompt: number, completion: number, cost: number, estimated: boolean) => ({
+      calls,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      cost_micros: cost,
+      latency_ms: 1_200,
+      estimated,
+    });
+    ipc({
+      watch_job: () => done,
+      job_usage: () => ({
+        calls: [],
+        steps: [
+          { step_index: 0, totals: totals(1, 600, 200, 1_000, false) },
+          { step_index: 1, totals: totals(2, 500, 200, 2_500, true) },
+        ],
+        total: totals(3, 1_100, 400, 3_500, true),
+      }),
+    });
+    renderDetail();
+    const table = await screen.findByTestId("model-use");
+    const rows = within(table).getAllByRole("row");
+    expect(rows[1]).toHaveTextContent("Analysing the initiative");
+    expect(rows[1]).toHaveTextContent("600 / 200");
+    expect(rows[1]).toHaveTextContent("$0.001");
+    expect(rows[2]).toHaveTextContent("≈ 500 / 200");
+    expect(rows[3]).toHaveTextContent("This run");
+    expect(rows[3]).toHaveTextContent("≈ 1,100 / 400");
+    expect(rows[3]).toHaveTextContent("$0.0035");
+    expect(screen.getByText(/estimated from the text/)).toBeInTheDocument();
+  });
+
+  it("offers an update-interrupted job a continue from its last reusable step or a run from scratch", async () => {
+    const updated = snapshot(
+      job({
+        id: ID,
+        status: "interrupted",
+        finished_at: T0 + 9_000,
+        error: { code: "updated", message: "Charter was updated and can no longer resume this job from where it stopped.", retryable: true },
+      }),
+      {
+        steps: [
+          step(0, "Analysing the initiative", "completed", 400),
+          step(1, "Extracting workstreams and tasks", "completed", 900),
+          step(2, "Generating resources", "completed", 900),
+        ],
+      },
+    );
+    const mock = ipc({
+      watch_job: () => updated,
+      preview_run_again: () => ({ restored: [{ index: 0, name: "Analysing the initiative" }], will_run_from: 1, dropped: [{ index: 1, name: "Extracting workstreams and tasks" }] }),
+      run_again: () => "0190a000-0000-7000-8000-000000000002",
+    });
+    const user = userEvent.setup();
+    renderDetail();
+    const offer = await screen.findByTestId("updated-offer");
+    expect(await within(offer).findByRole("button", { name: "Continue from step 2" })).toBeInTheDocument();
+    expect(offer).toHaveTextContent("Continuing reuses Analysing the initiative");
+    expect(screen.queryByRole("button", { name: /Retry \(resumes/ })).not.toBeInTheDocument();
+    await user.click(within(offer).getByRole("button", { name: "Run again from scratch" }));
+    await waitFor(() => expect(mock.of("run_again")).toEqual([{ id: ID, fromStep: 0, currentProvider: false }]));
+    expect(mock.of("preview_run_again")).toContainEqual({ id: ID, fromStep: null });
+  });
 });

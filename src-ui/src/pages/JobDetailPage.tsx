@@ -18,6 +18,7 @@ import { isPresent } from "../live/presence";
 import { PartialsView } from "../results/ResultView";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
 import { ErrorPanel, Facts, LivePanel, Loading, NotFound } from "./jobs/JobDetailParts";
+import { ModelUse } from "./jobs/ModelUse";
 import { RunAgain } from "./jobs/RunAgain";
 import { deleteConfirmation, useJobActions } from "./jobs/useJobActions";
 import "./jobs.css";
@@ -182,6 +183,8 @@ function JobDetail({ id }: { id: string }) {
         )}
         {isRetryable(record.status) && <ErrorPanel job={record} steps={steps} busy={busy} onRetry={() => actions.retry(record)} />}
         {!isActive(record.status) && <RunAgain job={record} steps={steps} />}
+
+        <ModelUse job={record} steps={steps} />
 
         <section className="card">
           <h2>Steps</h2>

@@ -8,7 +8,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { commands, type StatusCounts } from "../bindings";
 import { unwrap } from "../ipc";
 import { LOCALE } from "../lib/format";
-import { keys } from "../lib/queries";
+import { keys, useSettings } from "../lib/queries";
 import { isActive } from "../lib/status";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
 import { EmptyState } from "./jobs/EmptyState";
@@ -40,6 +40,7 @@ export function JobsPage() {
   const [searchParams] = useSearchParams();
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   const actions = useJobActions();
+  const currency = useSettings().data?.spending.currency ?? "USD";
 
   const list = useInfiniteQuery({
     queryKey: [...keys.jobs, "list", filters] as const,
@@ -152,7 +153,7 @@ export function JobsPage() {
                 )}
                 <ul className="job-list" aria-label={`${TAB_LABEL[filters.tab]} jobs`} aria-busy={list.isFetching}>
                   {rows.map((job) => (
-                    <JobRow key={job.id} job={job} actions={rowActions} linkState={linkState} />
+                    <JobRow key={job.id} job={job} actions={rowActions} linkState={linkState} currency={currency} />
                   ))}
                 </ul>
               </>

@@ -1,4 +1,4 @@
-// Settings: where content and research come from, notifications, window behaviour and how
+// Settings: where content and research come from, what model calls cost, notifications, window behaviour and how
 // long finished jobs are kept. Saved as a whole; the backend validates again.
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -7,6 +7,7 @@ import { commands, type Settings_Serialize as Settings } from "../bindings";
 import { unwrap } from "../ipc";
 import { KINDS } from "../lib/kinds";
 import { keys, useSettings } from "../lib/queries";
+import { SpendingFields } from "./settings/SpendingFields";
 import "./forms.css";
 
 function ApiKey({ baseUrl }: { baseUrl: string }) {
@@ -133,6 +134,7 @@ export function SettingsPage() {
           </label>
         )}
       </fieldset>
+      <SpendingFields spending={draft.spending} onChange={(spending) => put({ spending })} />
       <fieldset className="card stack">
         <legend>Notifications</legend>
         <label className="row">

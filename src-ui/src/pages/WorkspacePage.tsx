@@ -11,6 +11,7 @@ import { unwrap } from "../ipc";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
+import { ContinueSpending } from "../components/ContinueSpending";
 import { WaitingLine } from "../components/WaitingLine";
 import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
@@ -196,7 +197,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
               : job.stalled
                 ? <span className="status stalled">No activity for a while</span>
                 : job.eta_ms != null && <span className="muted small">{eta(job.eta_ms)}</span>}
-            {job.status === "paused" ? (
+            {job.pause?.reason === "over_budget" ? null : job.status === "paused" ? (
               <button type="button" className="btn small primary" onClick={() => resume.mutate(job.id)} disabled={resume.isPending}>
                 <Play size={12} aria-hidden /> Resume now
               </button>
@@ -209,6 +210,7 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
               <Square size={12} aria-hidden /> Cancel
             </button>
           </div>
+          {job.status === "paused" && job.pause?.reason === "over_budget" && <ContinueSpending job={job} />}
           <ProgressBar value={job.progress} label={`${info.label} progress`} stalled={job.stalled} />
           <p className="muted small">You can close this window; Charter keeps working in the tray and tells you when it is done.</p>
         </div>

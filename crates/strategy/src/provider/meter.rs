@@ -12,10 +12,12 @@ use crate::artefact::{Artefact, Context};
 use crate::initiative::Initiative;
 
 /// What model calls cost and how much one run may spend: the user's settings.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct Spending {
+    /// ISO 4217 code of the prices and the cap, e.g. `USD`.
+    pub currency: String,
     /// Prices per model; a model not listed (a local server's) costs nothing.
     pub prices: Prices,
     /// The most one run may spend, in micros (millionths of the prices' currency); none
@@ -24,9 +26,25 @@ pub struct Spending {
     pub run_limit_micros: Option<i64>,
 }
 
+impl Default for Spending {
+    fn default() -> Self {
+        Spending {
+            currency: "USD".to_owned(),
+            prices: Prices::default(),
+            run_limit_micros: None,
+        }
+    }
+}
+
 impl Spending {
     /// Checks values beyond their shape; the message is for the user.
     pub fn validate(&self) -> Result<(), String> {
+        if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "the currency must be a three-letter code such as USD or EUR, not “{}”",
+                self.currency
+            ));
+        }
         if self.run_limit_micros.is_some_and(|m| m < 0) {
             return Err("the spending limit per run cannot be negative".to_owned());
         }
@@ -149,6 +167,12 @@ mod tests {
         let mut nameless = Spending::default();
         nameless.prices.0.insert(" ".into(), Price::default());
         assert!(nameless.validate().is_err());
+        let dollars = Spending {
+            currency: "dollars".into(),
+            ..Spending::default()
+        };
+        assert!(dollars.validate().is_err());
+        assert_eq!(Spending::default().currency, "USD");
     }
 
     #[test]

@@ -9,6 +9,8 @@ import { Elapsed, resumeStep } from "../../components/StepTimeline";
 import { RelativeTime } from "../../components/Time";
 import { duration, eta } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
+import { UPDATED, UpdatedOffer } from "./UpdatedOffer";
+import { ContinueSpending } from "../../components/ContinueSpending";
 import { WaitingLine } from "../../components/WaitingLine";
 import { isActive } from "../../lib/status";
 
@@ -80,7 +82,7 @@ export function LivePanel({ job, busy, onCancel, onPause, onResume }: { job: Job
         ) : (
           job.eta_ms != null && job.status === "running" && <span className="small muted">{eta(job.eta_ms)}</span>
         )}
-        {job.status === "paused" ? (
+        {pause?.reason === "over_budget" ? null : job.status === "paused" ? (
           <button type="button" className="btn small primary" disabled={busy} onClick={onResume}>
             <Play size={14} aria-hidden /> Resume now
           </button>
@@ -93,6 +95,7 @@ export function LivePanel({ job, busy, onCancel, onPause, onResume }: { job: Job
           <X size={14} aria-hidden /> Cancel
         </button>
       </div>
+      {pause?.reason === "over_budget" && <ContinueSpending job={job} />}
       {job.status === "running" && <ProgressBar value={job.progress} label="Progress" stalled={job.stalled} />}
       <p className="small muted">You can close this window; Charter keeps working in the tray.</p>
     </section>
@@ -117,11 +120,15 @@ export function ErrorPanel({ job, steps, busy, onRetry }: { job: JobRecord; step
       {job.error && job.error.retryable === false && job.status === "failed" && (
         <p className="small muted">Retrying may not help: this error usually needs a change first (settings or input).</p>
       )}
-      <div className="row">
-        <button type="button" className="btn primary" disabled={busy} onClick={onRetry}>
-          <RotateCcw size={14} aria-hidden /> Retry (resumes at step {resumeStep(steps)})
-        </button>
-      </div>
+      {job.error?.code === UPDATED ? (
+        <UpdatedOffer job={job} busy={busy} onRetry={onRetry} />
+      ) : (
+        <div className="row">
+          <button type="button" className="btn primary" disabled={busy} onClick={onRetry}>
+            <RotateCcw size={14} aria-hidden /> Retry (resumes at step {resumeStep(steps)})
+          </button>
+        </div>
+      )}
     </section>
   );
 }

@@ -8,8 +8,8 @@ function actions(): RowActions {
   return { onCancel: vi.fn(), onResume: vi.fn(), onRetry: vi.fn(), onPin: vi.fn(), onDelete: vi.fn(), isBusy: () => false };
 }
 
-function renderRow(record: ReturnType<typeof job>, row: RowActions) {
-  const router = createMemoryRouter([{ path: "/", element: <ul><JobRow job={record} actions={row} /></ul> }]);
+function renderRow(record: ReturnType<typeof job>, row: RowActions, currency?: string) {
+  const router = createMemoryRouter([{ path: "/", element: <ul><JobRow job={record} actions={row} currency={currency} /></ul> }]);
   return render(<RouterProvider router={router} />);
 }
 
@@ -27,5 +27,18 @@ describe("JobRow", () => {
     expect(screen.queryByRole("button", { name: /Cancel/ })).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: `Resume ${paused.title}` }));
     expect(row.onResume).toHaveBeenCalledWith(paused);
+  });
+
+  it("shows what a run's model calls cost, and a dash for a run that called none", () => {
+    const priced = job({ status: "completed", cost_micros: 42_000, tokens: 12_345 });
+    renderRow(priced, actions(), "EUR");
+    const use = screen.getByTestId("job-use");
+    expect(use).toHaveTextContent("€0.042");
+    expect(use).toHaveTextContent("12k tokens");
+  });
+
+  it("shows a dash for a run without model calls", () => {
+    renderRow(job({ status: "completed", cost_micros: 0, tokens: 0 }), actions());
+    expect(screen.getByLabelText("No model calls")).toHaveTextContent("—");
   });
 });

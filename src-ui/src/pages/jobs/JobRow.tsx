@@ -10,6 +10,7 @@ import { RelativeTime, useNow } from "../../components/Time";
 import { duration, eta, stepDetail } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
 import { pauseWords } from "../../lib/pause";
+import { costWords, tokensWords } from "../../lib/spending";
 import { isActive, isRetryable } from "../../lib/status";
 
 /** What a row can ask for; the page decides how (confirmations, mutations). */
@@ -104,8 +105,36 @@ function Outcome({ job }: { job: JobRecord }) {
   }
 }
 
+/** The run's model use: its cost, and its tokens under it (≈ none when no model was called). */
+function ModelUseCell({ job, currency }: { job: JobRecord; currency: string }) {
+  if (job.tokens === 0 && job.cost_micros === 0) {
+    return (
+      <div className="job-use small muted" aria-label="No model calls">
+        —
+      </div>
+    );
+  }
+  return (
+    <div className="job-use small" data-testid="job-use" title={`${job.tokens.toLocaleString()} tokens · ${costWords(job.cost_micros, currency)}`}>
+      <span>{costWords(job.cost_micros, currency)}</span>
+      <span className="muted">{tokensWords(job.tokens)}</span>
+    </div>
+  );
+}
+
 /** One job. `linkState` travels with the title link so the detail page can come back here. */
-export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: JobRecord; actions: RowActions; linkState?: unknown }) {
+export const JobRow = memo(function JobRow({
+  job,
+  actions,
+  linkState,
+  currency = "USD",
+}: {
+  job: JobRecord;
+  actions: RowActions;
+  linkState?: unknown;
+  /** Of the prices in Settings. */
+  currency?: string;
+}) {
   const busy = actions.isBusy(job.id);
   const kind = kindInfo(job.kind).label;
   const running = job.status === "running";
@@ -135,6 +164,7 @@ export const JobRow = memo(function JobRow({ job, actions, linkState }: { job: J
         </div>
       </div>
       <div className="job-what small">{running ? <Running job={job} /> : <Outcome job={job} />}</div>
+      <ModelUseCell job={job} currency={currency} />
       <div className="job-actions">
         {job.status === "completed" && (
           <Link className="btn small act-main" to={`/results/${job.id}`} aria-label={`View ${job.title}`}>
@@ -193,6 +223,7 @@ export function SkeletonRow() {
         <div className="skeleton" style={{ width: "35%", minHeight: 10 }} />
       </div>
       <div className="skeleton job-skeleton-detail" />
+      <div className="skeleton" style={{ width: 56 }} />
       <div className="skeleton" style={{ width: 120, justifySelf: "end" }} />
     </li>
   );

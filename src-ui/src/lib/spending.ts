@@ -1,0 +1,48 @@
+// Money and tokens in words, and the conversions between what the user types (currency per
+// million tokens, a cap in currency) and what is stored (micros).
+import { LOCALE } from "./format";
+
+const MICROS = 1_000_000;
+
+/** "$0.0123", "$0.42", "€1.50": micros in `currency`, with up to four digits under one unit. */
+export function costWords(micros: number, currency: string): string {
+  const amount = micros / MICROS;
+  const digits = Math.abs(amount) < 1 ? 4 : 2;
+  try {
+    return new Intl.NumberFormat(LOCALE, { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: digits }).format(amount);
+  } catch {
+    return `${amount.toFixed(digits)} ${currency}`;
+  }
+}
+
+/** "850 tokens", "12.3k tokens", "1.2M tokens". */
+export function tokensWords(tokens: number): string {
+  if (tokens < 1000) return `${tokens} token${tokens === 1 ? "" : "s"}`;
+  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 1 : 0)}k tokens`;
+  return `${(tokens / 1_000_000).toFixed(1)}M tokens`;
+}
+
+/** A stored price (micros per 1,000 tokens) as currency per million tokens. */
+export function perMillion(microsPer1k: number): number {
+  return microsPer1k / 1000;
+}
+
+/** Currency per million tokens as stored (micros per 1,000 tokens); null when not a price. */
+export function fromPerMillion(text: string): number | null {
+  const value = Number(text.trim().replace(",", "."));
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0) return null;
+  const micros = Math.round(value * 1000);
+  return micros <= 4_294_967_295 ? micros : null;
+}
+
+/** An amount the user typed ("2.50") in micros; null when it is not a positive amount. */
+export function amountToMicros(text: string): number | null {
+  const value = Number(text.trim().replace(",", "."));
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) return null;
+  return Math.round(value * MICROS);
+}
+
+/** Micros as a plain amount to edit ("2.5"). */
+export function microsToAmount(micros: number): string {
+  return String(micros / MICROS);
+}
