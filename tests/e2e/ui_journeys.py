@@ -344,7 +344,14 @@ def journey_4(s, iid):
     try:
         settings = s.invoke("get_settings", {})
         settings["provider"] = {"type": "openai_compatible", "base_url": base, "model": "stand-in"}
+        # Priced like a hosted model: $2.50 per million prompt tokens, $10 per million answer tokens.
+        settings["spending"] = {"currency": "USD", "prices": {"stand-in": {"prompt_micros_per_1k": 2500, "completion_micros_per_1k": 10000}}, "run_limit_micros": None}
         s.invoke("update_settings", {"settings": settings})
+        s.go("/settings")
+        wait_for("the spending settings", lambda: "stand-in" in (s.js("return [...document.querySelectorAll('.spending input')].map(i => i.value).join(' ');") or ""))
+        s.js("document.querySelector('fieldset.spending').scrollIntoView({block: 'center'}); return true;")
+        time.sleep(0.3)
+        screenshot(ARTIFACTS, "j4-0-settings-spending.png")
         endpoint = base.split("//", 1)[1].split("/", 1)[0]
         s.go(f"/initiatives/{iid}")
         wait_for("the workspace", lambda: s.find("button.op-card[data-kind=epm_generation]"))
@@ -389,8 +396,22 @@ def journey_4(s, iid):
         time.sleep(0.3)
         screenshot(ARTIFACTS, "j4-3-completed-by-itself.png")
 
+        # What it cost: the server's token figures at the price table's rates, on the Jobs page.
+        reported = stats["reported_total"]
+        tokens = reported["prompt_tokens"] + reported["completion_tokens"]
+        cost = sum(round((r["prompt_tokens"] * 2500 + r["completion_tokens"] * 10000) / 1000) for r in stats["reported"])
+        check(final["tokens"] == tokens and final["cost_micros"] == cost, f"the job's tokens and cost are the server's figures at the set prices ({final['tokens']} = {tokens}, {final['cost_micros']} = {cost} micros)")
+        s.go("/jobs")
+        use = wait_for("the cost column", lambda: s.text(f"{row} [data-testid=job-use]"))
+        check(bool(use) and "$" in use and "tokens" in use, f"the Jobs page shows the run's cost and tokens ({use!r})")
+
         # Its detail page offers to run it again, saying first what would be reused.
         s.go(f"/jobs/{job['id']}")
+        table = wait_for("the model use table", lambda: s.text("[data-testid=model-use]"))
+        check(bool(table) and "This run" in table and f"{reported['prompt_tokens']:,} / {reported['completion_tokens']:,}" in table, f"job detail shows the model use per step and for the run ({(table or '')[-80:]!r})")
+        s.js("document.querySelector('[data-testid=model-use]').scrollIntoView({block: 'center'}); return true;")
+        time.sleep(0.3)
+        screenshot(ARTIFACTS, "j4-4-model-use.png")
         wait_for("the run-again section", lambda: s.find("select[aria-label='Run again from']"))
         s.js(
             "const s = document.querySelector(\"select[aria-label='Run again from']\");"
@@ -400,13 +421,46 @@ def journey_4(s, iid):
         said = wait_for("the preview", lambda: (t := s.text("[data-testid=run-again-preview]")) and "Reuses steps 1–3" in t and t, timeout=10)
         check(bool(said) and "runs step 4 onwards" in said and "cannot be reused" not in said, f"“Run again” from step 4 says which steps it reuses and which run ({said!r})")
         time.sleep(0.3)
-        screenshot(ARTIFACTS, "j4-4-run-again.png")
+        screenshot(ARTIFACTS, "j4-5-run-again.png")
+        spending_cap(s, iid, ctl)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         settings = s.invoke("get_settings", {})
         settings["provider"] = {"type": "offline"}
+        settings["spending"] = {"currency": "USD", "prices": {}, "run_limit_micros": None}
         s.invoke("update_settings", {"settings": settings})
+
+
+def spending_cap(s, iid, ctl):
+    """A run with a spending limit pauses before the call that would pass it, says so, and
+    goes on when the user allows more."""
+    settings = s.invoke("get_settings", {})
+    settings["spending"]["run_limit_micros"] = 500  # $0.0005: the first call (~$0.0005) passes it
+    s.invoke("update_settings", {"settings": settings})
+    before = control(ctl, "/stats")["requests"]
+    s.go(f"/initiatives/{iid}")
+    wait_for("the workspace", lambda: s.find("button.op-card[data-kind=epm_generation]"))
+    s.click("button.op-card[data-kind=epm_generation]")
+    wait_for("the program form", lambda: s.find("form[aria-label='Generate program'] button[type=submit]"))
+    s.click("form[aria-label='Generate program'] button[type=submit]")
+    words = wait_for("the spending-cap words", lambda: (t := s.text("[data-testid=op-panel] [data-testid=pause-words]")) and "spending cap" in t and t, timeout=30)
+    check(bool(words), f"the page says the program reached its spending cap ({words!r})")
+    job = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
+    asked = control(ctl, "/stats")["requests"] - before
+    check(job["status"] == "paused" and job["pause"]["reason"] == "over_budget" and asked == 1, f"paused over budget after one model call ({job['status']}, {asked} calls)")
+    offer = s.text("[data-testid=op-panel] [data-testid=continue-spending]") or ""
+    check("Spent $" in offer and "Continue (+" in offer and "Resume now" not in (s.text("[data-testid=op-panel]") or ""), f"it offers Continue (+ amount) instead of Resume ({offer!r})")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j4-6-spending-cap.png")
+    s.js("const i = document.querySelector('[data-testid=continue-spending] input.amount');"
+         "const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+         "set.call(i, '5'); i.dispatchEvent(new Event('input', { bubbles: true })); return true;")
+    wait_for("the new amount", lambda: "Continue (+ $5.00)" in (s.text("[data-testid=continue-spending]") or ""))
+    s.click("[data-testid=continue-spending] button")
+    done = wait_for("the program to complete", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
+    final = s.invoke("get_job", {"id": job["id"]})["job"]
+    check(bool(done) and final["spend_limit"] == 5_000_500, f"after Continue (+ $5.00) the program completes ({final['status']}, limit {final['spend_limit']})")
 
 
 def seed_jobs(n):

@@ -9,9 +9,10 @@ import { unwrap } from "../ipc";
 import { useSettings } from "../lib/queries";
 import { amountToMicros, costWords, microsToAmount } from "../lib/spending";
 
-/** What one more "Continue" offers by default: the run's cap again, or one unit without one. */
+/** What one more "Continue" offers by default: the run's limit again, or one unit when the
+ * limit is under a cent (or there is none). */
 function defaultRaise(job: JobRecord): number {
-  return job.spend_limit != null && job.spend_limit > 0 ? job.spend_limit : 1_000_000;
+  return job.spend_limit != null && job.spend_limit >= 10_000 ? job.spend_limit : 1_000_000;
 }
 
 export function ContinueSpending({ job }: { job: JobRecord }) {

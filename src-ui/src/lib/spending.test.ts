@@ -7,6 +7,7 @@ describe("spending words", () => {
     expect(costWords(12_300, "USD")).toBe("$0.0123");
     expect(costWords(0, "USD")).toBe("$0.00");
     expect(costWords(420_000, "USD")).toBe("$0.42");
+    expect(costWords(1, "USD")).toBe("< $0.0001");
     expect(costWords(2_000_000, "EUR")).toContain("2.00");
   });
 

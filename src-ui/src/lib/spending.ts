@@ -7,6 +7,8 @@ const MICROS = 1_000_000;
 /** "$0.0123", "$0.42", "€1.50": micros in `currency`, with up to four digits under one unit. */
 export function costWords(micros: number, currency: string): string {
   const amount = micros / MICROS;
+  // Under the smallest figure shown, say so rather than show zero.
+  if (amount > 0 && amount < 0.0001) return `< ${costWords(100, currency)}`;
   const digits = Math.abs(amount) < 1 ? 4 : 2;
   try {
     return new Intl.NumberFormat(LOCALE, { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: digits }).format(amount);

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { commands, type JobRecord_Serialize as JobRecord, type StepRecord_Serialize as StepRecord, type UsageTotals } from "../../bindings";
 import { unwrap } from "../../ipc";
-import { duration } from "../../lib/format";
+import { LOCALE, duration } from "../../lib/format";
 import { useSettings } from "../../lib/queries";
 import { costWords } from "../../lib/spending";
 
@@ -14,7 +14,7 @@ function Figures({ totals, currency }: { totals: UsageTotals; currency: string }
       <td className="num">{totals.calls}</td>
       <td className="num">
         {mark}
-        {totals.prompt_tokens.toLocaleString()} / {totals.completion_tokens.toLocaleString()}
+        {totals.prompt_tokens.toLocaleString(LOCALE)} / {totals.completion_tokens.toLocaleString(LOCALE)}
       </td>
       <td className="num">{duration(totals.latency_ms)}</td>
       <td className="num">{costWords(totals.cost_micros, currency)}</td>
