@@ -103,6 +103,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         ])
         .events(collect_events![JobsChanged, Navigate, JobFinishedToast])
         .typ::<strategy::OperationInfo>()
+        .typ::<strategy::wait::Service>()
         .typ::<error::ErrorCode>()
         .constant("OPERATIONS", strategy::OPERATIONS)
         .typ::<strategy::research::ResearchPartial>()

@@ -122,7 +122,11 @@ pub fn pause_notice(
     if view.attended() || !settings.allows(kind) {
         return None;
     }
+    let search = pause.service.as_deref() == Some(strategy::wait::Service::SearchServer.as_str());
     let what = match pause.reason {
+        PauseReason::Unauthorized if search => {
+            "the search server refused access; check the search settings"
+        }
         PauseReason::Unauthorized => "the model server refused the API key; check it in Settings",
         PauseReason::OverBudget => "it reached its spending cap; continue it with more",
         PauseReason::Offline
@@ -262,6 +266,17 @@ mod pause_tests {
             enabled: false,
             ..NotificationSettings::default()
         };
+        let search = Pause {
+            service: Some("search_server".into()),
+            ..Pause::now(PauseReason::Unauthorized)
+        };
+        let said =
+            pause_notice(id, "web_research", "R", &search, AWAY, &settings).expect("a notice");
+        assert!(
+            said.body.contains("the search server refused access"),
+            "{}",
+            said.body
+        );
         let p = Pause::now(PauseReason::OverBudget);
         assert_eq!(
             pause_notice(id, "epm_generation", "A", &p, AWAY, &off),

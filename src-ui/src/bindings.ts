@@ -1276,6 +1276,8 @@ export type Pause_Deserialize = {
 	 *  opaque to the engine.
 	 */
 	check?: string | null,
+	/**  What it waits on, named by the step (e.g. `search_server`); opaque to the engine. */
+	service?: string | null,
 	/**  When it paused. */
 	since: string,
 };
@@ -1295,6 +1297,8 @@ export type Pause_Serialize = {
 	 *  opaque to the engine.
 	 */
 	check?: string,
+	/**  What it waits on, named by the step (e.g. `search_server`); opaque to the engine. */
+	service?: string,
 	/**  When it paused. */
 	since: string,
 };
@@ -1686,6 +1690,16 @@ export type SearchChoice =
 { type: "searxng"; 
 /**  e.g. `http://localhost:8888`. */
 base_url: string };
+
+/**
+ *  What a job waits on, named in its pause (`Pause::service`) so the user reads which
+ *  server it is.
+ */
+export type Service = 
+/**  The model server of the content provider. */
+"model_server" | 
+/**  The search server of web research. */
+"search_server";
 
 /**  Everything the user can set. */
 export type Settings = Settings_Serialize | Settings_Deserialize;
@@ -2136,6 +2150,8 @@ export type Wait_Deserialize = {
 	until?: string | null,
 	/**  Where a watcher can tell the cause has cleared (see [`Pause::check`]). */
 	check?: string | null,
+	/**  What it waits on (see [`Pause::service`]). */
+	service?: string | null,
 };
 
 /**  The wait a step asks for through [`crate::JobError::wait`]. */
@@ -2148,6 +2164,8 @@ export type Wait_Serialize = {
 	until: string | null,
 	/**  Where a watcher can tell the cause has cleared (see [`Pause::check`]). */
 	check: string | null,
+	/**  What it waits on (see [`Pause::service`]). */
+	service: string | null,
 };
 
 /**  The finished chain. */

@@ -351,6 +351,7 @@ impl JobError {
                 detail: None,
                 until: None,
                 check: None,
+                service: None,
             }),
         }
     }
@@ -376,6 +377,14 @@ impl JobError {
     pub fn check(mut self, check: impl Into<String>) -> Self {
         if let Some(wait) = self.wait.as_mut() {
             wait.check = Some(check.into());
+        }
+        self
+    }
+
+    /// Names what the wait is on, e.g. `search_server` (for a wait; ignored otherwise).
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        if let Some(wait) = self.wait.as_mut() {
+            wait.service = Some(service.into());
         }
         self
     }

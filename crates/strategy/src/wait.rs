@@ -20,11 +20,35 @@ pub const OFFLINE_WAIT: Duration = Duration::from_secs(15);
 /// Why a job waits: the engine's pause reasons.
 pub use jobs::PauseReason as WaitReason;
 
+/// What a job waits on, named in its pause (`Pause::service`) so the user reads which
+/// server it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    /// The model server of the content provider.
+    ModelServer,
+    /// The search server of web research.
+    SearchServer,
+}
+
+impl Service {
+    /// The name stored with the pause.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::ModelServer => "model_server",
+            Service::SearchServer => "search_server",
+        }
+    }
+}
+
 /// A step's request to wait: the reason, the words for the user, and what it waits on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wait {
     /// Why.
     pub reason: WaitReason,
+    /// Which server it waits on.
+    pub service: Service,
     /// The underlying error in plain words.
     pub message: String,
     /// The endpoint waited on (`localhost:11434`), when there is one.
@@ -39,7 +63,8 @@ pub struct Wait {
 impl Wait {
     /// The step's error that pauses its job for this wait.
     pub fn into_job_error(self) -> jobs::JobError {
-        let mut error = jobs::JobError::wait(self.reason, self.message);
+        let mut error =
+            jobs::JobError::wait(self.reason, self.message).service(self.service.as_str());
         if let Some(detail) = self.detail {
             error = error.detail(detail);
         }
@@ -63,6 +88,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The same verdict, a wait on `service`.
+    pub fn on(self, service: Service) -> Verdict {
+        match self {
+            Verdict::Wait(w) => Verdict::Wait(Wait { service, ..w }),
+            Verdict::Fail => Verdict::Fail,
+        }
+    }
+
     /// The wait, if this verdict is one.
     pub fn wait(self) -> Option<Wait> {
         match self {
@@ -84,6 +117,7 @@ pub fn endpoint_label(url: &str) -> Option<String> {
 
 fn wait(reason: WaitReason, message: String, detail: Option<String>) -> Verdict {
     Verdict::Wait(Wait {
+        service: Service::ModelServer,
         reason,
         message,
         detail,
@@ -101,6 +135,7 @@ fn offline(
     now: DateTime<Utc>,
 ) -> Verdict {
     Verdict::Wait(Wait {
+        service: Service::ModelServer,
         reason: WaitReason::Offline,
         message,
         detail,
@@ -112,6 +147,7 @@ fn offline(
 /// A failing server: tried again by itself after [`PROVIDER_DOWN_WAIT`].
 fn down(message: String, detail: Option<String>, now: DateTime<Utc>) -> Verdict {
     Verdict::Wait(Wait {
+        service: Service::ModelServer,
         reason: WaitReason::ProviderDown,
         message,
         detail,
@@ -158,6 +194,7 @@ pub fn classify_provider(
         ProviderError::RateLimited { retry_after, .. } => {
             let after = retry_after.map_or(DEFAULT_RATE_LIMIT_WAIT, Duration::from_secs);
             Verdict::Wait(Wait {
+                service: Service::ModelServer,
                 reason: WaitReason::RateLimited,
                 message,
                 detail: detail(),
@@ -189,7 +226,7 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
         endpoint.and_then(endpoint_label).or(from_error)
     };
     let message = error.to_string();
-    match error {
+    let verdict = match error {
         SearchError::Unreachable { .. } => offline(
             message,
             detail(),
@@ -197,6 +234,7 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
             now,
         ),
         SearchError::Http { status: 429, .. } => Verdict::Wait(Wait {
+            service: Service::SearchServer,
             reason: WaitReason::RateLimited,
             message,
             detail: detail(),
@@ -210,7 +248,8 @@ pub fn classify_search(error: &SearchError, endpoint: Option<&str>, now: DateTim
         SearchError::Http { .. } | SearchError::Protocol(_) | SearchError::Cancelled => {
             Verdict::Fail
         }
-    }
+    };
+    verdict.on(Service::SearchServer)
 }
 
 #[cfg(test)]
@@ -247,6 +286,7 @@ mod tests {
         ] {
             let wait = classify_provider(&e, LOCAL, now()).wait().expect("waits");
             assert_eq!(wait.reason, WaitReason::Offline, "{e:?}");
+            assert_eq!(wait.service, Service::ModelServer);
             assert_eq!(wait.detail.as_deref(), Some("localhost:11434"));
             assert_eq!(wait.until, Some(now() + chrono::Duration::seconds(15)));
             assert_eq!(wait.message, e.to_string());
@@ -350,12 +390,16 @@ mod tests {
         assert_eq!(offline.reason, WaitReason::Offline);
         assert_eq!(offline.detail.as_deref(), Some("localhost:8888"));
         assert_eq!(offline.check.as_deref(), Some("http://localhost:8888"));
+        assert_eq!(offline.service, Service::SearchServer);
+        let paused = offline.into_job_error().wait.expect("a wait");
+        assert_eq!(paused.service.as_deref(), Some("search_server"));
         let http = |status| SearchError::Http {
             status,
             hint: String::new(),
         };
         let limited = c(http(429)).expect("waits");
         assert_eq!(limited.reason, WaitReason::RateLimited);
+        assert_eq!(limited.service, Service::SearchServer);
         assert_eq!(limited.until, Some(now() + chrono::Duration::seconds(60)));
         assert_eq!(
             c(http(502)).map(|w| w.reason),

@@ -21,6 +21,16 @@ describe("pauseWords", () => {
     expect(pauseWords({ reason: "by_user", message: "", detail: null, until: null, since: at(0) }, NOW).why).toBe("Paused by you");
   });
 
+  it("names the search server when research waits on it", () => {
+    const search = { reason: "offline" as const, message: "", detail: "localhost:8888", until: at(20), since: at(-5), service: "search_server" };
+    expect(pauseWords(search, NOW).why).toBe("Can't reach the search server at localhost:8888");
+    expect(pauseWords({ ...search, reason: "unauthorized", until: null }, NOW)).toEqual({
+      why: "The search server at localhost:8888 refused access",
+      next: "continues when the search settings change",
+    });
+    expect(pauseWords({ ...search, service: "model_server" }, NOW).why).toBe("Can't reach the model server at localhost:8888");
+  });
+
   it("rounds the wait to a unit a person reads", () => {
     expect(untilWords(NOW + 89_000, NOW)).toBe("in 89 s");
     expect(untilWords(NOW + 180_000, NOW)).toBe("in 3 min");

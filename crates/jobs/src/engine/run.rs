@@ -420,6 +420,7 @@ fn pause_of(live: &LiveJob, outcome: &Result<serde_json::Value, JobError>) -> Op
                 detail: wait.detail.clone(),
                 until: wait.until,
                 check: wait.check.clone(),
+                service: wait.service.clone(),
                 since: chrono::Utc::now(),
             }),
             None if live.user_paused() && (e.is_cancelled() || live.cancel.is_cancelled()) => {

@@ -81,6 +81,9 @@ pub struct Pause {
     /// opaque to the engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
+    /// What it waits on, named by the step (e.g. `search_server`); opaque to the engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// When it paused.
     pub since: DateTime<Utc>,
 }
@@ -94,6 +97,7 @@ impl Pause {
             detail: None,
             until: None,
             check: None,
+            service: None,
             since: Utc::now(),
         }
     }
@@ -114,4 +118,7 @@ pub struct Wait {
     /// Where a watcher can tell the cause has cleared (see [`Pause::check`]).
     #[serde(default)]
     pub check: Option<String>,
+    /// What it waits on (see [`Pause::service`]).
+    #[serde(default)]
+    pub service: Option<String>,
 }
