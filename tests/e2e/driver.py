@@ -187,9 +187,19 @@ class Session:
         return self.js("return window.__toastLog ? [...window.__toastLog] : null;")
 
 
-def visible_windows(name="^Charter$"):
+def visible_windows(name="^Charter($| — )"):
+    """The app's visible windows: titled "Charter", or "Charter — 2 running, 45 %" while jobs run."""
     r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True)
     return [w for w in r.stdout.split() if w]
+
+
+def window_title():
+    """The title of the app's visible window, or None."""
+    windows = visible_windows()
+    if not windows:
+        return None
+    r = subprocess.run(["xdotool", "getwindowname", windows[0]], capture_output=True, text=True)
+    return r.stdout.strip() or None
 
 
 def shut_down(session, driver, services, server):

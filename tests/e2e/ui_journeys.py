@@ -44,6 +44,7 @@ from driver import (
     start_desktop_services,
     start_driver,
     visible_windows,
+    window_title,
 )
 
 APP = os.path.abspath(sys.argv[1])
@@ -147,12 +148,14 @@ def journey_1(s):
     s.click("form[aria-label='Generate program'] button[type=submit]")
     seen = []
     steps_seen = set()
+    titles = set()
     end = time.time() + 60
     while time.time() < end:
         p = progress(s)
         if p is not None:
             seen.append(p)
         steps_seen.update(step_names(s) or [])
+        titles.add(window_title())
         if s.find("[data-testid=op-panel] a[href^='#/results/']"):
             break
         if len(seen) == 8:
@@ -161,6 +164,10 @@ def journey_1(s):
     check(len(set(seen)) >= 3, f"the progress bar moves live ({sorted(set(seen))[:12]})")
     check(seen == sorted(seen), "it never goes backwards")
     check(len(steps_seen) >= 6, f"the step timeline streams ({len(steps_seen)} steps seen)")
+    running_titles = sorted(t for t in titles if t and t.startswith("Charter — 1 running, "))
+    check(len(running_titles) >= 2, f"the window title says a job runs and how far along it is ({running_titles[:4]})")
+    idle = wait_for("the idle title", lambda: window_title() == "Charter", timeout=10)
+    check(bool(idle), f"the title is plain “Charter” again once nothing runs ({window_title()!r})")
     check(bool(s.find("[data-testid=op-panel] a[href^='#/results/']")), "at the end, “View program” shows in place")
     check(bool(s.find(".result-in-place svg")), "the program shows in place, with its Gantt chart")
     finished_at = time.time()

@@ -325,7 +325,7 @@ pub struct JobError {
     pub retryable: bool,
     /// Set when the step asks the job to wait (pause) instead of failing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait: Option<Wait>,
+    pub wait: Option<Box<Wait>>,
 }
 
 impl JobError {
@@ -346,13 +346,13 @@ impl JobError {
             code: reason.as_str().to_owned(),
             message: message.into(),
             retryable: true,
-            wait: Some(Wait {
+            wait: Some(Box::new(Wait {
                 reason,
                 detail: None,
                 until: None,
                 check: None,
                 service: None,
-            }),
+            })),
         }
     }
 

@@ -155,12 +155,17 @@ fn menu(app: &AppHandle, running: &[jobs::JobRecord]) -> tauri::Result<Menu<taur
     Ok(menu)
 }
 
-/// Rebuilds the menu and tooltip from the jobs running now.
+/// Rebuilds the menu and tooltip from the jobs running now, and retitles the window.
 pub(super) fn refresh(app: &AppHandle) {
+    let running = app.state::<AppState>().workspace.engine().running();
+    if let Some(window) = app.get_webview_window(super::MAIN)
+        && let Err(e) = window.set_title(&tray_text::window_title(&running))
+    {
+        tracing::debug!(error = %e, "cannot retitle the window");
+    }
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };
-    let running = app.state::<AppState>().workspace.engine().running();
     match menu(app, &running) {
         Ok(menu) => {
             let _ = tray.set_menu(Some(menu));
