@@ -4,13 +4,11 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use jobs::{JobStatus, PauseReason};
 use strategy::Spending;
 use strategy::export::{self, ExportFormat};
 use strategy::provider::Price;
-use support::{ChatServer, Reply, offline_answer, wait_finished};
+use support::{ChatServer, Reply, offline_answer, wait_done, wait_finished};
 
 /// Prompt tokens at 1,000 micros per 1,000 (a micro each), completion tokens at 3,000.
 fn priced(run_limit_micros: Option<i64>) -> Spending {
@@ -28,23 +26,23 @@ fn priced(run_limit_micros: Option<i64>) -> Spending {
     spending
 }
 
+/// Starts a program for `initiative` on `server`'s model.
+async fn start_program(
+    workspace: &strategy::Workspace,
+    initiative: &strategy::Initiative,
+    server: &ChatServer,
+) -> jobs::JobId {
+    workspace
+        .generate_program(&initiative.id, server.choice())
+        .await
+        .expect("start")
+        .id
+}
+
 /// A server answering every artefact as the built-in engine would, reporting usage.
 async fn answering_server(initiative: &strategy::Initiative) -> ChatServer {
     let answers = initiative.clone();
     ChatServer::start(move |r, _| Reply::Stream(offline_answer(&answers, &r.artefact))).await
-}
-
-/// The job once it has finished (waits through pauses).
-async fn wait_done(workspace: &strategy::Workspace, id: jobs::JobId) -> jobs::Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let snapshot = workspace.engine().get(id).await.expect("get");
-        if snapshot.job.status.is_finished() {
-            return snapshot;
-        }
-        assert!(Instant::now() < deadline, "still {:?}", snapshot.job.status);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
@@ -53,11 +51,7 @@ async fn each_model_call_is_recorded_with_the_servers_figures_and_its_price() {
     let (workspace, initiative) = support::open_with_initiative(&config).await;
     workspace.set_spending(priced(None));
     let server = answering_server(&initiative).await;
-    let id = workspace
-        .generate_program(&initiative.id, server.choice())
-        .await
-        .expect("start")
-        .id;
+    let id = start_program(&workspace, &initiative, &server).await;
     let done = wait_done(&workspace, id).await;
     assert_eq!(
         done.job.status,
@@ -122,11 +116,7 @@ async fn a_run_over_its_cap_pauses_before_the_crossing_call_and_continues_after_
     // cross it.
     workspace.set_spending(priced(Some(1)));
     let server = answering_server(&initiative).await;
-    let id = workspace
-        .generate_program(&initiative.id, server.choice())
-        .await
-        .expect("start")
-        .id;
+    let id = start_program(&workspace, &initiative, &server).await;
     let paused = wait_finished(&workspace, id).await;
     assert_eq!(paused.job.status, JobStatus::Paused);
     let pause = paused.job.pause.clone().expect("a pause");
@@ -183,11 +173,7 @@ async fn a_local_model_without_a_price_costs_nothing_and_never_hits_the_cap() {
         ..Spending::default()
     });
     let server = answering_server(&initiative).await;
-    let id = workspace
-        .generate_program(&initiative.id, server.choice())
-        .await
-        .expect("start")
-        .id;
+    let id = start_program(&workspace, &initiative, &server).await;
     let done = wait_done(&workspace, id).await;
     assert_eq!(
         done.job.status,

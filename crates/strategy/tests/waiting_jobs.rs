@@ -7,20 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use jobs::{JobStatus, PauseReason};
-use support::{ChatServer, Reply, offline_answer, wait_finished};
-
-/// The job once it has finished (a paused job is not finished: this waits through pauses).
-async fn wait_done(workspace: &strategy::Workspace, id: jobs::JobId) -> jobs::Snapshot {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let snapshot = workspace.engine().get(id).await.expect("get");
-        if snapshot.job.status.is_finished() {
-            return snapshot;
-        }
-        assert!(Instant::now() < deadline, "still {:?}", snapshot.job.status);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+use support::{ChatServer, Reply, offline_answer, wait_done, wait_finished};
 
 /// Brings the paused job's next check forward to 200 ms from now, so a test need not wait
 /// the full interval (the engine's timer is what resumes it either way).

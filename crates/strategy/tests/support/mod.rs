@@ -218,6 +218,24 @@ pub fn partial_values<T: serde::de::DeserializeOwned>(snapshot: &Snapshot) -> Ve
         .collect()
 }
 
+/// The job once it has finished, waiting through pauses (a pause ends a watch's run as
+/// [`wait_finished`] sees it); 30 s at most.
+pub async fn wait_done(workspace: &Workspace, id: JobId) -> Snapshot {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let snapshot = workspace.engine().get(id).await.expect("get");
+        if snapshot.job.status.is_finished() {
+            return snapshot;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {:?}",
+            snapshot.job.status
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Waits for a job to finish (30 s at most) and returns its final snapshot.
 pub async fn wait_finished(workspace: &Workspace, id: JobId) -> Snapshot {
     let wait = async {
