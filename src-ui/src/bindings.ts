@@ -23,6 +23,15 @@ export const commands = {
 	attachFile: (initiativeId: string, path: string) => typedError<Document, IpcError>(__TAURI_INVOKE("attach_file", { initiativeId, path })),
 	/**  An initiative's notes and documents. */
 	listDocuments: (initiativeId: string) => typedError<Document[], IpcError>(__TAURI_INVOKE("list_documents", { initiativeId })),
+	/**  Attaches several files (dropped on the window): each accepted or refused on its own. */
+	attachFiles: (initiativeId: string, paths: string[]) => typedError<Attached_Serialize[], IpcError>(__TAURI_INVOKE("attach_files", { initiativeId, paths })),
+	/**
+	 *  Opens the native open dialog for `.txt`/`.md` files and attaches those picked; empty when
+	 *  the user cancelled.
+	 */
+	pickFilesToAttach: (initiativeId: string) => typedError<Attached_Serialize[], IpcError>(__TAURI_INVOKE("pick_files_to_attach", { initiativeId })),
+	/**  Deletes one of an initiative's notes or documents. */
+	deleteDocument: (initiativeId: string, id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_document", { initiativeId, id })),
 	/**
 	 *  Starts an operation with the provider and search backend from the settings; returns the
 	 *  job at once: a new one, or the same request's job still pending, running or paused
@@ -161,6 +170,29 @@ export type Analysis_Serialize = {
 	success_factors: string[],
 	/**  The offline engine's playbook choice; absent for a model. */
 	playbook?: PlaybookChoice,
+};
+
+/**  One file's outcome: attached as a document, or refused with the reason. */
+export type Attached = Attached_Serialize | Attached_Deserialize;
+
+/**  One file's outcome: attached as a document, or refused with the reason. */
+export type Attached_Deserialize = {
+	/**  The file's name. */
+	name: string,
+	/**  The stored document, when accepted. */
+	document?: Document | null,
+	/**  Why it was refused (binary, too large, unreadable, not .txt/.md). */
+	error?: IpcError | null,
+};
+
+/**  One file's outcome: attached as a document, or refused with the reason. */
+export type Attached_Serialize = {
+	/**  The file's name. */
+	name: string,
+	/**  The stored document, when accepted. */
+	document: Document | null,
+	/**  Why it was refused (binary, too large, unreadable, not .txt/.md). */
+	error: IpcError | null,
 };
 
 /**  The nine blocks of the Business Model Canvas. */

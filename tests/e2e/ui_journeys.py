@@ -26,6 +26,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -470,6 +471,60 @@ def spending_cap(s, iid, ctl):
     check(bool(done) and final["spend_limit"] == 5_000_500, f"after Continue (+ $5.00) the program completes ({final['status']}, limit {final['spend_limit']})")
 
 
+NOTE_TITLE = "Ferry commuters"
+NOTE_TEXT = "Ferry commuters queue for espresso between 6:30 and 8:00; most want a flat white and a pastry to take away."
+
+
+def journey_5(s, iid):
+    """The user's own notes and files: written and attached on the initiative page (a binary
+    file refused with its reason), read by research and cited as theirs."""
+    settings = s.invoke("get_settings", {})
+    settings["search"] = {"type": "offline"}
+    s.invoke("update_settings", {"settings": settings})
+    s.go(f"/initiatives/{iid}")
+    wait_for("the notes panel", lambda: s.find("[data-testid=documents-panel] form[aria-label='Add a note']"))
+    s.type("input[aria-label='Note title']", NOTE_TITLE)
+    s.type("textarea[aria-label='Note text']", NOTE_TEXT)
+    s.click("form[aria-label='Add a note'] button[type=submit]")
+    listed = wait_for("the note in the list", lambda: (t := s.text("[data-testid=documents-panel] ul[aria-label='Notes and documents']")) and NOTE_TITLE in t and t)
+    check(bool(listed) and "note" in listed, f"the note written on the page is listed ({(listed or '')[:80]!r})")
+
+    # Files, as a drop or the open dialog hands them over: a Markdown file and a binary one.
+    folder = tempfile.mkdtemp()
+    good = os.path.join(folder, "site-visit.md")
+    with open(good, "w") as f:
+        f.write("# Site visit\n\nThe terminal sees 4,000 foot passengers each weekday morning.\n")
+    bad = os.path.join(folder, "floorplan.png")
+    with open(bad, "wb") as f:
+        f.write(bytes(range(256)) * 8)
+    outcomes = s.invoke("attach_files", {"initiativeId": iid, "paths": [good, bad]})
+    by_name = {o["name"]: o for o in outcomes}
+    check(by_name["site-visit.md"]["document"] is not None and by_name["site-visit.md"]["error"] is None, "the Markdown file is attached")
+    refusal = (by_name["floorplan.png"]["error"] or {}).get("message", "")
+    check(by_name["floorplan.png"]["document"] is None and "floorplan.png" in refusal, f"the binary file is refused with its reason ({refusal!r})")
+    # The page learns of files it did not attach itself when it is loaded again.
+    s.js("location.reload(); return true;")
+    listed = wait_for("both documents", lambda: (t := s.text("[data-testid=documents-panel] ul[aria-label='Notes and documents']")) and "site-visit.md" in t and t)
+    check(bool(listed) and "file" in listed and "bytes" in listed, f"the attached file is listed with its size ({(listed or '')[-80:]!r})")
+    s.js("document.querySelector('[data-testid=documents-panel]').scrollIntoView({block: 'start'}); return true;")
+    time.sleep(0.4)
+    screenshot(ARTIFACTS, "j5-1-notes-and-documents.png")
+
+    # Research reads them and cites the note as the user's own.
+    job = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "research", "questions": ["ferry commuters espresso"]}})["id"]
+    done = wait_for("the research", lambda: s.invoke("get_job", {"id": job})["job"]["status"] == "completed", timeout=60)
+    check(bool(done), "research with the user's notes completes")
+    report = s.invoke("get_job", {"id": job})["job"]["result"] or {}
+    notes = [src["id"] for src in report.get("sources", []) if src.get("kind") == "document" and src.get("title", "").startswith(NOTE_TITLE)]
+    cited = [f for f in report.get("findings", []) if f.get("source_id") in notes]
+    check(bool(notes) and bool(cited), f"a finding cites the user's note ({len(cited)} findings from it)")
+    s.go(f"/results/{job}")
+    page = wait_for("the report", lambda: (t := s.text("main")) and NOTE_TITLE in t and t, timeout=15)
+    check(bool(page) and "your document" in page, "the report says the note is the user's own document")
+    time.sleep(0.3)
+    screenshot(ARTIFACTS, "j5-2-research-cites-note.png")
+
+
 def seed_jobs(n):
     """Writes `n` finished jobs straight into the app's database (a second connection, as
     the engine allows), created over the past 30 days: the Jobs page at scale."""
@@ -544,10 +599,13 @@ def small_window(s, iid):
     time.sleep(0.5)
     for route, ready, name in [
         (f"/initiatives/{iid}", "button.op-card", "s-1-workspace-800.png"),
+        (f"/initiatives/{iid}", "[data-testid=documents-panel] ul", "s-4-notes-800.png"),
         ("/jobs", "[data-testid=job-row]", "s-2-jobs-800.png"),
     ]:
         s.go(route)
         wait_for(name, lambda: s.find(ready))
+        if "notes" in name:
+            s.js("document.querySelector('[data-testid=documents-panel]').scrollIntoView({block: 'start'}); return true;")
         time.sleep(0.5)
         screenshot_window(ARTIFACTS, name)
     program = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
@@ -597,6 +655,7 @@ def main():
             journey_2(session, iid)
             journey_3(session, iid, search_url)
             journey_4(session, iid)
+            journey_5(session, iid)
             at_scale(session)
             small_window(session, iid)
     except RuntimeError as e:

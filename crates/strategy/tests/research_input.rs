@@ -118,6 +118,33 @@ async fn bad_input_gets_clear_errors_and_starts_nothing() {
             .len(),
         1
     );
+    // Deleting: only the initiative's own document, once.
+    let store = workspace.initiatives();
+    assert!(
+        !store
+            .delete_document("another-initiative", &doc.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        store
+            .delete_document(&initiative.id, &doc.id)
+            .await
+            .expect("delete")
+    );
+    assert!(
+        !store
+            .delete_document(&initiative.id, &doc.id)
+            .await
+            .expect("delete again")
+    );
+    assert!(
+        store
+            .documents(&initiative.id)
+            .await
+            .expect("docs")
+            .is_empty()
+    );
 
     let page = workspace
         .engine()

@@ -2,6 +2,7 @@
 //! with the data or one error shape, `{ code, message }` (malformed arguments too: every
 //! command is declared with `root = "ipc_args"`, see [`crate::ipc_args`]).
 
+mod documents;
 mod exports;
 mod initiatives;
 mod jobs;
@@ -11,6 +12,7 @@ use std::str::FromStr;
 
 use ::jobs::JobId;
 
+pub use self::documents::*;
 pub use self::exports::*;
 pub use self::initiatives::*;
 pub use self::jobs::*;

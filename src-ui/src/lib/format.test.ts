@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, money, relativeTime, stepDetail } from "./format";
+import { duration, money, relativeTime, sizeWords, stepDetail } from "./format";
 
 describe("format", () => {
   it("says what a progress message adds to its step", () => {
@@ -26,5 +26,15 @@ describe("format", () => {
     expect(money(12.5, "")).toBe("13");
     expect(money(null, "EUR")).toBe("—");
     expect(money(Number.NaN, "EUR")).toBe("—");
+  });
+});
+
+describe("sizeWords", () => {
+  it("reads sizes in plain units", () => {
+    expect(sizeWords(1)).toBe("1 byte");
+    expect(sizeWords(850)).toBe("850 bytes");
+    expect(sizeWords(1_234)).toBe("1.2 kB");
+    expect(sizeWords(45_600)).toBe("46 kB");
+    expect(sizeWords(2_500_000)).toBe("2.5 MB");
   });
 });

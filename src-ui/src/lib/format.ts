@@ -84,3 +84,11 @@ export function stepDetail(step: string | null, message: string | null): string 
   const rest = message.slice(step.length).replace(/^[\s.…:—-]+/, "");
   return rest.length > 0 ? rest : null;
 }
+
+/** "850 bytes", "12.5 kB", "1.2 MB". */
+export function sizeWords(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "";
+  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(bytes < 10_000 ? 1 : 0)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}

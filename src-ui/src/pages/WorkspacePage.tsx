@@ -13,6 +13,7 @@ import { StatusBadge } from "../components/StatusBadge";
 import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
 import { ContinueSpending } from "../components/ContinueSpending";
 import { WaitingLine } from "../components/WaitingLine";
+import { DocumentsPanel } from "./workspace/DocumentsPanel";
 import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
@@ -363,6 +364,7 @@ export function WorkspacePage() {
         ))}
       </div>
       <OperationPanel key={selectedKind} info={KINDS[selected]!} recovery={recoveries[selected]!} initiativeId={id} />
+      <DocumentsPanel initiativeId={id} />
     </>
   );
 }

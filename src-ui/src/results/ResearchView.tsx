@@ -6,17 +6,11 @@ import { FileWarning, Quote, Scissors } from "lucide-react";
 import type { ReportFinding, ResearchPartial_Serialize, ResearchReport_Serialize, SourceRecord_Serialize } from "../bindings";
 import { Markdown, SafeLink } from "../markdown/Markdown";
 import { AnchorLink, Empty, SourceLabel, idPart, useDomId } from "./common";
-import { fmtNumber } from "./format";
+import { sizeWords } from "../lib/format";
 import "./results.css";
 
 const KIND_WORD: Record<string, string> = { web: "web page", knowledge_base: "knowledge base", document: "your document" };
 
-function bytes(n: number): string {
-  if (!Number.isFinite(n)) return "";
-  if (n < 1024) return `${fmtNumber(n)} B`;
-  if (n < 1024 * 1024) return `${fmtNumber(n / 1024, 1)} kB`;
-  return `${fmtNumber(n / (1024 * 1024), 1)} MB`;
-}
 
 function QuoteBlock({ text }: { text: string }) {
   // Verbatim: the source's own words are never reinterpreted as Markdown.
@@ -148,7 +142,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
               <li key={s.id} id={srcAnchor(s.id)} tabIndex={-1} className="research-source">
                 <span className="research-sid">[{s.id}]</span> <SourceTitle title={s.title} url={s.url} />
                 <div className="small muted">
-                  {KIND_WORD[s.kind] ?? s.kind} · {bytes(s.bytes)} read
+                  {KIND_WORD[s.kind] ?? s.kind} · {sizeWords(s.bytes)} read
                   {s.truncated && (
                     <span className="research-truncated">
                       {" "}

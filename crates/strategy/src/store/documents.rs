@@ -71,4 +71,14 @@ impl InitiativeStore {
             })
             .collect()
     }
+
+    /// Deletes one of an initiative's notes or documents; false when it has no such one.
+    pub async fn delete_document(&self, initiative_id: &str, id: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM documents WHERE initiative_id = ? AND id = ?")
+            .bind(initiative_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
 }
