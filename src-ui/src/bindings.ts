@@ -1748,6 +1748,8 @@ export type Settings_Deserialize = {
 	notifications?: NotificationSettings_Deserialize,
 	/**  The close button hides the window to the tray. */
 	close_to_tray?: boolean,
+	/**  Start Charter hidden in the tray when the user logs in. */
+	launch_at_login?: boolean,
 	/**  Keep the computer awake while jobs run. */
 	keep_awake?: boolean,
 	/**  Resume interrupted jobs at start (otherwise mark them interrupted). */
@@ -1770,6 +1772,8 @@ export type Settings_Serialize = {
 	notifications: NotificationSettings_Serialize,
 	/**  The close button hides the window to the tray. */
 	close_to_tray: boolean,
+	/**  Start Charter hidden in the tray when the user logs in. */
+	launch_at_login: boolean,
 	/**  Keep the computer awake while jobs run. */
 	keep_awake: boolean,
 	/**  Resume interrupted jobs at start (otherwise mark them interrupted). */

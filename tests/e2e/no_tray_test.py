@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Without a tray host on the session bus, closing the window must not strand an invisible
-process: it asks whether to quit instead of hiding."""
+"""Without a tray host on the session bus there must never be an invisible process: a start
+at login (`--hidden`) shows the window anyway, and closing it asks whether to quit instead of
+hiding."""
 
 import os
 import subprocess
@@ -23,14 +24,16 @@ def wait(predicate, timeout):
     return None
 
 
-app = subprocess.Popen([APP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+app = subprocess.Popen([APP, "--hidden"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 passed = failed = 0
 try:
     main = wait(lambda: windows("^Charter$"), 30)
     time.sleep(1.0)
-    press_close(main[0], lambda: windows("^Quit Charter\\?$"))
+    if main:
+        press_close(main[0], lambda: windows("^Quit Charter\\?$"))
     dialog = wait(lambda: windows("^Quit Charter\\?$"), 10)
     for ok, what in [
+        (bool(main), "a --hidden start without a tray shows the window anyway"),
         (bool(dialog), "closing without a tray asks whether to quit"),
         (app.poll() is None, "the app waits for the answer"),
     ]:

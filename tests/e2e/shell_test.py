@@ -122,6 +122,49 @@ def main():
         check(bool(wait_for("the window to come back", visible_windows, timeout=10)), "the second launch shows the first window")
         time.sleep(0.5)
         metrics["screenshot_shown_again"] = screenshot(ARTIFACTS, "03-shown-again.png")
+
+        # Start at login: the setting writes an autostart entry that starts Charter hidden.
+        settings = session.invoke("get_settings", {})
+        settings["launch_at_login"] = True
+        session.invoke("update_settings", {"settings": settings})
+        folder = os.path.join(os.environ["HOME"], ".config", "autostart")
+        entries = wait_for("the autostart entry", lambda: [f for f in os.listdir(folder)] if os.path.isdir(folder) else [], timeout=5) or []
+        text = open(os.path.join(folder, entries[0])).read() if entries else ""
+        exec_line = next((line for line in text.splitlines() if line.startswith("Exec=")), "")
+        check("--hidden" in exec_line and "charter" in exec_line, f"“Start Charter when I log in” writes an autostart entry that starts it hidden ({entries}: {exec_line!r})")
+
+        # A login start after a crash: one result finished unseen (the window hidden), one job
+        # left running; then Charter started with --hidden.
+        windows = visible_windows()
+        if windows:
+            press_close(windows[0], lambda: not visible_windows())
+        unseen = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["flat white"]}})["id"]
+        wait_for("the unseen research", lambda: session.invoke("get_job", {"id": unseen})["job"]["status"] == "completed", timeout=SEARCH_DELAY + 20)
+        crashed = session.invoke("start_operation", {"initiativeId": initiative["id"], "operation": {"type": "research", "questions": ["espresso commuters"]}})["id"]
+        wait_for("the second research to run", lambda: session.invoke("get_job", {"id": crashed})["job"]["status"] == "running", timeout=10)
+        time.sleep(1.0)
+        before = len(notifications())
+        pid = app_pid(APP)
+        if pid:
+            os.kill(pid, 9)
+        session = None  # the app behind it is gone
+        wait_for("the app to be gone", lambda: app_pid(APP) is None, timeout=10)
+        hidden_log = open(os.path.join(ARTIFACTS, "hidden-start.log"), "w")
+        hidden_app = subprocess.Popen([APP, "--hidden"], stdout=hidden_log, stderr=subprocess.STDOUT)
+        try:
+            wait_for("the announcement", lambda: len(notifications()) > before, timeout=20)
+            time.sleep(2.0)
+            check(hidden_app.poll() is None and not visible_windows(), "a --hidden start runs with no window")
+            announced = notifications()[before:]
+            check(len(announced) == 1 and announced[0]["summary"] == "Research ready", f"it announces the result the user has not seen, once ({[n['summary'] for n in announced]})")
+            resumed = wait_for("the resumed research to finish", lambda: len(notifications()) > before + 1, timeout=SEARCH_DELAY + 30)
+            later = notifications()[before + 1:]
+            check(bool(resumed) and [n["summary"] for n in later] == ["Research ready"], f"the job the crash left running resumes and finishes, hidden ({[n['summary'] for n in later]})")
+        finally:
+            check(hidden_app.poll() is None, f"the hidden app ran until the test ended (exit {hidden_app.poll()})")
+            hidden_app.kill()
+            hidden_app.wait(timeout=10)
+            hidden_log.close()
         metrics["notifications"] = notifications()
     finally:
         shut_down(session, driver, services, server)

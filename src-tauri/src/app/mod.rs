@@ -2,6 +2,7 @@
 //! the tray and the engine listener; then the app runs until a quit.
 
 mod keep_awake;
+pub(crate) mod launch;
 mod listener;
 mod system_bus;
 mod throttle;
@@ -117,7 +118,15 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     listener::spawn(handle.clone());
-    window::show_main(&handle);
+    launch::sync_autostart(&handle, app.state::<AppState>().settings().launch_at_login);
+    if launch::starts_hidden(std::env::args(), TRAY_AVAILABLE.load(Ordering::Relaxed)) {
+        // Started at login: the tray and the engine only, and one word on what is waiting.
+        tracing::info!("started hidden in the tray");
+        let app = handle.clone();
+        tauri::async_runtime::spawn(async move { launch::announce_unseen(&app).await });
+    } else {
+        window::show_main(&handle);
+    }
     watch_system_bus(app);
     Ok(())
 }
@@ -154,8 +163,20 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![launch::HIDDEN_FLAG]),
+        ))
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Size and place are restored, never visibility: a start at login stays hidden.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);

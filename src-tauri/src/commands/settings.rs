@@ -19,11 +19,13 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]
 pub async fn update_settings(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     settings: Settings,
 ) -> IpcResult<Settings> {
     settings.validate().map_err(IpcError::invalid)?;
     state.save_settings(settings.clone())?;
+    crate::app::launch::sync_autostart(&app, settings.launch_at_login);
     state.workspace.set_spending(settings.spending.clone());
     // A new provider, address or model may be what a waiting job needs: let them try again.
     resume_waiting(

@@ -46,6 +46,8 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     /// The close button hides the window to the tray.
     pub close_to_tray: bool,
+    /// Start Charter hidden in the tray when the user logs in.
+    pub launch_at_login: bool,
     /// Keep the computer awake while jobs run.
     pub keep_awake: bool,
     /// Resume interrupted jobs at start (otherwise mark them interrupted).
@@ -64,6 +66,7 @@ impl Default for Settings {
             spending: Spending::default(),
             notifications: NotificationSettings::default(),
             close_to_tray: true,
+            launch_at_login: false,
             keep_awake: true,
             auto_resume: true,
             retention: RetentionDays::default(),

@@ -12,14 +12,15 @@ const SETTINGS: Settings = {
   spending: { currency: "USD", prices: {}, run_limit_micros: null },
   notifications: { enabled: true, kinds: {} },
   close_to_tray: true,
+  launch_at_login: false,
   keep_awake: true,
   auto_resume: true,
   retention: { completed: 30, failed: 365 },
   tray_hint_shown: false,
 };
 
-describe("SettingsPage › Spending", () => {
-  it("saves a model's prices per million tokens and a limit per run as micros", async () => {
+describe("SettingsPage", () => {
+  it("saves a model's prices per million tokens, a limit per run as micros, and the start at login", async () => {
     const mock = recordIpc({ get_settings: () => SETTINGS, update_settings: (args) => args.settings, has_api_key: () => false });
     const user = userEvent.setup();
     renderAt(<SettingsPage />);
@@ -35,8 +36,10 @@ describe("SettingsPage › Spending", () => {
     const limit = screen.getByRole("spinbutton", { name: /Limit per run/ });
     await user.clear(limit);
     await user.type(limit, "2.5");
+    await user.click(screen.getByRole("checkbox", { name: /Start Charter when I log in/ }));
     await user.click(screen.getByRole("button", { name: "Save settings" }));
     await waitFor(() => expect(mock.of("update_settings")).toHaveLength(1));
+    expect((mock.of("update_settings")[0]?.settings as Settings).launch_at_login).toBe(true);
     const saved = (mock.of("update_settings")[0]?.settings as Settings).spending;
     expect(saved).toEqual({
       currency: "USD",

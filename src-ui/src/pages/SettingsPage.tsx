@@ -166,6 +166,10 @@ export function SettingsPage() {
           Closing the window keeps Charter running in the tray
         </label>
         <label className="row">
+          <input type="checkbox" checked={draft.launch_at_login} onChange={(e) => put({ launch_at_login: e.target.checked })} />
+          Start Charter when I log in (in the tray, without a window)
+        </label>
+        <label className="row">
           <input type="checkbox" checked={draft.keep_awake} onChange={(e) => put({ keep_awake: e.target.checked })} />
           Keep the computer awake while jobs run
         </label>
