@@ -22,6 +22,16 @@ pub fn job_line(job: &JobRecord) -> String {
     format!("{title} — {:.0}%{stalled}", job.progress)
 }
 
+/// The menu line for finished results the user has not seen ("3 results not yet seen");
+/// none when there are none.
+pub fn unseen_line(count: u64) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some("1 result not yet seen".to_owned()),
+        n => Some(format!("{n} results not yet seen")),
+    }
+}
+
 /// Tooltip where the platform shows one.
 pub fn tooltip(count: usize) -> String {
     format!("Charter — {}", running_line(count).to_lowercase())
@@ -75,6 +85,13 @@ mod tests {
         assert_eq!(running_line(1), "1 job running");
         assert_eq!(running_line(3), "3 jobs running");
         assert_eq!(tooltip(2), "Charter — 2 jobs running");
+    }
+
+    #[test]
+    fn unseen_results_are_counted_only_when_there_are_some() {
+        assert_eq!(unseen_line(0), None);
+        assert_eq!(unseen_line(1).as_deref(), Some("1 result not yet seen"));
+        assert_eq!(unseen_line(4).as_deref(), Some("4 results not yet seen"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from driver import (
+    tray_menu_labels,
     Checks,
     SearchStub,
     Session,
@@ -110,6 +111,8 @@ def main():
         final = session.invoke("get_job", {"id": job})["job"]
         check(final["status"] == "completed", "the job completed while the window was hidden")
         check(os.path.exists(NOTES + ".tray"), "the tray icon registered with the tray host")
+        labels = wait_for("the unseen line in the tray menu", lambda: (m := tray_menu_labels(NOTES)) and "1 result not yet seen" in m and m, timeout=10)
+        check(bool(labels) and "Open Charter" in labels, f"the tray menu counts the result finished unseen ({labels})")
 
         # A second launch shows the first instance's window and exits.
         second = subprocess.Popen([APP], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

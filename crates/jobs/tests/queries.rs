@@ -164,7 +164,9 @@ async fn recent_completions_until_marked_seen() {
     wait_finished(&engine, b).await;
     let recent = engine.recent_completions(0, 10).await.unwrap();
     assert_eq!(recent.len(), 2);
+    assert_eq!(engine.unseen_count().await.unwrap(), 2);
     assert_eq!(engine.mark_seen(&[a]).await.unwrap(), 1);
+    assert_eq!(engine.unseen_count().await.unwrap(), 1);
     assert_eq!(engine.mark_seen(&[a]).await.unwrap(), 0, "already seen");
     let recent = engine.recent_completions(0, 10).await.unwrap();
     assert_eq!(recent.iter().map(|j| j.id).collect::<Vec<_>>(), vec![b]);

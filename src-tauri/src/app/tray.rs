@@ -21,6 +21,7 @@ const TRAY: &str = "main-tray";
 const OPEN: &str = "open";
 const COUNT: &str = "count";
 const JOBS: &str = "jobs";
+const UNSEEN: &str = "unseen";
 const NOTIFICATIONS: &str = "notifications";
 const QUIT: &str = "quit";
 const JOB_PREFIX: &str = "job:";
@@ -42,7 +43,7 @@ pub(crate) enum TrayAction {
 pub(crate) fn action(id: &str) -> Option<TrayAction> {
     match id {
         OPEN => Some(TrayAction::Show),
-        JOBS => Some(TrayAction::ShowPage(Navigate::Jobs)),
+        JOBS | UNSEEN => Some(TrayAction::ShowPage(Navigate::Jobs)),
         NOTIFICATIONS => Some(TrayAction::ToggleNotifications),
         QUIT => Some(TrayAction::Quit),
         other => other
@@ -124,7 +125,11 @@ fn item(
     MenuItem::with_id(app, id, label, enabled, None::<&str>)
 }
 
-fn menu(app: &AppHandle, running: &[jobs::JobRecord]) -> tauri::Result<Menu<tauri::Wry>> {
+fn menu(
+    app: &AppHandle,
+    running: &[jobs::JobRecord],
+    unseen: u64,
+) -> tauri::Result<Menu<tauri::Wry>> {
     let state = app.state::<AppState>();
     let menu = Menu::new(app)?;
     menu.append(&item(app, OPEN, "Open Charter", true)?)?;
@@ -138,6 +143,9 @@ fn menu(app: &AppHandle, running: &[jobs::JobRecord]) -> tauri::Result<Menu<taur
     for job in running.iter().take(tray_text::MAX_TRAY_JOBS) {
         let id = format!("{JOB_PREFIX}{}", job.id);
         menu.append(&item(app, &id, &tray_text::job_line(job), true)?)?;
+    }
+    if let Some(line) = tray_text::unseen_line(unseen) {
+        menu.append(&item(app, UNSEEN, &line, true)?)?;
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&item(app, JOBS, "Jobs…", true)?)?;
@@ -166,20 +174,29 @@ pub(super) fn refresh(app: &AppHandle) {
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };
-    match menu(app, &running) {
-        Ok(menu) => {
-            let _ = tray.set_menu(Some(menu));
-            let _ = tray.set_tooltip(Some(tray_text::tooltip(running.len())));
+    // The unseen count is a database read: the menu is rebuilt once it is in.
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let engine = app.state::<AppState>().workspace.engine().clone();
+        let unseen = engine.unseen_count().await.unwrap_or_else(|e| {
+            tracing::debug!(error = %e, "cannot count unseen results");
+            0
+        });
+        match menu(&app, &running, unseen) {
+            Ok(menu) => {
+                let _ = tray.set_menu(Some(menu));
+                let _ = tray.set_tooltip(Some(tray_text::tooltip(running.len())));
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot rebuild the tray menu"),
         }
-        Err(e) => tracing::warn!(error = %e, "cannot rebuild the tray menu"),
-    }
+    });
 }
 
 /// Shows the tray icon, if a tray host can show it.
 pub(super) fn build(app: &tauri::App, handle: &AppHandle) -> tauri::Result<()> {
     TRAY_AVAILABLE.store(host_present(), Ordering::Relaxed);
     let running = handle.state::<AppState>().workspace.engine().running();
-    let menu = menu(handle, &running)?;
+    let menu = menu(handle, &running, 0)?;
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .menu(&menu)
         .tooltip(tray_text::tooltip(running.len()))
@@ -204,6 +221,7 @@ mod tests {
     fn each_menu_item_maps_to_its_action() {
         assert_eq!(action(OPEN), Some(TrayAction::Show));
         assert_eq!(action(JOBS), Some(TrayAction::ShowPage(Navigate::Jobs)));
+        assert_eq!(action(UNSEEN), Some(TrayAction::ShowPage(Navigate::Jobs)));
         assert_eq!(action(NOTIFICATIONS), Some(TrayAction::ToggleNotifications));
         assert_eq!(action(QUIT), Some(TrayAction::Quit));
         let id = "0192e3a4-5b6c-7d8e-9f00-112233445566";

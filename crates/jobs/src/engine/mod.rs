@@ -331,6 +331,11 @@ impl Engine {
         self.inner.reader.recent_completions(since, limit).await
     }
 
+    /// How many finished jobs the user has not seen yet.
+    pub async fn unseen_count(&self) -> Result<u64> {
+        self.inner.reader.unseen_count().await
+    }
+
     /// Records that the user has seen these jobs' outcomes; returns how many changed.
     pub async fn mark_seen(&self, ids: &[JobId]) -> Result<u64> {
         let n = self

@@ -255,6 +255,17 @@ impl Reader {
         rows.iter().map(job_from_row).collect()
     }
 
+    /// How many finished jobs the user has not seen.
+    pub(crate) async fn unseen_count(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM jobs WHERE seen_at IS NULL AND finished_at IS NOT NULL",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// The learned step durations of every kind, for ETAs.
     pub(crate) async fn step_stats(&self) -> Result<Vec<StepStatRow>> {
         let rows = sqlx::query("SELECT kind, idx, samples, mean_ms FROM step_stats")
