@@ -145,6 +145,21 @@ class Session:
             raise RuntimeError(f"nothing matches {css}")
         webdriver("POST", f"/session/{self.id}/element/{element}/click", {})
 
+    def fill(self, css, text):
+        """Sets a text field's value the way the browser does when a user pastes (the native
+        setter, then an `input` event React listens to): no per-key WebDriver traffic, which a
+        cold CI run once saw WebKitWebDriver hang on for a long text in a textarea."""
+        done = self.js(
+            "const el = document.querySelector(arguments[0]); if (!el) return false;"
+            "const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;"
+            "Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);"
+            "el.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+            css,
+            text,
+        )
+        if not done:
+            raise RuntimeError(f"nothing matches {css}")
+
     def type(self, css, text, clear=True):
         element = self.find(css)
         if element is None:
