@@ -348,3 +348,23 @@ def tray_menu_labels(notes_log):
 
     walk(layout)
     return labels
+
+
+def search_for(s, text):
+    """Types `text` into the Jobs search box, as a user would, and waits until the page has
+    taken it (the search is in the URL). A user whose keystrokes were swallowed by a
+    re-render types again; so does this, once, saying so in the log."""
+    for attempt in range(2):
+        s.type("input[type=search]", text)
+        end = time.time() + 10
+        while time.time() < end:
+            if s.js("return location.hash.includes(arguments[0]);", f"q={text}"):
+                return
+            time.sleep(0.2)
+        state = s.js("return [location.hash, document.querySelector('input[type=search]')?.value];")
+        print(f"note the search box did not take {text!r} (attempt {attempt + 1}; page: {state})", flush=True)
+
+
+def click_tab(s, name):
+    # Radix tabs switch on mouse-down, so this needs WebDriver's real click, not el.click().
+    return s.click_text("[role=tab]", name)

@@ -7,7 +7,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use jobs::{JobContext, JobError};
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Io, Prices, Provider, Usage, ask, step_error};
+use super::{Io, Prices, Provider, Usage, ask, step_error};
 use crate::artefact::{Artefact, Context};
 use crate::initiative::Initiative;
 
@@ -103,16 +103,7 @@ pub async fn ask_in_job<T: Artefact>(
     ctx.check_budget(0)?;
     let recorder = ctx.clone();
     let prices = spending.get().prices;
-    let report = io.activity.clone();
-    let metered = Io {
-        cancel: io.cancel.clone(),
-        activity: Arc::new(move |activity| {
-            if let Activity::Used(usage) = &activity {
-                recorder.record_usage(job_usage(usage, &prices));
-            }
-            report(activity);
-        }),
-    };
+    let metered = io.on_used(move |usage| recorder.record_usage(job_usage(usage, &prices)));
     ask::<T>(provider, initiative, context, &metered)
         .await
         .map_err(|e| step_error(provider, e))

@@ -137,6 +137,20 @@ impl Io {
             activity: Arc::new(|_| {}),
         }
     }
+
+    /// This `Io`, also handing each call's [`Activity::Used`] to `used`.
+    pub fn on_used(&self, used: impl Fn(&Usage) + Send + Sync + 'static) -> Io {
+        let report = self.activity.clone();
+        Io {
+            cancel: self.cancel.clone(),
+            activity: Arc::new(move |activity| {
+                if let Activity::Used(usage) = &activity {
+                    used(usage);
+                }
+                report(activity);
+            }),
+        }
+    }
 }
 
 /// One artefact asked of a provider.

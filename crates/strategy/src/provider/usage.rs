@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Io};
+use super::Io;
 
 /// Tokens and time one model call used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,18 +88,11 @@ impl UsageLog {
     /// `io`, with each [`Activity::Used`] also added to this log.
     pub fn attach(&self, io: &Io) -> Io {
         let log = self.0.clone();
-        let inner = io.activity.clone();
-        Io {
-            cancel: io.cancel.clone(),
-            activity: Arc::new(move |a| {
-                if let Activity::Used(usage) = &a
-                    && let Ok(mut log) = log.lock()
-                {
-                    log.push(usage.clone());
-                }
-                inner(a);
-            }),
-        }
+        io.on_used(move |usage| {
+            if let Ok(mut log) = log.lock() {
+                log.push(usage.clone());
+            }
+        })
     }
 
     /// Everything logged since the last take.
@@ -113,6 +106,7 @@ impl UsageLog {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Activity;
     use super::*;
     use tokio_util::sync::CancellationToken;
 
