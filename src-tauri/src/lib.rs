@@ -30,7 +30,7 @@ pub struct JobsChanged {
     pub running: u32,
 }
 
-/// Asks the UI to show a page (a tray item was clicked).
+/// Asks the UI to show a page (a tray item or a notification was clicked).
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type, tauri_specta::Event,
 )]
@@ -42,6 +42,16 @@ pub enum Navigate {
     Job {
         /// Job id.
         id: String,
+    },
+    /// A finished job's result.
+    Result {
+        /// Job id.
+        id: String,
+    },
+    /// The Jobs page, saying why it shows instead of what was asked (a deleted job).
+    JobsExplained {
+        /// The words to show.
+        message: String,
     },
 }
 

@@ -1049,14 +1049,22 @@ export type MonthLine = {
 	cumulative: number | null,
 };
 
-/**  Asks the UI to show a page (a tray item was clicked). */
+/**  Asks the UI to show a page (a tray item or a notification was clicked). */
 export type Navigate = 
 /**  The Jobs page. */
 { to: "jobs" } | 
 /**  One job's page. */
 { to: "job"; 
 /**  Job id. */
-id: string };
+id: string } | 
+/**  A finished job's result. */
+{ to: "result"; 
+/**  Job id. */
+id: string } | 
+/**  The Jobs page, saying why it shows instead of what was asked (a deleted job). */
+{ to: "jobs_explained"; 
+/**  The words to show. */
+message: string };
 
 /**  Notification settings: on/off and per operation kind. */
 export type NotificationSettings = NotificationSettings_Serialize | NotificationSettings_Deserialize;

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Stand-ins for the desktop services a tray app talks to, on the private session bus of an
-end-to-end test: a notification server that records every notification as a JSON line,
-and a StatusNotifierWatcher so the app sees a tray host (Xvfb has none)."""
+end-to-end test: a notification server that records every notification as a JSON line
+(with its id and the actions it offers) and clicks one when the test asks (`Click(id,
+key)` on org.charter.TestNotifications emits `ActionInvoked` as a server does), and a
+StatusNotifierWatcher so the app sees a tray host (Xvfb has none)."""
 
 import json
 import sys
@@ -22,14 +24,24 @@ class Notifications(dbus.service.Object):
 
     @dbus.service.method("org.freedesktop.Notifications", in_signature="susssasa{sv}i", out_signature="u")
     def Notify(self, app_name, replaces_id, icon, summary, body, actions, hints, timeout):
-        with open(LOG, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"app": str(app_name), "summary": str(summary), "body": str(body)}) + "\n")
+        given = self.next_id
         self.next_id += 1
-        return dbus.UInt32(self.next_id - 1)
+        pairs = [[str(actions[i]), str(actions[i + 1])] for i in range(0, len(actions) - 1, 2)]
+        with open(LOG, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"id": given, "app": str(app_name), "summary": str(summary), "body": str(body), "actions": pairs}) + "\n")
+        return dbus.UInt32(given)
 
     @dbus.service.method("org.freedesktop.Notifications", out_signature="as")
     def GetCapabilities(self):
-        return ["body"]
+        return ["body", "actions"]
+
+    @dbus.service.signal("org.freedesktop.Notifications", signature="us")
+    def ActionInvoked(self, notification_id, action_key):
+        pass
+
+    @dbus.service.method("org.charter.TestNotifications", in_signature="us")
+    def Click(self, notification_id, action_key):
+        self.ActionInvoked(dbus.UInt32(notification_id), action_key)
 
     @dbus.service.method("org.freedesktop.Notifications", out_signature="ssss")
     def GetServerInformation(self):

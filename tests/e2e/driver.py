@@ -319,37 +319,6 @@ def hide_by_closing(checks):
     return checks.check(bool(checks.wait_for("the window to hide", lambda: not visible_windows(), timeout=10)), "closing hides the window to the tray")
 
 
-def tray_menu_labels(notes_log):
-    """The labels of the tray menu, read as a tray host reads them: the StatusNotifierItem the
-    app registered (logged by the stand-in watcher), its `Menu` property, then
-    `com.canonical.dbusmenu.GetLayout`. None when there is no item or it cannot be read."""
-    import dbus
-
-    try:
-        with open(notes_log + ".tray", encoding="utf-8") as f:
-            item = f.read().split()[-1]
-        bus_name, path = item.split("/", 1)
-        bus = dbus.SessionBus()
-        menu_path = bus.get_object(bus_name, "/" + path).Get(
-            "org.kde.StatusNotifierItem", "Menu", dbus_interface="org.freedesktop.DBus.Properties"
-        )
-        _, layout = bus.get_object(bus_name, menu_path).GetLayout(0, -1, [], dbus_interface="com.canonical.dbusmenu")
-    except Exception as e:  # noqa: BLE001 - any failure reads as "no menu"
-        print(f"note: the tray menu could not be read ({e})", flush=True)
-        return None
-    labels = []
-
-    def walk(node):
-        _, props, children = node
-        if "label" in props:
-            labels.append(str(props["label"]).replace("_", ""))
-        for child in children:
-            walk(child)
-
-    walk(layout)
-    return labels
-
-
 def search_for(s, text):
     """Types `text` into the Jobs search box, as a user would, and waits until the page has
     taken it (the search is in the URL). A user whose keystrokes were swallowed by a

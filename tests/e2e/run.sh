@@ -40,6 +40,10 @@ desktop 97 logs -- /usr/bin/python3 tests/e2e/shell_test.py "$app" "$artifacts" 
 # computer awake (the built-in engine slowed so a job runs long enough to see it).
 desktop 96 logs-ipc CHARTER_OFFLINE_DELAY_MS=1500 -- \
   /usr/bin/python3 tests/e2e/ipc_awake_test.py "$app" "$artifacts" "$driver" || rc=1
+# Clicks on notifications and on the tray menu's items, the quit dialog answered both ways
+# (the built-in engine slowed so a program is still running when Quit is clicked).
+desktop 95 logs-presence CHARTER_OFFLINE_DELAY_MS=3000 -- \
+  /usr/bin/python3 tests/e2e/presence_test.py "$app" "$artifacts" "$driver" || rc=1
 # A desktop with no tray host at all.
 desktop 98 logs-no-tray -- /usr/bin/python3 tests/e2e/no_tray_test.py "$app" "$artifacts/no-tray-checks.txt" || rc=1
 # The user journeys, with the built-in engine slowed to a model's pace so there is progress
@@ -49,7 +53,7 @@ desktop 99 logs-journeys CHARTER_OFFLINE_DELAY_MS=2500 -- \
 
 # All phases' checks in one count for the summary line (a phase that wrote none failed).
 passed=0 failed=0
-for file in checks.txt ipc-awake-checks.txt no-tray-checks.txt ui-checks.txt; do
+for file in checks.txt ipc-awake-checks.txt presence-checks.txt no-tray-checks.txt ui-checks.txt; do
   p=0 f=1
   [ -f "$artifacts/$file" ] && read -r p f < "$artifacts/$file"
   passed=$((passed + p)) failed=$((failed + f))

@@ -10,8 +10,8 @@ import os
 import subprocess
 import sys
 import time
+from desktop_bus import tray_menu_labels
 from driver import (
-    tray_menu_labels,
     Checks,
     SearchStub,
     Session,

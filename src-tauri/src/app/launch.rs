@@ -37,7 +37,7 @@ pub async fn announce_unseen(app: &AppHandle) {
     match engine.recent_completions(0, 50).await {
         Ok(unseen) => {
             if let Some(notice) = unseen_notice(&unseen) {
-                super::window::notify(app, &notice.title, &notice.body);
+                super::notices::show(app, notice);
             }
         }
         Err(e) => tracing::warn!(error = %e, "cannot read unseen results"),

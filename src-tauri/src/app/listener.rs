@@ -222,7 +222,7 @@ impl Desktop for TauriDesktop {
     }
 
     fn notify(&self, notice: &Notice) {
-        window::notify(&self.app, &notice.title, &notice.body);
+        super::notices::show(&self.app, notice.clone());
     }
 
     fn refresh_tray(&self) {

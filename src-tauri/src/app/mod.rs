@@ -1,9 +1,12 @@
 //! Start-up: logging, the settings, the workspace (recovery runs before the window shows),
 //! the tray and the engine listener; then the app runs until a quit.
 
+#[cfg(target_os = "linux")]
+mod freedesktop;
 mod keep_awake;
 pub(crate) mod launch;
 mod listener;
+mod notices;
 mod system_bus;
 mod throttle;
 mod tray;
@@ -109,6 +112,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         settings_file,
         watches: Arc::new(Watches::default()),
     });
+
+    app.manage(notices::Notices::start(&handle, &data_dir));
 
     if tray::library_present() {
         tray::build(app, &handle)?;

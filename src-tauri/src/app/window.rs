@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons};
-use tauri_plugin_notification::NotificationExt;
 
 use super::{MAIN, TRAY_AVAILABLE, save_settings_later};
-use crate::notify::WindowView;
+use crate::notify::{Notice, WindowView};
 use crate::state::AppState;
 
 /// How long a quit waits for running jobs to reach a checkpoint.
@@ -37,13 +36,6 @@ pub(super) fn show_main(app: &AppHandle) {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
-    }
-}
-
-/// Shows a native notification.
-pub(super) fn notify(app: &AppHandle, title: &str, body: &str) {
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        tracing::warn!(error = %e, "notification failed");
     }
 }
 
@@ -121,10 +113,12 @@ pub(super) fn on_close_requested(app: &AppHandle, api: &tauri::CloseRequestApi) 
             tracing::warn!(error = %e, "the window could not be hidden");
         }
         if !settings.tray_hint_shown {
-            notify(
+            super::notices::show(
                 app,
-                "Charter is still running",
-                "Your jobs continue in the background. Open Charter again from the tray icon.",
+                Notice::about_charter(
+                    "Charter is still running",
+                    "Your jobs continue in the background. Open Charter again from the tray icon.",
+                ),
             );
             let mut updated = settings;
             updated.tray_hint_shown = true;

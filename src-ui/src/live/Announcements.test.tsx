@@ -4,12 +4,24 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { job } from "../test/fixtures";
 import { FakeBackend, setPresence } from "../test/ipc";
 import { resetAwayRegistry, wasAway } from "./away";
-import { announceAway, navigateRoute } from "./Announcements";
+import { announceAway, followNavigate, navigateRoute } from "./Announcements";
 
 describe("navigateRoute", () => {
   it("sends the tray's Jobs… to the Jobs page and a job's item to that job", () => {
     expect(navigateRoute({ to: "jobs" })).toBe("/jobs");
     expect(navigateRoute({ to: "job", id: "j1" })).toBe("/jobs/j1");
+  });
+
+  it("sends a finished job's notification to its result", () => {
+    expect(navigateRoute({ to: "result", id: "j1" })).toBe("/results/j1");
+  });
+
+  it("says why the Jobs page shows when the notification's job is gone", async () => {
+    render(<Toaster />);
+    const navigate = vi.fn();
+    followNavigate({ to: "jobs_explained", message: "The job that notification was about has been deleted." }, navigate);
+    expect(navigate).toHaveBeenCalledWith("/jobs");
+    expect(await screen.findByText("The job that notification was about has been deleted.")).toBeInTheDocument();
   });
 });
 

@@ -16,9 +16,23 @@ const AWAY_WINDOW_MS = 7 * 24 * 3600 * 1000;
 /** More finishes than this at once become one summary toast. */
 const MERGE_ABOVE = 2;
 
-/** The route of a page the shell asks for (a tray item was clicked). */
+/** The route of a page the shell asks for (a tray item or a notification was clicked). */
 export function navigateRoute(target: Navigate): string {
-  return target.to === "job" ? `/jobs/${target.id}` : "/jobs";
+  switch (target.to) {
+    case "job":
+      return `/jobs/${target.id}`;
+    case "result":
+      return `/results/${target.id}`;
+    case "jobs":
+    case "jobs_explained":
+      return "/jobs";
+  }
+}
+
+/** Goes where the shell asks, saying why when it could not show what was asked. */
+export function followNavigate(target: Navigate, navigate: NavigateFunction): void {
+  navigate(navigateRoute(target));
+  if (target.to === "jobs_explained") toast.info(target.message, { id: "navigate-explained", duration: 8000 });
 }
 
 /** Where "View" goes for a finished job. */
@@ -81,7 +95,7 @@ export function Announcements() {
         void commands.markSeen([e.payload.id]).catch(() => undefined);
       }),
     );
-    keep(events.navigate.listen((e) => navigate(navigateRoute(e.payload))));
+    keep(events.navigate.listen((e) => followNavigate(e.payload, navigate)));
     const announce = () => void announceAway(navigate).catch(() => undefined);
     announce();
     stops.push(onReturn(announce));

@@ -1,10 +1,14 @@
-//! When to send a native notification, and what it says: decided here in plain Rust;
-//! the plugin is called only at the edge.
+//! When to send a native notification, what it says and where a click on it lands: decided
+//! here in plain Rust; the platform is called only at the edge (`app::notices`).
+
+pub mod click;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use jobs::{JobId, JobStatus};
+
+pub use click::{Button, Target};
 
 /// Finishes within this window coalesce into one notification.
 pub const COALESCE_WINDOW: Duration = Duration::from_secs(2);
@@ -73,8 +77,22 @@ pub struct Notice {
     pub title: String,
     /// Second line.
     pub body: String,
-    /// The job to open on click, when there is one.
-    pub job: Option<JobId>,
+    /// What a click on it opens.
+    pub target: Target,
+    /// The button it offers beside a click on its body, where the server shows buttons.
+    pub button: Option<Button>,
+}
+
+impl Notice {
+    /// A notice about Charter itself (no job): a click shows the window.
+    pub fn about_charter(title: &str, body: &str) -> Notice {
+        Notice {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            target: Target::Window,
+            button: None,
+        }
+    }
 }
 
 /// What to do with a finish.
@@ -137,7 +155,8 @@ pub fn pause_notice(
     Some(Notice {
         title: format!("{title} is waiting for you"),
         body: format!("{} paused: {what}.", kind_label(kind)),
-        job: Some(id),
+        target: Target::Job { id },
+        button: Some(Button::Open),
     })
 }
 
@@ -194,7 +213,11 @@ pub fn notice(finished: &[Finished]) -> Option<Notice> {
         [one] => Some(Notice {
             title: format!("{} {}", kind_label(&one.kind), outcome(one.status)),
             body: one.title.clone(),
-            job: Some(one.id),
+            target: Target::Job { id: one.id },
+            button: Some(match one.status {
+                JobStatus::Failed | JobStatus::Interrupted => Button::Retry,
+                _ => Button::Open,
+            }),
         }),
         many => {
             let failed = many
@@ -217,7 +240,8 @@ pub fn notice(finished: &[Finished]) -> Option<Notice> {
             Some(Notice {
                 title,
                 body,
-                job: None,
+                target: Target::Jobs,
+                button: Some(Button::ViewAll),
             })
         }
     }
@@ -255,7 +279,8 @@ mod pause_tests {
         let key = notice(PauseReason::Unauthorized, AWAY).expect("a notice");
         assert_eq!(key.title, "Program for A is waiting for you");
         assert!(key.body.contains("API key"), "{}", key.body);
-        assert_eq!(key.job, Some(id));
+        assert_eq!(key.target, Target::Job { id });
+        assert_eq!(key.button, Some(Button::Open));
         let front = WindowView {
             visible: true,
             focused: true,
@@ -360,11 +385,13 @@ mod tests {
         let notice = n.flush(t0 + COALESCE_WINDOW).expect("notice");
         assert_eq!(notice.title, "Program ready");
         assert_eq!(notice.body, "Program for Harbour Coffee");
-        assert_eq!(notice.job, Some(id));
+        assert_eq!(notice.target, Target::Job { id });
+        assert_eq!(notice.button, Some(Button::Open));
         assert_eq!(n.flush(t0 + Duration::from_secs(10)), None, "sent once");
 
         let failed = notice_of(&[done("web_research", "Research for Cafe", JobStatus::Failed)]);
         assert_eq!(failed.title, "Research failed");
+        assert_eq!(failed.button, Some(Button::Retry), "a failed job offers Retry");
     }
 
     fn notice_of(f: &[Finished]) -> Notice {
@@ -407,7 +434,8 @@ mod tests {
             notice.body,
             "2 ready, 1 failed: Program for A, Canvas for A, Research for A"
         );
-        assert_eq!(notice.job, None);
+        assert_eq!(notice.target, Target::Jobs);
+        assert_eq!(notice.button, Some(Button::ViewAll));
         // A later finish starts a new window.
         let later = t0 + Duration::from_secs(5);
         assert_eq!(
