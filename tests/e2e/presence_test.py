@@ -101,9 +101,12 @@ def notification_clicks(session, initiative):
     note = wait_for("the research's notice", lambda: notices("Research ready"), timeout=60)
     check(bool(note) and ["open", "Open"] in note[0]["actions"] and note[0]["actions"][0][0] == "default", f"a finished job's notice offers a click and Open ({note and note[0]['actions']})")
     if note:
+        session.record_toasts()
         click_notification(note[0]["id"], "default")
         lands_on(session, f"#/results/{ready}", "clicking a finished job's notice")
-        time.sleep(1.0)
+        time.sleep(2.0)
+        said = session.toasts() or []
+        check(not any("while you were away" in t for t in said), f"the job the click opened is not announced again as finished while away ({said})")
         screenshot(ARTIFACTS, "p1-notice-opens-result.png")
 
     hide_by_closing(checks)
@@ -140,7 +143,7 @@ def notification_clicks(session, initiative):
     return refused
 
 
-def tray_clicks(session, initiative):
+def tray_clicks(session, initiative, metrics):
     """Each tray item does what it says while a program runs; Quit asks, Cancel keeps
     everything running, Quit stops the engine. Returns the running program's id."""
     program = session.invoke("start_operation", {"initiativeId": initiative, "operation": {"type": "program"}})["id"]
@@ -174,6 +177,8 @@ def tray_clicks(session, initiative):
     gone = wait_for("the dialog to close", lambda: not dialog_windows(), timeout=10)
     time.sleep(1.0)
     check(bool(gone) and app_pid(APP) is not None and status(session, program) == "running", "Cancel in the quit dialog keeps Charter and the job running")
+    wait_for("a step done before quitting", lambda: completed_steps(session, program), timeout=30)
+    metrics["steps_done_before_quit"] = completed_steps(session, program)
     tray_click(NOTES, lambda label: label == "Quit Charter")
     dialog = wait_for("the quit dialog", dialog_windows, timeout=10)
     if dialog:
@@ -182,6 +187,10 @@ def tray_clicks(session, initiative):
     ended = wait_for("Charter to quit", lambda: app_pid(APP) is None, timeout=20)
     check(bool(ended), "Quit in the quit dialog ends Charter")
     return program
+
+
+def completed_steps(session, job):
+    return [s["index"] for s in session.invoke("get_job", {"id": job})["steps"] if s["status"] == "completed"]
 
 
 def main():
@@ -205,7 +214,7 @@ def main():
             "start_date": "2027-01-04", "constraints": []}})["id"]
 
         retried = notification_clicks(session, initiative)
-        program = tray_clicks(session, initiative)
+        program = tray_clicks(session, initiative, metrics)
 
         # The next start resumes the job Quit stopped, and a notice sent before the restart
         # still lands where it says.
@@ -214,6 +223,9 @@ def main():
         wait_for("the window to show again", visible_windows, timeout=30)
         resumed = wait_for("the program to resume", lambda: status(session, program) in ("running", "completed"), timeout=20)
         check(bool(resumed), f"the job Quit stopped resumes at the next start ({status(session, program)})")
+        kept = completed_steps(session, program)
+        before = metrics.get("steps_done_before_quit", [])
+        check(bool(before) and set(before) <= set(kept), f"the steps done before Quit are kept, not redone (before {before}, after {kept})")
         done = wait_for("the resumed program", lambda: status(session, program) == "completed", timeout=120)
         check(bool(done), "and completes")
         hide_by_closing(checks)

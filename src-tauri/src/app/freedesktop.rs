@@ -117,8 +117,7 @@ impl Sending {
     fn send(&mut self, notice: &Notice) {
         let proxy = self.conn.with_proxy(SERVER, SERVER_PATH, CALL_TIMEOUT);
         let buttons = *self.buttons.get_or_insert_with(|| {
-            let caps: Result<(Vec<String>,), _> =
-                proxy.method_call(SERVER, "GetCapabilities", ());
+            let caps: Result<(Vec<String>,), _> = proxy.method_call(SERVER, "GetCapabilities", ());
             caps.is_ok_and(|(caps,)| caps.iter().any(|c| c == "actions"))
         });
         let mut actions = vec![DEFAULT_KEY.to_owned(), "Open".to_owned()];
@@ -167,7 +166,11 @@ impl Sending {
 
 /// The unique bus name of the running notification server, if one runs.
 fn server_name(conn: &Connection) -> Option<String> {
-    let bus = conn.with_proxy("org.freedesktop.DBus", "/org/freedesktop/DBus", CALL_TIMEOUT);
+    let bus = conn.with_proxy(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        CALL_TIMEOUT,
+    );
     let owner: Result<(String,), _> =
         bus.method_call("org.freedesktop.DBus", "GetNameOwner", (SERVER,));
     owner.ok().map(|(name,)| name)

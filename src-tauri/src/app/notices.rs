@@ -6,10 +6,10 @@ use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
 
 use super::window;
+use crate::Navigate;
 use crate::notify::Notice;
 use crate::notify::click::{Clicked, Landing, Target, landing};
 use crate::state::AppState;
-use crate::Navigate;
 
 /// Where notices go; managed by the app.
 pub struct Notices {
@@ -90,6 +90,13 @@ fn on_click(app: &AppHandle, target: Target, clicked: Clicked) {
             },
             Target::Jobs | Target::Window => None,
         };
+        // The click is the user seeing it: no "while you were away" for it once the window shows.
+        if let (Target::Job { id }, Some(status)) = (target, now)
+            && status.is_finished()
+            && let Err(e) = engine.mark_seen(&[id]).await
+        {
+            tracing::debug!(error = %e, "cannot mark the clicked job seen");
+        }
         let page = match landing(target, clicked, now) {
             Landing::Window => None,
             Landing::Page(page) => Some(page),

@@ -175,7 +175,10 @@ mod tests {
     fn action_keys_round_trip_and_unknown_keys_are_ignored() {
         assert_eq!(Clicked::from_key("default"), Some(Clicked::Body));
         for button in Button::ALL {
-            assert_eq!(Clicked::from_key(button.key()), Some(Clicked::Button(button)));
+            assert_eq!(
+                Clicked::from_key(button.key()),
+                Some(Clicked::Button(button))
+            );
         }
         assert_eq!(Clicked::from_key("inline-reply"), None);
         assert_eq!(Clicked::from_key(""), None);
@@ -186,13 +189,24 @@ mod tests {
         let id = JobId::new();
         let result = Landing::Page(Navigate::Result { id: id.to_string() });
         let page = Landing::Page(Navigate::Job { id: id.to_string() });
-        assert_eq!(landing(job(id), Clicked::Body, Some(JobStatus::Completed)), result);
         assert_eq!(
-            landing(job(id), Clicked::Button(Button::Open), Some(JobStatus::Completed)),
+            landing(job(id), Clicked::Body, Some(JobStatus::Completed)),
+            result
+        );
+        assert_eq!(
+            landing(
+                job(id),
+                Clicked::Button(Button::Open),
+                Some(JobStatus::Completed)
+            ),
             result
         );
         for status in [JobStatus::Failed, JobStatus::Running, JobStatus::Paused] {
-            assert_eq!(landing(job(id), Clicked::Body, Some(status)), page, "{status:?}");
+            assert_eq!(
+                landing(job(id), Clicked::Body, Some(status)),
+                page,
+                "{status:?}"
+            );
         }
     }
 
@@ -201,7 +215,10 @@ mod tests {
         let id = JobId::new();
         let retry = Clicked::Button(Button::Retry);
         for status in [JobStatus::Failed, JobStatus::Interrupted] {
-            assert_eq!(landing(job(id), retry, Some(status)), Landing::RetryThenShow(id));
+            assert_eq!(
+                landing(job(id), retry, Some(status)),
+                Landing::RetryThenShow(id)
+            );
         }
         // Already running again (a second click, or retried in the window): just show it.
         assert_eq!(
@@ -229,9 +246,18 @@ mod tests {
     #[test]
     fn merged_notices_show_all_jobs_and_the_hint_shows_the_window() {
         let all = Clicked::Button(Button::ViewAll);
-        assert_eq!(landing(Target::Jobs, all, None), Landing::Page(Navigate::Jobs));
-        assert_eq!(landing(Target::Jobs, Clicked::Body, None), Landing::Page(Navigate::Jobs));
-        assert_eq!(landing(Target::Window, Clicked::Body, None), Landing::Window);
+        assert_eq!(
+            landing(Target::Jobs, all, None),
+            Landing::Page(Navigate::Jobs)
+        );
+        assert_eq!(
+            landing(Target::Jobs, Clicked::Body, None),
+            Landing::Page(Navigate::Jobs)
+        );
+        assert_eq!(
+            landing(Target::Window, Clicked::Body, None),
+            Landing::Window
+        );
     }
 
     #[test]

@@ -391,7 +391,11 @@ mod tests {
 
         let failed = notice_of(&[done("web_research", "Research for Cafe", JobStatus::Failed)]);
         assert_eq!(failed.title, "Research failed");
-        assert_eq!(failed.button, Some(Button::Retry), "a failed job offers Retry");
+        assert_eq!(
+            failed.button,
+            Some(Button::Retry),
+            "a failed job offers Retry"
+        );
     }
 
     fn notice_of(f: &[Finished]) -> Notice {
