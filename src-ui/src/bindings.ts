@@ -1414,7 +1414,7 @@ export type Program_Deserialize = {
 	/**  Tasks with unconstrained and levelled dates. */
 	tasks: ScheduledTask[],
 	/**  Overall dates and the critical path. */
-	schedule: ScheduleSummary,
+	schedule: ScheduleSummary_Deserialize,
 	/**  The team. */
 	resources: ResourceLine[],
 	/**  The money. */
@@ -1444,7 +1444,7 @@ export type Program_Serialize = {
 	/**  Tasks with unconstrained and levelled dates. */
 	tasks: ScheduledTask[],
 	/**  Overall dates and the critical path. */
-	schedule: ScheduleSummary,
+	schedule: ScheduleSummary_Serialize,
 	/**  The team. */
 	resources: ResourceLine[],
 	/**  The money. */
@@ -1665,7 +1665,10 @@ export type RoleLine = {
 };
 
 /**  The schedule in one look. */
-export type ScheduleSummary = {
+export type ScheduleSummary = ScheduleSummary_Serialize | ScheduleSummary_Deserialize;
+
+/**  The schedule in one look. */
+export type ScheduleSummary_Deserialize = {
 	/**  Length of the critical path, unconstrained by headcount. */
 	critical_path_weeks: number,
 	/**  Length of the levelled schedule with the team as sized. */
@@ -1682,6 +1685,46 @@ export type ScheduleSummary = {
 	end_date: string,
 	/**  Critical task ids by early start. */
 	critical_path: string[],
+	/**
+	 *  No schedule with this team can be shorter: the longer of the critical path and the
+	 *  busiest role's work over its people (0 in programs made before it was recorded).
+	 */
+	shortest_possible_weeks?: number,
+	/**
+	 *  Schedules the levelling built to find this one (0 in programs made before the
+	 *  search, which levelled in one pass).
+	 */
+	schedules_built?: number,
+};
+
+/**  The schedule in one look. */
+export type ScheduleSummary_Serialize = {
+	/**  Length of the critical path, unconstrained by headcount. */
+	critical_path_weeks: number,
+	/**  Length of the levelled schedule with the team as sized. */
+	levelled_weeks: number,
+	/**  Weeks the horizon allows. */
+	horizon_weeks: number,
+	/**  The critical path fits the horizon. */
+	critical_path_fits: boolean,
+	/**  The levelled schedule fits the horizon. */
+	fits_horizon: boolean,
+	/**  First day. */
+	start_date: string,
+	/**  Last day of the levelled schedule. */
+	end_date: string,
+	/**  Critical task ids by early start. */
+	critical_path: string[],
+	/**
+	 *  No schedule with this team can be shorter: the longer of the critical path and the
+	 *  busiest role's work over its people (0 in programs made before it was recorded).
+	 */
+	shortest_possible_weeks: number,
+	/**
+	 *  Schedules the levelling built to find this one (0 in programs made before the
+	 *  search, which levelled in one pass).
+	 */
+	schedules_built: number,
 };
 
 /**  One task with its dates. */

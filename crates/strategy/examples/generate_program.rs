@@ -171,11 +171,13 @@ async fn main() -> Result<()> {
     )?;
     std::fs::write(&json, workspace.export(id, ExportFormat::Json).await?.text)?;
     println!(
-        "Program: {} workstreams, {} tasks; critical path {} weeks, levelled {} weeks (horizon {}); total {:.0} {}",
+        "Program: {} workstreams, {} tasks; critical path {} weeks, levelled {} weeks (none shorter than {}; best of {} schedules) (horizon {}); total {:.0} {}",
         program.workstreams.len(),
         program.tasks.len(),
         program.schedule.critical_path_weeks,
         program.schedule.levelled_weeks,
+        program.schedule.shortest_possible_weeks,
+        program.schedule.schedules_built,
         program.schedule.horizon_weeks,
         program.budget.total,
         program.budget.currency

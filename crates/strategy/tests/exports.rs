@@ -292,8 +292,27 @@ async fn a_program_exports_as_markdown_and_every_result_as_the_json_it_is_stored
         support::research(&workspace, &initiative).await,
     ];
     let program: Program = result(&runs[0]);
+    let md = markdown(&workspace, &runs[0]).await;
+    let schedule = &program.schedule;
+    assert!(
+        schedule.schedules_built >= 1
+            && schedule.shortest_possible_weeks >= schedule.critical_path_weeks
+    );
+    assert!(
+        md.contains(&format!(
+            "Levelled by {}: the shortest of {} schedules",
+            strategy::plan::LEVELLING_METHOD,
+            schedule.schedules_built
+        )),
+        "the export says how the schedule was levelled:\n{md}"
+    );
+    // A program stored before the search recorded nothing: it says it was one pass.
+    let mut older = program.clone();
+    older.schedule.schedules_built = 0;
+    let old_md = render(OperationResult::Program(Box::new(older)), "older");
+    assert!(old_md.contains("Levelled in one pass"), "{old_md}");
     assert_eq!(
-        markdown(&workspace, &runs[0]).await,
+        md,
         render(
             OperationResult::Program(Box::new(program)),
             "ignored: a program is headed by its initiative"

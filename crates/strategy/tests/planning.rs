@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use strategy::plan::{
-    BudgetInput, CostItem, Network, PlanError, PlanTask, critical_path, level, roll_up,
+    BudgetInput, CostItem, Network, PlanError, PlanTask, critical_path, level, level_single_pass,
+    roll_up,
 };
 
 fn task(id: &str, weeks: u32, deps: &[&str]) -> PlanTask {
@@ -360,8 +361,12 @@ proptest! {
         let network = Network::build(&tasks).expect("acyclic by construction");
         let cpm = critical_path(&tasks, &network).expect("cpm");
         let levelled = level(&tasks, &network, &cpm, &headcount).expect("level");
-        // Never shorter than the unconstrained critical path.
+        // Never shorter than the unconstrained critical path, nor than its own bound; never
+        // longer than the single pass it replaced.
         prop_assert!(levelled.makespan >= cpm.duration);
+        prop_assert!(levelled.makespan >= levelled.lower_bound && levelled.lower_bound >= cpm.duration);
+        let single = level_single_pass(&tasks, &network, &cpm, &headcount).expect("one pass");
+        prop_assert!(levelled.makespan <= single.makespan, "{} vs one pass {}", levelled.makespan, single.makespan);
         let index: HashMap<&str, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
         let mut booked: HashMap<(&str, u32), u32> = HashMap::new();
         for (i, t) in tasks.iter().enumerate() {

@@ -64,6 +64,29 @@ fn fits(yes: bool) -> &'static str {
     }
 }
 
+/// How the levelled length was found, and how it compares with the shortest possible.
+fn levelling_note(s: &crate::program::ScheduleSummary) -> String {
+    if s.schedules_built == 0 {
+        return "Levelled in one pass of the serial schedule-generation scheme (by least late start).".to_owned();
+    }
+    let best = if s.levelled_weeks <= s.shortest_possible_weeks {
+        format!(
+            "no schedule with this team can be shorter than {} weeks, so this one is as short as any",
+            s.shortest_possible_weeks
+        )
+    } else {
+        format!(
+            "no schedule with this team can be shorter than {} weeks",
+            s.shortest_possible_weeks
+        )
+    };
+    format!(
+        "Levelled by {}: the shortest of {} schedules; {best}.",
+        crate::plan::LEVELLING_METHOD,
+        s.schedules_built
+    )
+}
+
 fn schedule(md: &mut String, p: &Program, cur: &str) {
     let s = &p.schedule;
     let _ = writeln!(md, "## Schedule\n");
@@ -75,6 +98,7 @@ fn schedule(md: &mut String, p: &Program, cur: &str) {
         s.levelled_weeks,
         fits(s.fits_horizon),
     );
+    let _ = writeln!(md, "{}\n", levelling_note(s));
     let names: Vec<String> = s
         .critical_path
         .iter()

@@ -13,7 +13,7 @@ pub use budget::{
 };
 pub use cpm::{CpmRow, CpmSchedule, critical_path};
 pub use gates::{Milestone, StageGate, stage_gates};
-pub use level::{Levelled, level};
+pub use level::{LEVELLING_METHOD, Levelled, level, level_single_pass};
 pub use network::Network;
 pub use risk::{Risk, RiskInput, RiskOrigin, Severity, score_risks};
 

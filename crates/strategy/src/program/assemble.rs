@@ -152,6 +152,8 @@ pub fn assemble(parts: Parts<'_>) -> Program {
             start_date: start,
             end_date: last_day(start, 0, lev.makespan),
             critical_path: cpm.critical.iter().map(|&i| tasks[i].id.clone()).collect(),
+            shortest_possible_weeks: lev.lower_bound,
+            schedules_built: lev.schedules_built,
         },
         tasks,
         resources,

@@ -142,6 +142,14 @@ pub struct ScheduleSummary {
     pub end_date: NaiveDate,
     /// Critical task ids by early start.
     pub critical_path: Vec<String>,
+    /// No schedule with this team can be shorter: the longer of the critical path and the
+    /// busiest role's work over its people (0 in programs made before it was recorded).
+    #[serde(default)]
+    pub shortest_possible_weeks: u32,
+    /// Schedules the levelling built to find this one (0 in programs made before the
+    /// search, which levelled in one pass).
+    #[serde(default)]
+    pub schedules_built: u32,
 }
 
 /// One role of the team with its load.

@@ -5,6 +5,7 @@ import { harbourProgram } from "../fixtures/program";
 import { smallProgram } from "../fixtures/small";
 import { ProgramView } from "./ProgramView";
 import { roleMonthLoad } from "./roleMonthLoad";
+import { lengthNote } from "./Summary";
 
 function svg(container: HTMLElement): SVGSVGElement {
   const el = container.querySelector<SVGSVGElement>("svg.gantt-svg");
@@ -18,6 +19,7 @@ describe("ProgramView summary", () => {
     const duration = screen.getByRole("region", { name: "Duration" });
     expect(duration).toHaveTextContent("6 weeks");
     expect(duration).toHaveTextContent("fits the 13-week horizon");
+    expect(duration).toHaveTextContent("as short as the critical path");
     const budget = screen.getByRole("region", { name: "Budget" });
     expect(budget).toHaveTextContent(/55,?000 EUR/);
     expect(budget).toHaveTextContent("10 % contingency");
@@ -51,6 +53,20 @@ describe("ProgramView summary", () => {
     render(<ProgramView program={p} />);
     expect(screen.getByRole("region", { name: "Duration" })).toHaveTextContent("longer than the 4-week horizon");
     expect(screen.getByRole("region", { name: "Budget" })).toHaveTextContent(/over the available 100,?000 EUR by 5,?000 EUR/);
+  });
+});
+
+describe("lengthNote", () => {
+  const base = { ...harbourProgram.schedule };
+  it("puts the levelled length beside the critical path, in words", () => {
+    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 44 })).toBe("with your team; 43 if every role were free");
+  });
+  it("says so when no schedule with this team can be shorter", () => {
+    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 46 })).toBe(
+      "with your team; 43 if every role were free (none shorter with this team)",
+    );
+    // A program levelled before the bound was recorded claims nothing.
+    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 0, schedules_built: 0 })).toBe("with your team; 43 if every role were free");
   });
 });
 

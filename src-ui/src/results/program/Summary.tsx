@@ -1,6 +1,7 @@
 // The program's summary cards: duration against the horizon, budget against what is
 // available, headcount against the team, and the top risk.
 import type { ReactNode } from "react";
+import type { Program_Serialize as Program } from "../../bindings";
 import { Check, TriangleAlert } from "lucide-react";
 import { finite, money } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
@@ -33,6 +34,14 @@ function Bad({ children }: { children: ReactNode }) {
   );
 }
 
+/** The levelled length beside the critical path, in words: what the team costs in weeks. */
+export function lengthNote(s: Program["schedule"]): string {
+  const free = s.critical_path_weeks;
+  if (s.levelled_weeks <= free) return "as short as the critical path: no role holds it up";
+  const note = `with your team; ${fmtNumber(free)} if every role were free`;
+  return s.schedules_built > 0 && s.levelled_weeks <= s.shortest_possible_weeks ? `${note} (none shorter with this team)` : note;
+}
+
 export function Summary({ program: p, names: { currency: cur } }: TabProps) {
   const s = p.schedule;
   const topRisk = byScore(p.risks)[0];
@@ -45,7 +54,7 @@ export function Summary({ program: p, names: { currency: cur } }: TabProps) {
         <div>
           {s.fits_horizon ? <Good>fits the {fmtNumber(s.horizon_weeks)}-week horizon</Good> : <Bad>longer than the {fmtNumber(s.horizon_weeks)}-week horizon</Bad>}
         </div>
-        <div className="muted">critical path {fmtNumber(s.critical_path_weeks, 1)} weeks</div>
+        <div className="muted">{lengthNote(s)}</div>
       </Stat>
       <Stat label="Budget" value={money(p.budget.total, cur)}>
         <div>

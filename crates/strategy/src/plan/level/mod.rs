@@ -1,0 +1,165 @@
+//! Resource levelling: a schedule that never books a role beyond its headcount, as short as
+//! a bounded search finds.
+
+mod search;
+mod sgs;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CpmSchedule, Network, PlanError, PlanTask};
+use sgs::{Problem, Schedule, Timeline};
+
+/// How the levelled schedule is found, in words for exports and the program page.
+pub const LEVELLING_METHOD: &str = "serial schedule generation over several priority rules, sampled task orders and a local search, each schedule improved by forward–backward justification";
+
+/// A resource-feasible schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Levelled {
+    /// Start week of each task, in task order.
+    pub start: Vec<u32>,
+    /// Finish week of each task (start + weeks).
+    pub finish: Vec<u32>,
+    /// Weeks from start to the last finish.
+    pub makespan: u32,
+    /// People booked per role per week.
+    pub load: HashMap<String, Vec<u32>>,
+    /// No schedule can be shorter: the longer of the critical path and the busiest role's
+    /// work over its people (0 in results made before it was recorded).
+    #[serde(default)]
+    pub lower_bound: u32,
+    /// Schedules built to find this one (0 in results made before it was recorded).
+    #[serde(default)]
+    pub schedules_built: u32,
+}
+
+/// The levelled schedule: the shortest of a bounded, deterministic search (see
+/// [`LEVELLING_METHOD`]); never longer than one pass by least late start, never shorter
+/// than the critical path, never over a role's headcount in any week.
+pub fn level(
+    tasks: &[PlanTask],
+    network: &Network,
+    cpm: &CpmSchedule,
+    headcount: &HashMap<String, u32>,
+) -> Result<Levelled, PlanError> {
+    let (problem, role_names) = problem(tasks, network, headcount)?;
+    let lower_bound = cpm.duration.max(problem.resource_bound());
+    if problem.len() == 0 {
+        return Ok(result(
+            &problem,
+            &role_names,
+            Schedule {
+                start: Vec::new(),
+                makespan: 0,
+            },
+            lower_bound,
+            0,
+        ));
+    }
+    let late_start: Vec<u32> = cpm.rows.iter().map(|r| r.late_start).collect();
+    let slack: Vec<u32> = cpm.rows.iter().map(|r| r.slack).collect();
+    let found = search::search(&problem, &late_start, &slack, lower_bound);
+    let built = u32::try_from(found.passes).unwrap_or(u32::MAX);
+    Ok(result(
+        &problem,
+        &role_names,
+        found.schedule,
+        lower_bound,
+        built,
+    ))
+}
+
+/// One pass of the serial scheme by least late start, then least slack: the levelling
+/// Charter used before the search (kept for the benchmark's comparison).
+pub fn level_single_pass(
+    tasks: &[PlanTask],
+    network: &Network,
+    cpm: &CpmSchedule,
+    headcount: &HashMap<String, u32>,
+) -> Result<Levelled, PlanError> {
+    let (problem, role_names) = problem(tasks, network, headcount)?;
+    let lower_bound = cpm.duration.max(problem.resource_bound());
+    let late_start: Vec<u32> = cpm.rows.iter().map(|r| r.late_start).collect();
+    let slack: Vec<u32> = cpm.rows.iter().map(|r| r.slack).collect();
+    let list = search::single_pass_list(&problem, &late_start, &slack);
+    let mut timeline = Timeline::new(role_names.len());
+    let schedule = sgs::forward(&problem, &list, &mut timeline);
+    Ok(result(&problem, &role_names, schedule, lower_bound, 1))
+}
+
+/// Roles and dependencies by index; refuses unknown roles and tasks wider than their role.
+fn problem<'a>(
+    tasks: &[PlanTask],
+    network: &'a Network,
+    headcount: &HashMap<String, u32>,
+) -> Result<(Problem<'a>, Vec<String>), PlanError> {
+    let mut role = Vec::with_capacity(tasks.len());
+    let mut role_names: Vec<String> = Vec::new();
+    let mut role_index: HashMap<&str, usize> = HashMap::new();
+    let mut capacity: Vec<u32> = Vec::new();
+    for task in tasks {
+        let Some(&people) = headcount.get(&task.role) else {
+            return Err(PlanError::UnknownRole {
+                task: task.id.clone(),
+                role: task.role.clone(),
+            });
+        };
+        if task.units > people {
+            return Err(PlanError::Infeasible {
+                task: task.id.clone(),
+                role: task.role.clone(),
+                units: task.units,
+                headcount: people,
+            });
+        }
+        let r = *role_index.entry(task.role.as_str()).or_insert_with(|| {
+            role_names.push(task.role.clone());
+            capacity.push(people);
+            role_names.len() - 1
+        });
+        role.push(r);
+    }
+    let mut rank = vec![0usize; tasks.len()];
+    for (k, &i) in network.order.iter().enumerate() {
+        rank[i] = k;
+    }
+    let problem = Problem {
+        weeks: tasks.iter().map(|t| t.weeks).collect(),
+        units: tasks.iter().map(|t| t.units).collect(),
+        role,
+        capacity,
+        preds: &network.preds,
+        succs: &network.succs,
+        rank,
+    };
+    Ok((problem, role_names))
+}
+
+/// The schedule with its finishes and each role's weekly load.
+fn result(
+    problem: &Problem,
+    role_names: &[String],
+    schedule: Schedule,
+    lower_bound: u32,
+    schedules_built: u32,
+) -> Levelled {
+    let finish: Vec<u32> = (0..problem.len())
+        .map(|i| schedule.start[i] + problem.weeks[i])
+        .collect();
+    let mut rows = vec![vec![0u32; schedule.makespan as usize]; role_names.len()];
+    for i in 0..problem.len() {
+        for w in schedule.start[i]..finish[i] {
+            rows[problem.role[i]][w as usize] += problem.units[i];
+        }
+    }
+    Levelled {
+        start: schedule.start,
+        finish,
+        makespan: schedule.makespan,
+        load: role_names.iter().cloned().zip(rows).collect(),
+        lower_bound,
+        schedules_built,
+    }
+}
