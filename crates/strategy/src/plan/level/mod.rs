@@ -44,23 +44,9 @@ pub fn level(
     cpm: &CpmSchedule,
     headcount: &HashMap<String, u32>,
 ) -> Result<Levelled, PlanError> {
-    let (problem, role_names) = problem(tasks, network, headcount)?;
+    let (problem, role_names) = problem(tasks, network, cpm, headcount)?;
     let lower_bound = cpm.duration.max(problem.resource_bound());
-    if problem.len() == 0 {
-        return Ok(result(
-            &problem,
-            &role_names,
-            Schedule {
-                start: Vec::new(),
-                makespan: 0,
-            },
-            lower_bound,
-            0,
-        ));
-    }
-    let late_start: Vec<u32> = cpm.rows.iter().map(|r| r.late_start).collect();
-    let slack: Vec<u32> = cpm.rows.iter().map(|r| r.slack).collect();
-    let found = search::search(&problem, &late_start, &slack, lower_bound);
+    let found = search::search(&problem, lower_bound);
     let built = u32::try_from(found.passes).unwrap_or(u32::MAX);
     Ok(result(
         &problem,
@@ -79,13 +65,10 @@ pub fn level_single_pass(
     cpm: &CpmSchedule,
     headcount: &HashMap<String, u32>,
 ) -> Result<Levelled, PlanError> {
-    let (problem, role_names) = problem(tasks, network, headcount)?;
+    let (problem, role_names) = problem(tasks, network, cpm, headcount)?;
     let lower_bound = cpm.duration.max(problem.resource_bound());
-    let late_start: Vec<u32> = cpm.rows.iter().map(|r| r.late_start).collect();
-    let slack: Vec<u32> = cpm.rows.iter().map(|r| r.slack).collect();
-    let list = search::single_pass_list(&problem, &late_start, &slack);
     let mut timeline = Timeline::new(role_names.len());
-    let schedule = sgs::forward(&problem, &list, &mut timeline);
+    let schedule = sgs::forward(&problem, &search::single_pass_list(&problem), &mut timeline);
     Ok(result(&problem, &role_names, schedule, lower_bound, 1))
 }
 
@@ -93,6 +76,7 @@ pub fn level_single_pass(
 fn problem<'a>(
     tasks: &[PlanTask],
     network: &'a Network,
+    cpm: &CpmSchedule,
     headcount: &HashMap<String, u32>,
 ) -> Result<(Problem<'a>, Vec<String>), PlanError> {
     let mut role = Vec::with_capacity(tasks.len());
@@ -133,6 +117,8 @@ fn problem<'a>(
         preds: &network.preds,
         succs: &network.succs,
         rank,
+        late_start: cpm.rows.iter().map(|r| r.late_start).collect(),
+        slack: cpm.rows.iter().map(|r| r.slack).collect(),
     };
     Ok((problem, role_names))
 }

@@ -49,8 +49,9 @@ impl Rng {
 /// Priority keys, smaller first; each rule is one the literature finds good for the serial
 /// scheme. The first is the single pass Charter used before (least late start, then least
 /// slack), so the search never does worse than it.
-fn rules(p: &Problem, late_start: &[u32], slack: &[u32]) -> Vec<Vec<(u64, u64)>> {
+fn rules(p: &Problem) -> Vec<Vec<(u64, u64)>> {
     let n = p.len();
+    let (late_start, slack) = (&p.late_start, &p.slack);
     let late_finish: Vec<u32> = (0..n).map(|i| late_start[i] + p.weeks[i]).collect();
     let successors = total_successors(p);
     let weight: Vec<u64> = (0..n)
@@ -110,9 +111,9 @@ fn total_successors(p: &Problem) -> Vec<u64> {
 }
 
 /// The list of the first rule alone: the single pass Charter used before the search.
-pub(super) fn single_pass_list(p: &Problem, late_start: &[u32], slack: &[u32]) -> Vec<usize> {
+pub(super) fn single_pass_list(p: &Problem) -> Vec<usize> {
     let key: Vec<(u64, u64)> = (0..p.len())
-        .map(|i| (late_start[i].into(), slack[i].into()))
+        .map(|i| (p.late_start[i].into(), p.slack[i].into()))
         .collect();
     list_by(p, &key)
 }
@@ -206,8 +207,14 @@ fn shift_one(p: &Problem, list: &mut Vec<usize>, position: &mut [usize], rng: &m
 
 /// The shortest schedule the search finds, never longer than the first rule's; stops early
 /// at `lower_bound`.
-pub(super) fn search(p: &Problem, late_start: &[u32], slack: &[u32], lower_bound: u32) -> Found {
-    let n = p.len().max(1);
+pub(super) fn search(p: &Problem, lower_bound: u32) -> Found {
+    if p.len() == 0 {
+        return Found {
+            schedule: Schedule::default(),
+            passes: 0,
+        };
+    }
+    let n = p.len();
     let mut timeline = Timeline::new(p.capacity.len());
     let mut passes = 0usize;
     let mut best: Option<(Schedule, Vec<usize>)> = None;
@@ -239,13 +246,13 @@ pub(super) fn search(p: &Problem, late_start: &[u32], slack: &[u32], lower_bound
                 .is_some_and(|(b, _)| b.makespan <= lower_bound)
     };
 
-    for key in rules(p, late_start, slack) {
+    for key in rules(p) {
         consider(list_by(p, &key), &mut passes, &mut best);
         if done(&best, passes) {
             break;
         }
     }
-    let late_finish: Vec<u32> = (0..p.len()).map(|i| late_start[i] + p.weeks[i]).collect();
+    let late_finish: Vec<u32> = (0..p.len()).map(|i| p.late_start[i] + p.weeks[i]).collect();
     let mut rng = Rng(0x00C0_FFEE ^ p.len() as u64);
     let sampling_until =
         passes + ((budget.saturating_sub(passes)) as f64 * SAMPLING_SHARE) as usize;
@@ -268,12 +275,6 @@ pub(super) fn search(p: &Problem, late_start: &[u32], slack: &[u32], lower_bound
         }
         consider(list, &mut passes, &mut best);
     }
-    let schedule = best.map_or(
-        Schedule {
-            start: Vec::new(),
-            makespan: 0,
-        },
-        |(s, _)| s,
-    );
+    let schedule = best.map(|(s, _)| s).unwrap_or_default();
     Found { schedule, passes }
 }

@@ -18,6 +18,10 @@ pub(super) struct Problem<'a> {
     /// Position of each task in a topological order: breaks ties between equal times so
     /// that a list sorted by time still puts every task after its predecessors.
     pub rank: Vec<usize>,
+    /// Latest start of each task that keeps the critical path's end (from CPM).
+    pub late_start: Vec<u32>,
+    /// Weeks each task can slip without moving the end (from CPM).
+    pub slack: Vec<u32>,
 }
 
 impl Problem<'_> {
@@ -42,7 +46,7 @@ impl Problem<'_> {
 }
 
 /// A schedule: start week of each task and the last finish.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Schedule {
     /// Start week of each task, in task order.
     pub start: Vec<u32>,
