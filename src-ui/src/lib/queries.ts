@@ -13,6 +13,7 @@ export const keys = {
   jobs: ["jobs"] as const,
   running: ["jobs", "running"] as const,
   latest: (sessionId: string, kind: string) => ["jobs", "latest", sessionId, kind] as const,
+  lastResult: (sessionId: string, kind: string) => ["jobs", "last-result", sessionId, kind] as const,
   job: (id: string) => ["jobs", "one", id] as const,
   result: (id: string) => ["results", id] as const,
   settings: ["settings"] as const,
@@ -38,6 +39,14 @@ export function useResult(id: string, enabled = true) {
   });
 }
 
+/** The newest completed job of one kind for one initiative (its last good result), or null. */
+export function useLastResult(sessionId: string, kind: string) {
+  return useQuery({
+    queryKey: keys.lastResult(sessionId, kind),
+    queryFn: async () => (await unwrap(commands.listJobs({ statuses: ["completed"], kind, session_id: sessionId, limit: 1 }))).items[0] ?? null,
+  });
+}
+
 /** Jobs running or waiting now, with live progress. */
 export function useRunningJobs() {
   return useQuery({ queryKey: keys.running, queryFn: () => commands.runningJobs() });
@@ -48,9 +57,12 @@ export function useSettings() {
   return useQuery({ queryKey: keys.settings, queryFn: () => commands.getSettings() });
 }
 
-/** Re-reads job lists when the engine says jobs changed (the event is already throttled). */
+/** Re-reads job lists when the engine says jobs changed (the event is already throttled),
+ * and the initiatives list beside them: a job may belong to an initiative made elsewhere (another
+ * window, a sample), and the list must never say "No initiatives yet" while one runs. */
 export function invalidateJobs(client: QueryClient): void {
   void client.invalidateQueries({ queryKey: keys.jobs });
+  void client.invalidateQueries({ queryKey: keys.initiatives, exact: true });
 }
 
 /** Subscribes the query cache to the engine's `jobs-changed` events for the app's lifetime. */

@@ -171,6 +171,45 @@ describe("WorkspacePage", () => {
     expect(backend.callsOf("retry_job")).toEqual([{ id: failed.id }]);
   });
 
+  it("keeps the last result as the tile's headline when a re-run was cancelled, and flags it out of date after an edit", async () => {
+    const madeOn = { ...initiative, updated_at: 1 };
+    const edited = { ...initiative, updated_at: 5 };
+    const good = job({ id: "0190a000-0000-7000-8000-0000000000aa", status: "completed", progress: 100, result: {}, finished_at: Date.now() - 60_000, seen_at: 1, input: { initiative: madeOn } });
+    const cancelled = job({ id: "0190a000-0000-7000-8000-0000000000bb", status: "cancelled", finished_at: Date.now(), seen_at: 1, input: { initiative: edited } });
+    const backend = new FakeBackend({
+      get_initiative: () => edited,
+      latest_job: (args) => (args.kind === "epm_generation" ? cancelled : null),
+      list_jobs: (args) => ({ items: (args.query as { kind: string }).kind === "epm_generation" ? [good] : [], next: null }),
+      watch_job: () => snapshot(cancelled),
+      start_operation: () => ({ id: "new", joined: false }),
+    });
+    render();
+    const card = await screen.findByRole("button", { name: /^Program/ });
+    await waitFor(() => expect(within(card).getByText("Completed")).toBeInTheDocument());
+    expect(within(card).getByTestId("latest-attempt")).toHaveTextContent("a re-run was cancelled");
+    expect(within(card).getByTestId("out-of-date")).toHaveTextContent("Out of date");
+    const last = await screen.findByTestId("last-result");
+    expect(last).toHaveTextContent("Your last program is still here");
+    expect(last).toHaveTextContent("out of date: made before you edited the initiative");
+    expect(within(last).getByRole("link", { name: "View program" })).toHaveAttribute("href", `/results/${good.id}`);
+    expect(backend.callsOf("list_jobs")[0]).toMatchObject({ query: { statuses: ["completed"], session_id: "init-1", limit: 1 } });
+  });
+
+  it("offers to run an out-of-date result again with the initiative's current details", async () => {
+    const done = job({ status: "completed", progress: 100, result: null, finished_at: Date.now() - 60_000, seen_at: 1, input: { initiative: { ...initiative, updated_at: 1 } } });
+    const backend = new FakeBackend({
+      get_initiative: () => ({ ...initiative, updated_at: 9 }),
+      latest_job: (args) => (args.kind === "epm_generation" ? done : null),
+      list_jobs: () => ({ items: [done], next: null }),
+      watch_job: () => snapshot(done),
+      start_operation: () => ({ id: "new", joined: false }),
+    });
+    render();
+    const banner = await screen.findByTestId("banner-out-of-date");
+    await userEvent.click(within(banner).getByRole("button", { name: /Run again with the current details/ }));
+    expect(backend.callsOf("start_operation")).toEqual([{ initiativeId: "init-1", operation: { type: "program" } }]);
+  });
+
   it("is usable from the keyboard: Tab reaches the operations and Enter starts one", async () => {
     const id = job().id;
     const backend = new FakeBackend({

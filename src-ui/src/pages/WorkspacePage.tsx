@@ -18,7 +18,8 @@ import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
 import { isActive, isRetryable } from "../lib/status";
-import { useInitiative } from "../lib/queries";
+import { useInitiative, useLastResult } from "../lib/queries";
+import { isOutOfDate, sameRequest, tileStatus } from "./workspace/freshness";
 import { toastAway } from "../live/Announcements";
 import { usePresence } from "../live/presence";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
@@ -36,9 +37,11 @@ function Facts({ initiative: i }: { initiative: Initiative }) {
   return <p className="muted facts">{facts.join(" · ")}</p>;
 }
 
-/** One operation's card: its latest outcome and the button that selects it. */
-function OperationCard({ info, recovery, selected, onSelect }: { info: KindInfo; recovery: JobRecovery; selected: boolean; onSelect: () => void }) {
-  const job = recovery.live.view?.job ?? recovery.latest;
+/** One operation's card: its last good result and latest attempt, and the button that selects it. */
+function OperationCard({ info, recovery, initiativeId, initiative, selected, onSelect }: { info: KindInfo; recovery: JobRecovery; initiativeId: string; initiative: Initiative | undefined; selected: boolean; onSelect: () => void }) {
+  const lastResult = useLastResult(initiativeId, info.kind);
+  const { shown: job, attempt } = tileStatus(recovery.live.view?.job ?? recovery.latest, lastResult.data ?? null);
+  const stale = job != null && isOutOfDate(job, initiative);
   return (
     <button type="button" className={`op-card card${selected ? " selected" : ""}`} aria-pressed={selected} onClick={onSelect} data-kind={info.kind}>
       <span className="op-title">{info.label}</span>
@@ -46,7 +49,11 @@ function OperationCard({ info, recovery, selected, onSelect }: { info: KindInfo;
         <span className="skeleton" style={{ width: "70%" }} />
       ) : job ? (
         <>
-          <StatusBadge status={job.status} stalled={job.stalled} />
+          <span className="row op-status">
+            <StatusBadge status={job.status} stalled={job.stalled} />
+            {stale && <span className="status out-of-date" data-testid="out-of-date">Out of date</span>}
+          </span>
+          {attempt && <span className="muted small" data-testid="latest-attempt">{attempt}</span>}
           {isActive(job.status) ? (
             <span className="op-progress" aria-hidden>
               <span className="progress">
@@ -129,9 +136,11 @@ function StartForm({ info, busy, onStart }: { info: KindInfo; busy: boolean; onS
 }
 
 /** The selected operation: start it, watch it, see its result. */
-function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; recovery: JobRecovery; initiativeId: string }) {
+function OperationPanel({ info, recovery, initiativeId, initiative }: { info: KindInfo; recovery: JobRecovery; initiativeId: string; initiative: Initiative | undefined }) {
   const view = recovery.live.view;
   const job = view?.job ?? null;
+  const lastResult = useLastResult(initiativeId, info.kind).data ?? null;
+  const earlier = job && job.status !== "completed" && lastResult && lastResult.id !== job.id ? lastResult : null;
   const start = useMutation({
     mutationFn: (op: Operation) => unwrap(commands.startOperation(initiativeId, op)),
     onSuccess: ({ id, joined }) => {
@@ -232,6 +241,29 @@ function OperationPanel({ info, recovery, initiativeId }: { info: KindInfo; reco
           <span className="spacer" />
           <button type="button" className="btn small" onClick={() => retry.mutate(job.id)} disabled={retry.isPending}>
             <RotateCcw size={12} aria-hidden /> Retry (resumes at step {resumeAt})
+          </button>
+        </div>
+      )}
+      {earlier && !active && (
+        <div className="banner" data-testid="last-result">
+          <span>
+            Your last {info.noun} is still here{earlier.finished_at ? <> · <RelativeTime at={earlier.finished_at} /></> : null}
+            {isOutOfDate(earlier, initiative) ? " (out of date: made before you edited the initiative)" : ""}
+          </span>
+          <span className="spacer" />
+          <Link to={`/results/${earlier.id}`} className="btn small">
+            View {info.noun}
+          </Link>
+        </div>
+      )}
+      {job?.status === "completed" && isOutOfDate(job, initiative) && (
+        <div className="banner warn" role="status" data-testid="banner-out-of-date">
+          <span>
+            <strong>Out of date:</strong> made before you edited the initiative.
+          </span>
+          <span className="spacer" />
+          <button type="button" className="btn small primary" onClick={() => start.mutate(sameRequest(info.operation, job.input))} disabled={start.isPending}>
+            <RotateCcw size={12} aria-hidden /> Run again with the current details
           </button>
         </div>
       )}
@@ -360,10 +392,10 @@ export function WorkspacePage() {
       <Banners recoveries={recoveries} onShow={setChosen} />
       <div className="op-cards" role="group" aria-label="Operations">
         {KINDS.map((info, n) => (
-          <OperationCard key={info.kind} info={info} recovery={recoveries[n]!} selected={n === selected} onSelect={() => setChosen(info.kind)} />
+          <OperationCard key={info.kind} info={info} recovery={recoveries[n]!} initiativeId={id} initiative={initiative.data} selected={n === selected} onSelect={() => setChosen(info.kind)} />
         ))}
       </div>
-      <OperationPanel key={selectedKind} info={KINDS[selected]!} recovery={recoveries[selected]!} initiativeId={id} />
+      <OperationPanel key={selectedKind} info={KINDS[selected]!} recovery={recoveries[selected]!} initiativeId={id} initiative={initiative.data} />
       <DocumentsPanel initiativeId={id} />
     </>
   );
