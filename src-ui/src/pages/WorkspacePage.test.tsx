@@ -166,7 +166,7 @@ describe("WorkspacePage", () => {
       retry_job: () => null,
     });
     render();
-    expect(await screen.findByText("The model did not answer in time.")).toBeInTheDocument();
+    expect(await screen.findByText("The model did not answer in time — retry; a slow model may need a second try")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Retry (resumes at step 3)" }));
     expect(backend.callsOf("retry_job")).toEqual([{ id: failed.id }]);
   });

@@ -19,6 +19,7 @@ import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
 import { isActive, isRetryable } from "../lib/status";
 import { useInitiative, useLastResult } from "../lib/queries";
+import { failureWords } from "../lib/failure";
 import { isOutOfDate, sameRequest, tileStatus } from "./workspace/freshness";
 import { toastAway } from "../live/Announcements";
 import { usePresence } from "../live/presence";
@@ -236,7 +237,7 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
       {job && isRetryable(job.status) && (
         <div className={`banner ${job.status === "cancelled" ? "" : "error"}`} role={job.status === "cancelled" ? undefined : "alert"}>
           <span>
-            {job.status === "cancelled" ? "Cancelled." : job.error?.message ?? "The job stopped."}
+            {job.status === "cancelled" ? "Cancelled." : failureWords(job.error) ?? "The job stopped."}
           </span>
           <span className="spacer" />
           <button type="button" className="btn small" onClick={() => retry.mutate(job.id)} disabled={retry.isPending}>

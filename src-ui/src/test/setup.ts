@@ -8,3 +8,14 @@ afterEach(() => {
   cleanup();
   clearMocks();
 });
+
+// jsdom has no ResizeObserver; Radix's positioned popups (tooltips) observe their trigger's
+// size. A no-op one is enough: nothing in the tests depends on a size.
+if (!("ResizeObserver" in globalThis)) {
+  class NoResizeObserver {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  }
+  Object.assign(globalThis, { ResizeObserver: NoResizeObserver });
+}

@@ -1,12 +1,13 @@
 // What the Jobs list says when it has nothing to show, and the way forward: clear the
 // filters, show all jobs, or start one from an initiative.
 import { Link } from "react-router";
-import { hasFilters, type Filters } from "./filters";
+import { hasFilters, type Filters, type Tab } from "./filters";
 
-const EMPTY_TAB = {
+const EMPTY_TAB: Record<Tab, string> = {
   running: "Nothing is running right now.",
   completed: "No completed jobs yet.",
   failed: "No failed jobs.",
+  cancelled: "No cancelled jobs.",
   all: "",
 };
 

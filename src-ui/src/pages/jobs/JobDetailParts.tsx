@@ -2,6 +2,7 @@
 // runs, the panel saying why it stopped with a Retry that resumes, and the not-found and
 // loading states.
 import { Link } from "react-router";
+import { failureWords } from "../../lib/failure";
 import { ArrowLeft, Pause, Play, RotateCcw, X } from "lucide-react";
 import type { JobRecord_Serialize as JobRecord, StepRecord_Serialize as StepRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
@@ -111,7 +112,7 @@ export function ErrorPanel({ job, steps, busy, onRetry }: { job: JobRecord; step
     <section className={`job-error-panel ${job.status}`} aria-label={heading}>
       <h2>{heading}</h2>
       <p>
-        {job.error?.message ?? (job.status === "cancelled" ? "Stopped at your request." : "No reason was recorded.")}
+        {failureWords(job.error) ?? (job.status === "cancelled" ? "Stopped at your request." : "No reason was recorded.")}
         <span className="small muted">
           {" "}
           · <RelativeTime at={when} />

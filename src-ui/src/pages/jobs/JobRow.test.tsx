@@ -14,6 +14,18 @@ function renderRow(record: ReturnType<typeof job>, row: RowActions, currency?: s
 }
 
 describe("JobRow", () => {
+  it("names its icon buttons and explains them in a tooltip on keyboard focus", async () => {
+    const done = job({ status: "completed" });
+    const row = actions();
+    renderRow(done, row);
+    const del = screen.getByRole("button", { name: `Delete ${done.title}` });
+    del.focus();
+    expect(await screen.findByRole("tooltip")).toHaveTextContent("Delete this job and its result");
+    fireEvent.click(del);
+    expect(row.onDelete).toHaveBeenCalledWith(done);
+    expect(screen.getByRole("button", { name: `Pin ${done.title}` })).toBeInTheDocument();
+  });
+
   it("shows a paused job's reason and next try in words, with Resume instead of Cancel", () => {
     const until = new Date(Date.now() + 20_000).toISOString();
     const paused = job({

@@ -3,6 +3,8 @@
 import { memo } from "react";
 import { Link } from "react-router";
 import { Pin, PinOff, Play, RotateCcw, Trash2, X } from "lucide-react";
+import { IconButton } from "../../components/IconButton";
+import { failureWords } from "../../lib/failure";
 import type { JobRecord_Serialize as JobRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusBadge } from "../../components/StatusBadge";
@@ -82,7 +84,7 @@ function Outcome({ job }: { job: JobRecord }) {
           <span className={job.status === "failed" ? "job-failed-word" : "job-interrupted-word"}>
             {job.status === "failed" ? "Failed" : "Interrupted"} <RelativeTime at={at} />
           </span>
-          {job.error?.message ? <>: {job.error.message}</> : null}
+          {job.error ? <>: {failureWords(job.error)}</> : null}
         </span>
       );
     case "cancelled":
@@ -180,27 +182,19 @@ export const JobRow = memo(function JobRow({
             <RotateCcw size={14} aria-hidden /> Retry
           </button>
         )}
-        <button
-          type="button"
-          className={`btn small icon act-pin${job.pinned ? " on" : ""}`}
+        <IconButton
+          className={`act-pin${job.pinned ? " on" : ""}`}
           disabled={busy}
-          aria-label={`${job.pinned ? "Unpin" : "Pin"} ${job.title}`}
-          title={job.pinned ? "Unpin: retention may remove it" : "Pin: keep it whatever the retention setting"}
+          label={`${job.pinned ? "Unpin" : "Pin"} ${job.title}`}
+          tip={job.pinned ? "Unpin: retention may remove it" : "Pin: keep it whatever the retention setting"}
           onClick={() => actions.onPin(job, !job.pinned)}
         >
           {job.pinned ? <PinOff size={14} aria-hidden /> : <Pin size={14} aria-hidden />}
-        </button>
+        </IconButton>
         {!isActive(job.status) && (
-          <button
-            type="button"
-            className="btn small icon act-delete danger-quiet"
-            disabled={busy}
-            aria-label={`Delete ${job.title}`}
-            title="Delete"
-            onClick={() => actions.onDelete(job)}
-          >
+          <IconButton className="act-delete danger-quiet" disabled={busy} label={`Delete ${job.title}`} tip="Delete this job and its result" onClick={() => actions.onDelete(job)}>
             <Trash2 size={14} aria-hidden />
-          </button>
+          </IconButton>
         )}
       </div>
     </li>

@@ -6,13 +6,14 @@ import { LOCALE } from "../../lib/format";
 import { KINDS } from "../../lib/kinds";
 import { ACTIVE_STATUSES, ALL_STATUSES, FAILURE_STATUSES } from "../../lib/status";
 
-export const TABS = ["running", "completed", "failed", "all"] as const;
+export const TABS = ["running", "completed", "failed", "cancelled", "all"] as const;
 export type Tab = (typeof TABS)[number];
 
 export const TAB_LABEL: Record<Tab, string> = {
   running: "Running",
   completed: "Completed",
   failed: "Failed",
+  cancelled: "Cancelled",
   all: "All",
 };
 
@@ -21,6 +22,7 @@ export const TAB_STATUSES: Record<Tab, readonly JobStatus[]> = {
   running: ACTIVE_STATUSES,
   completed: ["completed"],
   failed: FAILURE_STATUSES,
+  cancelled: ["cancelled"],
   all: [],
 };
 
