@@ -1,5 +1,5 @@
 // The app frame: sidebar navigation (with the running-jobs badge), routes, toasts.
-import { NavLink, Navigate, Outlet, createHashRouter, RouterProvider } from "react-router";
+import { NavLink, Navigate, Outlet, createHashRouter, RouterProvider, useMatch } from "react-router";
 import { Toaster } from "sonner";
 import { Briefcase, Lightbulb, Settings as SettingsIcon } from "lucide-react";
 import { Announcements } from "./live/Announcements";
@@ -16,13 +16,23 @@ import "./app.css";
 function JobsLink() {
   const running = useRunningJobs().data?.length ?? 0;
   return (
-    <NavLink to="/jobs" className="nav-link" aria-label={running > 0 ? `Jobs, ${running} running` : "Jobs"}>
+    <NavLink to="/jobs" className="nav-link" title={running > 0 ? `Jobs (${running} running)` : "Jobs"} aria-label={running > 0 ? `Jobs, ${running} running` : "Jobs"}>
       <Briefcase size={16} aria-hidden /> Jobs
       {running > 0 && (
         <span className="badge" data-testid="running-count" aria-hidden>
           {running}
         </span>
       )}
+    </NavLink>
+  );
+}
+
+/** Initiatives, also marked current on a result page: every result belongs to an initiative. */
+export function InitiativesLink() {
+  const onResult = useMatch("/results/:id") != null;
+  return (
+    <NavLink to="/initiatives" title="Initiatives" className={({ isActive }) => `nav-link${isActive || onResult ? " active" : ""}`}>
+      <Lightbulb size={16} aria-hidden /> Initiatives
     </NavLink>
   );
 }
@@ -37,11 +47,9 @@ export function Layout() {
       </a>
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Charter</div>
-        <NavLink to="/initiatives" className="nav-link">
-          <Lightbulb size={16} aria-hidden /> Initiatives
-        </NavLink>
+        <InitiativesLink />
         <JobsLink />
-        <NavLink to="/settings" className="nav-link">
+        <NavLink to="/settings" className="nav-link" title="Settings">
           <SettingsIcon size={16} aria-hidden /> Settings
         </NavLink>
       </nav>

@@ -1,7 +1,8 @@
 """Journeys of what a first-time user must be able to read: a result made before the
-initiative was edited says it is out of date (tile and panel) and offers to run again."""
+initiative was edited says it is out of date (tile and panel) and offers to run again; the
+Jobs page has a Cancelled tab and its tab counts add up; a result page says where it sits."""
 
-from driver import screenshot
+from driver import click_tab, screenshot
 
 
 def out_of_date(s, iid, checks, artifacts):
@@ -21,3 +22,28 @@ def out_of_date(s, iid, checks, artifacts):
     fresh = s.text("[data-kind=five_whys]") or ""
     check("Out of date" not in fresh, f"an operation never run is not flagged ({fresh!r})")
     screenshot(artifacts, "j6-1-out-of-date.png")
+
+
+def jobs_tabs_and_trail(s, iid, checks, artifacts):
+    """The Jobs page's tabs add up to All, Cancelled lists only cancelled jobs; a result page
+    has a breadcrumb back to its initiative and keeps Initiatives current in the sidebar."""
+    check, wait_for = checks.check, checks.wait_for
+    s.go("/jobs")
+    wait_for("the Jobs tabs", lambda: s.find("[role=tab]"))
+    counts = wait_for("the tab counts", lambda: s.js(
+        "const c = {}; document.querySelectorAll('[role=tab]').forEach(t => {"
+        " const n = t.querySelector('.jobs-tab-count'); c[t.textContent.replace(/[0-9,.]/g, '').trim()] = n ? Number(n.textContent.replace(/[^0-9]/g, '')) : null; });"
+        " return Object.values(c).every(v => v != null) ? c : null;"), timeout=10) or {}
+    parts = sum(v for k, v in counts.items() if k != "All")
+    check("Cancelled" in counts and parts == counts.get("All"), f"the tabs' counts add up to All ({counts})")
+    check(bool(click_tab(s, "Cancelled")), "the Jobs page has a Cancelled tab")
+    statuses = wait_for("the cancelled rows", lambda: s.js("return [...document.querySelectorAll('[data-testid=job-row]')].map(r => r.dataset.status);"), timeout=10) or []
+    check(bool(statuses) and set(statuses) == {"cancelled"}, f"the Cancelled tab lists the cancelled jobs only ({statuses})")
+    screenshot(artifacts, "j6-2-cancelled-tab.png")
+    click_tab(s, "All")
+    program = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
+    s.go(f"/results/{program['id']}")
+    trail = wait_for("the breadcrumb", lambda: s.text("nav[aria-label=Breadcrumb]"), timeout=10) or ""
+    check("Initiatives" in trail and "Harbour Coffee" in trail and "Program" in trail, f"the result page has a breadcrumb back to its initiative ({trail!r})")
+    current = s.js("return document.querySelector('nav[aria-label=Main] a.active')?.textContent.trim();")
+    check(current == "Initiatives", f"the sidebar keeps Initiatives current on a result page ({current!r})")

@@ -51,7 +51,7 @@ from driver import (
     visible_windows,
     window_title,
 )
-from journeys_first_use import out_of_date
+from journeys_first_use import jobs_tabs_and_trail, out_of_date
 from journeys_scale import at_scale, small_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -551,6 +551,7 @@ def main():
             journey_4(session, iid)
             journey_5(session, iid)
             out_of_date(session, iid, checks, ARTIFACTS)
+            jobs_tabs_and_trail(session, iid, checks, ARTIFACTS)
             at_scale(session, checks, metrics, ARTIFACTS)
             small_window(session, iid, checks, ARTIFACTS)
     except (RuntimeError, OSError) as e:

@@ -7,6 +7,7 @@ import { commands } from "../bindings";
 import { unwrap } from "../ipc";
 import { RelativeTime } from "../components/Time";
 import { StatusBadge } from "../components/StatusBadge";
+import { InitiativeTrail } from "../components/Breadcrumb";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
 import { isActive } from "../lib/status";
@@ -36,6 +37,7 @@ export function ResultPage() {
   const info = kindInfo(job.kind);
   return (
     <>
+      {job.session_id && <InitiativeTrail sessionId={job.session_id} here={info.label} />}
       <div className="page-head">
         <div>
           <h1>{job.title}</h1>
@@ -45,12 +47,6 @@ export function ResultPage() {
               <>
                 {" · finished "}
                 <RelativeTime at={job.finished_at} />
-              </>
-            )}
-            {job.session_id && (
-              <>
-                {" · "}
-                <Link to={`/initiatives/${job.session_id}`}>Open initiative</Link>
               </>
             )}
             {" · "}
