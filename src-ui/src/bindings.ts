@@ -138,7 +138,7 @@ export const events = {
 };
 
 /* Constants */
-export const OPERATIONS = [{"action":"Generate program","kind":"epm_generation","label":"Program","noun":"program","ongoing":"being generated","operation":"program"},{"action":"Build canvas","kind":"bmc_research","label":"Canvas","noun":"canvas","ongoing":"being built","operation":"canvas"},{"action":"Ask five whys","kind":"five_whys","label":"Five whys","noun":"why-chain","ongoing":"being worked out","operation":"five_whys"},{"action":"Run research","kind":"web_research","label":"Research","noun":"research report","ongoing":"being researched","operation":"research"}] as const;
+export const OPERATIONS = [{"action":"Generate program","kind":"epm_generation","label":"Program","noun":"program","ongoing":"being generated","operation":"program","produces":"Workstreams and tasks, a schedule with its critical path, the team, budget, risks and KPIs.","takes":"About a minute with a model; seconds with the built-in engine.","when":""},{"action":"Build canvas","kind":"bmc_research","label":"Canvas","noun":"canvas","ongoing":"being built","operation":"canvas","produces":"The nine blocks of a Business Model Canvas, each entry citing its evidence.","takes":"About a minute with a model; seconds with the built-in engine.","when":"Run Research first: the canvas cites its findings."},{"action":"Ask five whys","kind":"five_whys","label":"Five whys","noun":"why-chain","ongoing":"being worked out","operation":"five_whys","produces":"A chain of whys from a problem you observe down to its root cause, with countermeasures.","takes":"Under a minute; one step per level.","when":""},{"action":"Run research","kind":"web_research","label":"Research","noun":"research report","ongoing":"being researched","operation":"research","produces":"Findings with their sources, from the web or from your own notes and documents.","takes":"A minute or two, depending on the search server.","when":"Start here: the canvas builds on what it finds."}] as const;
 
 /* Types */
 /**  The first read of the initiative. */
@@ -1149,6 +1149,12 @@ export type OperationInfo = {
 	action: string,
 	/**  "Your program is still being generated". */
 	ongoing: string,
+	/**  What it produces, in one line for a first-time user. */
+	produces: string,
+	/**  About how long it takes. */
+	takes: string,
+	/**  When to run it, relative to the others ("" when it does not matter). */
+	when: string,
 };
 
 /**  One of the operations; serialises as `program`, `canvas`, `five_whys` or `research`. */

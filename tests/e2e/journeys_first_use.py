@@ -5,6 +5,12 @@ Jobs page has a Cancelled tab and its tab counts add up; a result page says wher
 from driver import click_tab, screenshot
 
 
+def first_screen(s, checks):
+    """The empty first screen says what an initiative is and offers a sample to try."""
+    text = s.text("main") or ""
+    checks.check("An initiative is a business idea" in text and "Try a sample initiative" in text, f"the first screen explains initiatives and offers a sample ({text[:160]!r})")
+
+
 def out_of_date(s, iid, checks, artifacts):
     """Edits the initiative through its form (the team grows), then reads the workspace."""
     check, wait_for = checks.check, checks.wait_for

@@ -51,7 +51,7 @@ from driver import (
     visible_windows,
     window_title,
 )
-from journeys_first_use import jobs_tabs_and_trail, out_of_date
+from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date
 from journeys_scale import at_scale, small_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -544,6 +544,7 @@ def main():
         wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
         time.sleep(0.5)
         screenshot(ARTIFACTS, "j0-empty.png")
+        first_screen(session, checks)
         iid = journey_1(session)
         if iid:
             journey_2(session, iid)

@@ -18,6 +18,9 @@ export function kindInfo(kind: string): KindInfo {
       action: "Run",
       ongoing: "running",
       operation: "program",
+      produces: "",
+      takes: "",
+      when: "",
     }
   );
 }

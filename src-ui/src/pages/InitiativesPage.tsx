@@ -1,15 +1,30 @@
 // The initiatives list: each with its key facts, and the way to start a new one.
-import { Link } from "react-router";
-import { Plus } from "lucide-react";
+import { Link, useNavigate } from "react-router";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { Plus, Sparkles } from "lucide-react";
+import { commands } from "../bindings";
+import { unwrap } from "../ipc";
+import { sampleDraft } from "../lib/sample";
 import { RelativeTime } from "../components/Time";
 import { money } from "../lib/format";
-import { useInitiatives, useRunningJobs } from "../lib/queries";
+import { keys, useInitiatives, useRunningJobs } from "../lib/queries";
 import "./workspace.css";
 
 /** `/initiatives`. */
 export function InitiativesPage() {
   const initiatives = useInitiatives();
   const running = useRunningJobs().data ?? [];
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const sample = useMutation({
+    mutationFn: () => unwrap(commands.createInitiative(sampleDraft())),
+    onSuccess: (created) => {
+      void client.invalidateQueries({ queryKey: keys.initiatives });
+      navigate(`/initiatives/${created.id}`);
+    },
+    onError: (e: Error) => toast.error(`Could not create the sample: ${e.message}`),
+  });
   return (
     <>
       <div className="page-head">
@@ -35,10 +50,18 @@ export function InitiativesPage() {
       {initiatives.data?.length === 0 && (
         <div className="card empty">
           <h2>No initiatives yet</h2>
-          <p className="muted">Describe a business idea, and Charter turns it into analyses and an executable program.</p>
-          <Link to="/initiatives/new" className="btn primary">
-            Create your first initiative
-          </Link>
+          <p className="muted">
+            An initiative is a business idea you want to plan — what, for whom, with what budget, team and time. Charter turns it into research, a
+            Business Model Canvas and an executable program.
+          </p>
+          <div className="row">
+            <Link to="/initiatives/new" className="btn primary">
+              Create your first initiative
+            </Link>
+            <button type="button" className="btn" onClick={() => sample.mutate()} disabled={sample.isPending}>
+              <Sparkles size={14} aria-hidden /> Try a sample initiative
+            </button>
+          </div>
         </div>
       )}
       <ul className="initiative-list">

@@ -210,6 +210,17 @@ describe("WorkspacePage", () => {
     expect(backend.callsOf("start_operation")).toEqual([{ initiativeId: "init-1", operation: { type: "program" } }]);
   });
 
+  it("says on each operation what it produces, about how long it takes and which to run first", async () => {
+    new FakeBackend({ get_initiative: () => initiative, latest_job: () => null });
+    render();
+    const canvas = await screen.findByRole("button", { name: /^Canvas/ });
+    await waitFor(() => expect(canvas).toHaveTextContent("The nine blocks of a Business Model Canvas"));
+    await userEvent.click(canvas);
+    const intro = await screen.findByTestId("op-intro");
+    expect(intro).toHaveTextContent("Run Research first: the canvas cites its findings.");
+    expect(intro).toHaveTextContent("About a minute with a model");
+  });
+
   it("is usable from the keyboard: Tab reaches the operations and Enter starts one", async () => {
     const id = job().id;
     const backend = new FakeBackend({

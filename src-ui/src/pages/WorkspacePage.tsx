@@ -67,7 +67,10 @@ function OperationCard({ info, recovery, initiativeId, initiative, selected, onS
           )}
         </>
       ) : (
-        <span className="muted small">Not run yet</span>
+        <>
+          <span className="muted small">Not run yet</span>
+          <span className="small op-produces">{info.produces}</span>
+        </>
       )}
     </button>
   );
@@ -283,7 +286,14 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
         </div>
       )}
       {!active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />}
-      {!job && !recovery.loading && <p className="muted small">Runs on this initiative's details. Results are kept and can be exported.</p>}
+      {!job && !recovery.loading && (
+        <div className="op-intro small" data-testid="op-intro">
+          <p>{info.produces}</p>
+          <p className="muted">
+            {info.takes} {info.when && <strong className="op-when">{info.when}</strong>} Runs on this initiative's details; results are kept and can be exported.
+          </p>
+        </div>
+      )}
     </section>
   );
 }

@@ -47,6 +47,12 @@ pub struct OperationInfo {
     pub action: &'static str,
     /// "Your program is still being generated".
     pub ongoing: &'static str,
+    /// What it produces, in one line for a first-time user.
+    pub produces: &'static str,
+    /// About how long it takes.
+    pub takes: &'static str,
+    /// When to run it, relative to the others ("" when it does not matter).
+    pub when: &'static str,
 }
 
 /// Every operation, in workspace order.
@@ -58,6 +64,9 @@ pub const OPERATIONS: [OperationInfo; 4] = [
         noun: "program",
         action: "Generate program",
         ongoing: "being generated",
+        produces: "Workstreams and tasks, a schedule with its critical path, the team, budget, risks and KPIs.",
+        takes: "About a minute with a model; seconds with the built-in engine.",
+        when: "",
     },
     OperationInfo {
         operation: OperationKind::Canvas,
@@ -66,6 +75,9 @@ pub const OPERATIONS: [OperationInfo; 4] = [
         noun: "canvas",
         action: "Build canvas",
         ongoing: "being built",
+        produces: "The nine blocks of a Business Model Canvas, each entry citing its evidence.",
+        takes: "About a minute with a model; seconds with the built-in engine.",
+        when: "Run Research first: the canvas cites its findings.",
     },
     OperationInfo {
         operation: OperationKind::FiveWhys,
@@ -74,6 +86,9 @@ pub const OPERATIONS: [OperationInfo; 4] = [
         noun: "why-chain",
         action: "Ask five whys",
         ongoing: "being worked out",
+        produces: "A chain of whys from a problem you observe down to its root cause, with countermeasures.",
+        takes: "Under a minute; one step per level.",
+        when: "",
     },
     OperationInfo {
         operation: OperationKind::Research,
@@ -82,6 +97,9 @@ pub const OPERATIONS: [OperationInfo; 4] = [
         noun: "research report",
         action: "Run research",
         ongoing: "being researched",
+        produces: "Findings with their sources, from the web or from your own notes and documents.",
+        takes: "A minute or two, depending on the search server.",
+        when: "Start here: the canvas builds on what it finds.",
     },
 ];
 
