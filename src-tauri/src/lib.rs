@@ -64,6 +64,9 @@ pub struct JobFinishedToast {
     pub title: String,
     /// Final status.
     pub status: jobs::JobStatus,
+    /// The initiative it belongs to, so the UI can leave the announcing to that page when
+    /// it is open.
+    pub session_id: Option<String>,
 }
 
 /// Every command and event, declared once; `bindings.ts` is generated from this.

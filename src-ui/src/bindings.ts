@@ -132,7 +132,7 @@ export const commands = {
 
 /** Events */
 export const events = {
-	jobFinishedToast: makeEvent<JobFinishedToast, JobFinishedToast>("job-finished-toast"),
+	jobFinishedToast: makeEvent<JobFinishedToast_Serialize, JobFinishedToast_Deserialize>("job-finished-toast"),
 	jobsChanged: makeEvent<JobsChanged, JobsChanged>("jobs-changed"),
 	navigate: makeEvent<Navigate, Navigate>("navigate"),
 };
@@ -740,13 +740,36 @@ export type JobEvent_Serialize = {
 };
 
 /**  A job finished while the window was in front: the UI shows a toast. */
-export type JobFinishedToast = {
+export type JobFinishedToast = JobFinishedToast_Serialize | JobFinishedToast_Deserialize;
+
+/**  A job finished while the window was in front: the UI shows a toast. */
+export type JobFinishedToast_Deserialize = {
 	/**  Job id. */
 	id: string,
 	/**  Job title. */
 	title: string,
 	/**  Final status. */
 	status: JobStatus,
+	/**
+	 *  The initiative it belongs to, so the UI can leave the announcing to that page when
+	 *  it is open.
+	 */
+	session_id?: string | null,
+};
+
+/**  A job finished while the window was in front: the UI shows a toast. */
+export type JobFinishedToast_Serialize = {
+	/**  Job id. */
+	id: string,
+	/**  Job title. */
+	title: string,
+	/**  Final status. */
+	status: JobStatus,
+	/**
+	 *  The initiative it belongs to, so the UI can leave the announcing to that page when
+	 *  it is open.
+	 */
+	session_id: string | null,
 };
 
 /**  A job's id: a UUIDv7, so ids sort by creation time. */

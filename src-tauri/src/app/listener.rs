@@ -162,6 +162,7 @@ fn on_finished(event: &EngineEvent, notifier: &mut Notifier, desktop: &impl Desk
             id: event.job_id.to_string(),
             title: event.title.to_string(),
             status: event.status,
+            session_id: event.session_id.as_deref().map(str::to_owned),
         });
     }
 }

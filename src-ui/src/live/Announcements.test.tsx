@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { job } from "../test/fixtures";
 import { FakeBackend, setPresence } from "../test/ipc";
 import { resetAwayRegistry, wasAway } from "./away";
-import { announceAway, followNavigate, navigateRoute } from "./Announcements";
+import { announceAway, followNavigate, jobOfPage, navigateRoute, pageShows } from "./Announcements";
 
 describe("navigateRoute", () => {
   it("sends the tray's Jobs… to the Jobs page and a job's item to that job", () => {
@@ -22,6 +22,21 @@ describe("navigateRoute", () => {
     followNavigate({ to: "jobs_explained", message: "The job that notification was about has been deleted." }, navigate);
     expect(navigate).toHaveBeenCalledWith("/jobs");
     expect(await screen.findByText("The job that notification was about has been deleted.")).toBeInTheDocument();
+  });
+});
+
+describe("one notice per event", () => {
+  const job1 = { id: "j1", session_id: "i1" };
+  it("leaves the announcing to a page that shows the job itself", () => {
+    for (const path of ["/initiatives/i1", "/jobs/j1", "/results/j1"]) expect(pageShows(path, job1), path).toBe(true);
+    for (const path of ["/initiatives", "/initiatives/i2", "/jobs", "/results/j2", "/settings"]) expect(pageShows(path, job1), path).toBe(false);
+    expect(pageShows("/initiatives/i1", { id: "j1", session_id: null })).toBe(false);
+  });
+  it("knows which job a page is about, to dismiss its toasts", () => {
+    expect(jobOfPage("/results/j1")).toBe("j1");
+    expect(jobOfPage("/jobs/j1")).toBe("j1");
+    expect(jobOfPage("/jobs")).toBeNull();
+    expect(jobOfPage("/initiatives/i1")).toBeNull();
   });
 });
 
@@ -44,6 +59,18 @@ describe("announceAway", () => {
     expect(wasAway(done.id)).toBe(true);
     screen.getByRole("button", { name: "View" }).click();
     expect(navigate).toHaveBeenCalledWith(`/results/${done.id}`);
+  });
+
+  it("leaves a job whose initiative page is open to that page's banner, but still marks it seen", async () => {
+    const done = job({ id: "0190a000-0000-7000-8000-0000000000c1", status: "completed", finished_at: Date.now() - 60_000, session_id: "i1", title: "Open page job" });
+    const backend = new FakeBackend({ recent_completions: () => [done] });
+    render(<Toaster />);
+    const shown = await announceAway(vi.fn(), "/initiatives/i1");
+    expect(shown.map((j) => j.id)).toEqual([done.id]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(screen.queryByText("Open page job")).toBeNull();
+    expect(wasAway(done.id)).toBe(true);
+    expect(backend.callsOf("mark_seen")).toEqual([{ ids: [done.id] }]);
   });
 
   it("merges many into one summary and does nothing when all were seen", async () => {

@@ -1,8 +1,11 @@
 // App-wide announcements of finished jobs: a toast when one finishes while the window is in
 // front (Rust sends `job-finished-toast` then, and a native notification otherwise), and
 // "completed while you were away" for unseen ones when the user comes back or the app starts.
-import { useEffect } from "react";
-import { useNavigate, type NavigateFunction } from "react-router";
+// One notice per event: when the page in front already shows the job (its initiative, its
+// job page, its result), that page announces it and no toast does; opening a toast's page
+// dismisses the toast.
+import { useEffect, useRef } from "react";
+import { useLocation, useNavigate, type NavigateFunction } from "react-router";
 import { toast } from "sonner";
 import { commands, events, type JobFinishedToast, type JobRecord_Serialize as JobRecord, type Navigate } from "../bindings";
 import { unwrap } from "../ipc";
@@ -40,7 +43,20 @@ export function jobLink(id: string, status: string): string {
   return status === "completed" ? `/results/${id}` : `/jobs/${id}`;
 }
 
-function toastFinished(finished: JobFinishedToast, navigate: NavigateFunction): void {
+/** Whether the page at `path` shows `job` itself: its initiative's workspace, its job page or
+ * its result. That page announces the job's finish; a toast would say it twice. */
+export function pageShows(path: string, job: { id: string; session_id?: string | null }): boolean {
+  return path === `/jobs/${job.id}` || path === `/results/${job.id}` || (job.session_id != null && path === `/initiatives/${job.session_id}`);
+}
+
+/** The job a page is about (`/jobs/:id`, `/results/:id`), whose toasts it makes redundant. */
+export function jobOfPage(path: string): string | null {
+  const match = /^\/(?:jobs|results)\/([^/]+)$/.exec(path);
+  return match?.[1] ?? null;
+}
+
+function toastFinished(finished: JobFinishedToast, navigate: NavigateFunction, path: string): void {
+  if (pageShows(path, finished)) return;
   const action = { label: "View", onClick: () => navigate(jobLink(finished.id, finished.status)) };
   if (finished.status === "completed") {
     toast.success(`Ready: ${finished.title}`, { id: finished.id, action, duration: 6000 });
@@ -62,12 +78,18 @@ export function toastAway(job: Pick<JobRecord, "id" | "kind" | "title" | "status
   });
 }
 
-/** Announces unseen completions once, then marks them seen. Exported for tests. */
-export async function announceAway(navigate: NavigateFunction): Promise<JobRecord[]> {
+/** Announces unseen completions once, then marks them seen; a job whose page is open (`path`)
+ * is left to that page's banner. Exported for tests. */
+export async function announceAway(navigate: NavigateFunction, path = ""): Promise<JobRecord[]> {
   const unseen = await unwrap(commands.recentCompletions(Date.now() - AWAY_WINDOW_MS, 20));
-  const shown = unseen.filter((j) => j.status === "completed" || j.status === "failed");
-  if (shown.length === 0) return [];
-  rememberAway(shown.map((j) => j.id));
+  const finished = unseen.filter((j) => j.status === "completed" || j.status === "failed");
+  if (finished.length === 0) return [];
+  rememberAway(finished.map((j) => j.id));
+  const shown = finished.filter((j) => !pageShows(path, j));
+  if (shown.length === 0) {
+    await unwrap(commands.markSeen(finished.map((j) => j.id)));
+    return finished;
+  }
   if (shown.length > MERGE_ABOVE) {
     toast(`${shown.length} jobs finished while you were away`, {
       id: "away-summary",
@@ -77,13 +99,24 @@ export async function announceAway(navigate: NavigateFunction): Promise<JobRecor
   } else {
     for (const job of shown) toastAway(job, navigate);
   }
-  await unwrap(commands.markSeen(shown.map((j) => j.id)));
-  return shown;
+  await unwrap(commands.markSeen(finished.map((j) => j.id)));
+  return finished;
 }
 
 /** Mount once inside the router. */
 export function Announcements() {
   const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const path = useRef(pathname);
+  path.current = pathname;
+  // Opening the page a toast points to answers it.
+  useEffect(() => {
+    const id = jobOfPage(pathname);
+    if (id) {
+      toast.dismiss(id);
+      toast.dismiss(`away-${id}`);
+    }
+  }, [pathname]);
   useEffect(() => {
     const stops: (() => void)[] = [];
     let closed = false;
@@ -91,12 +124,12 @@ export function Announcements() {
       void p.then((stop) => (closed ? stop() : stops.push(stop))).catch(() => undefined);
     keep(
       events.jobFinishedToast.listen((e) => {
-        toastFinished(e.payload, navigate);
+        toastFinished(e.payload, navigate, path.current);
         void commands.markSeen([e.payload.id]).catch(() => undefined);
       }),
     );
     keep(events.navigate.listen((e) => followNavigate(e.payload, navigate)));
-    const announce = () => void announceAway(navigate).catch(() => undefined);
+    const announce = () => void announceAway(navigate, path.current).catch(() => undefined);
     announce();
     stops.push(onReturn(announce));
     return () => {

@@ -1,8 +1,8 @@
 // An initiative's workspace: the four operations, each with its latest outcome; the selected
 // one's live progress, step timeline and streamed partials; the result in place when done;
 // and what happened while the user was elsewhere.
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useEffect, useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
 import { useMutation } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { Pause, Pencil, Play, RotateCcw, Square } from "lucide-react";
@@ -21,8 +21,6 @@ import { isActive, isRetryable } from "../lib/status";
 import { useInitiative, useLastResult } from "../lib/queries";
 import { failureWords } from "../lib/failure";
 import { isOutOfDate, sameRequest, tileStatus } from "./workspace/freshness";
-import { toastAway } from "../live/Announcements";
-import { usePresence } from "../live/presence";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
 import { JobResult, PartialsView } from "../results/ResultView";
 import "./workspace.css";
@@ -298,28 +296,7 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
   );
 }
 
-/** The away toast, once per job, when its banner is in front of the user. */
-function useAwayToasts(recoveries: JobRecovery[]): void {
-  const navigate = useNavigate();
-  const present = usePresence();
-  const toasted = useRef(new Set<string>());
-  const away = recoveries
-    .map((r) => (r.banner?.type === "away" ? (r.live.view?.job ?? r.latest) : null))
-    .filter((j): j is NonNullable<typeof j> => j != null && j.status === "completed");
-  const key = away.map((j) => j.id).join(",");
-  useEffect(() => {
-    if (!present) return;
-    for (const job of away) {
-      if (toasted.current.has(job.id)) continue;
-      toasted.current.add(job.id);
-      toastAway(job, navigate);
-    }
-    // `key` stands for `away`, whose identity changes every render.
-  }, [key, present, navigate]);
-}
-
 function Banners({ recoveries, onShow }: { recoveries: JobRecovery[]; onShow: (kind: string) => void }) {
-  useAwayToasts(recoveries);
   return (
     <>
       {KINDS.map((info, n) => {
