@@ -96,7 +96,7 @@ fn io_for(ctx: &JobContext, index: usize) -> Io {
                 Activity::Receiving { chars } => (
                     // Approaches the end of the step as the answer grows; lengths are unknown.
                     0.1 + 0.85 * (chars as f64 / (chars as f64 + 3_000.0)),
-                    format!("{step}… receiving the answer ({chars} characters)"),
+                    format!("{step}… {}", provider::writing_words(chars)),
                 ),
                 Activity::Backoff { delay, status } => (
                     0.05,

@@ -147,7 +147,7 @@ async fn a_model_generation_streams_progress_and_labels_its_source() {
     assert!(
         messages
             .iter()
-            .any(|m| m.starts_with("Extracting workstreams and tasks… receiving the answer")),
+            .any(|m| m.starts_with("Extracting workstreams and tasks… the model is writing")),
         "{messages:?}"
     );
     // One request per provider step, in step order.

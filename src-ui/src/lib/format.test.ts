@@ -3,7 +3,7 @@ import { duration, money, relativeTime, sizeWords, stepDetail } from "./format";
 
 describe("format", () => {
   it("says what a progress message adds to its step", () => {
-    expect(stepDetail("Extracting workstreams", "Extracting workstreams… receiving the answer (40 characters)")).toBe("receiving the answer (40 characters)");
+    expect(stepDetail("Extracting workstreams", "Extracting workstreams… the model is writing — about 40 words so far")).toBe("the model is writing — about 40 words so far");
     expect(stepDetail("Analysing", "Analysing…")).toBeNull();
     expect(stepDetail("Reading sources", "Source 3 of 8")).toBe("Source 3 of 8");
     expect(stepDetail(null, null)).toBeNull();

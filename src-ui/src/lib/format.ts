@@ -76,8 +76,8 @@ export function percent(value: number | null | undefined): number {
   return Math.max(0, Math.min(100, Math.round(value)));
 }
 
-/** What a progress message adds to the step name: "Extracting… receiving the answer (40
- * characters)" under the step "Extracting" reads "receiving the answer (40 characters)". */
+/** What a progress message adds to the step name: "Extracting… the model is writing" under
+ * the step "Extracting" reads "the model is writing". */
 export function stepDetail(step: string | null, message: string | null): string | null {
   if (!message) return null;
   if (!step || !message.startsWith(step)) return message;

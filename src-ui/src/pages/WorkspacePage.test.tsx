@@ -50,12 +50,12 @@ describe("WorkspacePage", () => {
     act(() => {
       backend.send(id, { type: "event", event: { job_id: id, seq: 2, at: 1000, change: { type: "started", attempt: 1 } } });
       backend.send(id, { type: "event", event: { job_id: id, seq: 3, at: 1000, change: { type: "step_started", index: 0, name: "Extracting workstreams" } } });
-      backend.send(id, { type: "event", event: { job_id: id, seq: 4, at: 1100, change: { type: "progress", progress: 25, message: "Extracting workstreams… receiving the answer (1234 characters)" } } });
+      backend.send(id, { type: "event", event: { job_id: id, seq: 4, at: 1100, change: { type: "progress", progress: 25, message: "Extracting workstreams… the model is writing — about 200 words so far" } } });
     });
     const bar = await screen.findByRole("progressbar", { name: "Program progress" });
     expect(bar).toHaveAttribute("aria-valuenow", "25");
     expect(screen.getByTestId("current-step")).toHaveTextContent("Extracting workstreams");
-    expect(screen.getByTestId("progress-message")).toHaveTextContent("receiving the answer (1234 characters)");
+    expect(screen.getByTestId("progress-message")).toHaveTextContent("the model is writing — about 200 words so far");
     act(() => {
       backend.send(id, { type: "event", event: { job_id: id, seq: 5, at: 1500, change: { type: "step_completed", index: 0, name: "Extracting workstreams", duration_ms: 500, resumed: false } } });
       backend.send(id, { type: "event", event: { job_id: id, seq: 6, at: 1500, change: { type: "progress", progress: 50, message: "Scheduling" } } });

@@ -53,7 +53,7 @@ describe("CanvasView", () => {
     const canvas: Canvas_Serialize = { ...harbourCanvas, blocks: harbourCanvas.blocks.filter((b) => b.block !== "channels"), evidence: [] };
     render(<CanvasView canvas={canvas} />);
     expect(within(screen.getByRole("region", { name: "Channels" })).getByText("Nothing found for this block.")).toBeInTheDocument();
-    expect(screen.getByText(/Made by the offline engine/)).toBeInTheDocument();
+    expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toBeInTheDocument();
     // Without evidence records, chips are plain text, not links.
     expect(document.querySelectorAll("a.canvas-chip")).toHaveLength(0);
     expect(document.querySelectorAll("span.canvas-chip").length).toBeGreaterThan(0);

@@ -79,7 +79,7 @@ describe("ResearchView", () => {
     const cites = document.querySelectorAll("a.research-cite");
     expect(cites.length).toBeGreaterThanOrEqual(harbourResearch.findings.length);
     for (const c of cites) expect(targetOf(c)).not.toBeNull();
-    expect(screen.getByText(/Made by the offline engine/)).toBeInTheDocument();
+    expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toBeInTheDocument();
   });
 });
 

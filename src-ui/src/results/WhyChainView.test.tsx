@@ -40,7 +40,7 @@ describe("WhyChainView", () => {
 
   it("renders the offline engine's real chain", () => {
     render(<WhyChainView chain={harbourWhys} />);
-    expect(screen.getByText(/Made by the offline engine/)).toBeInTheDocument();
+    expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toBeInTheDocument();
     expect(screen.getByRole("region", { name: "Root cause" })).toHaveTextContent(harbourWhys.root_cause);
   });
 });

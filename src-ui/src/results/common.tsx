@@ -15,7 +15,7 @@ export function idPart(text: string): string {
 }
 
 /**
- * A quiet label saying where a result came from; the offline engine says so plainly.
+ * A quiet label saying where a result came from; the built-in engine says so in plain words.
  * The full label (playbook, model, server) is in the tooltip.
  */
 export function SourceLabel({ source, offline }: { source: Source_Serialize | null | undefined; offline?: boolean }) {
@@ -24,7 +24,7 @@ export function SourceLabel({ source, offline }: { source: Source_Serialize | nu
   if (isOffline) {
     return (
       <span className="results-source results-source-offline" title={label || undefined}>
-        <WifiOff size={12} aria-hidden="true" /> Made by the offline engine
+        <WifiOff size={12} aria-hidden="true" /> Made by Charter's built-in playbooks (no AI model)
       </span>
     );
   }

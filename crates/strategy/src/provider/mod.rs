@@ -120,6 +120,20 @@ pub enum Activity {
     Used(Usage),
 }
 
+/// How much of an answer has arrived, in words a user reads ("the model is writing — about
+/// 40 words so far"); characters mean nothing to them, words roughly do.
+pub fn writing_words(chars: usize) -> String {
+    let words = chars.div_ceil(6);
+    if words < 10 {
+        "the model is writing".to_owned()
+    } else {
+        format!(
+            "the model is writing — about {} words so far",
+            words / 10 * 10
+        )
+    }
+}
+
 /// What a provider call reports through and is stopped by.
 #[derive(Clone)]
 pub struct Io {
@@ -430,5 +444,21 @@ impl Providers {
                 )?))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod writing_tests {
+    #[test]
+    fn progress_counts_words_not_characters() {
+        assert_eq!(super::writing_words(12), "the model is writing");
+        assert_eq!(
+            super::writing_words(240),
+            "the model is writing — about 40 words so far"
+        );
+        assert_eq!(
+            super::writing_words(1_234),
+            "the model is writing — about 200 words so far"
+        );
     }
 }

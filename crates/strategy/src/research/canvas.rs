@@ -117,8 +117,9 @@ impl JobKind for BmcResearch {
                         progress.progress(
                             base + 10.0 * (chars as f64 / (chars as f64 + 1_500.0)),
                             format!(
-                                "Researching {}… ({chars} characters)",
-                                block.title().to_lowercase()
+                                "Researching {}… {}",
+                                block.title().to_lowercase(),
+                                provider::writing_words(chars)
                             ),
                         );
                     }

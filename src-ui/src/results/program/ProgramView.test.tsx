@@ -34,7 +34,7 @@ describe("ProgramView summary", () => {
 
   it("says quietly that the offline engine made it, and shows the warnings", () => {
     render(<ProgramView program={smallProgram()} />);
-    expect(screen.getByText(/Made by the offline engine/)).toHaveAttribute("title", "Charter offline engine (test)");
+    expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toHaveAttribute("title", "Charter offline engine (test)");
     expect(screen.getByRole("region", { name: "Warnings" })).toHaveTextContent("The plan staffs 3 people");
   });
 
