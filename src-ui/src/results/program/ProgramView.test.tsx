@@ -30,6 +30,7 @@ describe("ProgramView summary", () => {
     const top = screen.getByRole("region", { name: "Top risk" });
     expect(top).toHaveTextContent("Nobody comes");
     expect(top).toHaveTextContent("Critical");
+    expect(top).toHaveTextContent("almost certain × severe (score 25)");
   });
 
   it("says quietly that the offline engine made it, and shows the warnings", () => {

@@ -1,5 +1,6 @@
 // The program's Risks tab: the 5×5 heat map, whose cells filter the risk register below it.
 import type { Risk } from "../../bindings";
+import { riskWords } from "./riskWords";
 import { Markdown } from "../../markdown/Markdown";
 import { Empty } from "../common";
 import { fmtNumber } from "../format";
@@ -22,7 +23,7 @@ export function RisksTab({ program: p, names: { roleName }, cell, onCell }: Risk
       <RiskHeatMap risks={p.risks} selected={cell} onSelect={onCell} />
       {cell && (
         <div className="row small" role="status">
-          Showing {shown.length} {shown.length === 1 ? "risk" : "risks"} at probability {cell.probability} × impact {cell.impact}.
+          Showing {shown.length} {shown.length === 1 ? "risk" : "risks"} that are {riskWords(cell.probability, cell.impact)} ({cell.probability} × {cell.impact}).
           <button type="button" className="btn link" onClick={() => onCell(null)}>
             Show all
           </button>
@@ -47,9 +48,17 @@ export function RisksTab({ program: p, names: { roleName }, cell, onCell }: Risk
               </>
             ),
           },
-          { header: "P", title: "Probability (1–5)", num: true, cell: (r) => fmtNumber(r.probability) },
-          { header: "I", title: "Impact (1–5)", num: true, cell: (r) => fmtNumber(r.impact) },
-          { header: "Score", num: true, cell: (r) => fmtNumber(r.score) },
+          {
+            header: "How likely × how bad",
+            cell: (r) => (
+              <>
+                {riskWords(r.probability, r.impact)}
+                <div className="small muted" title="Probability × impact, each rated 1–5">
+                  {fmtNumber(r.probability)} × {fmtNumber(r.impact)} = {fmtNumber(r.score)}
+                </div>
+              </>
+            ),
+          },
           { header: "Severity", cell: (r) => <SeverityBadge severity={r.severity} /> },
           { header: "Mitigation", cell: (r) => <Markdown inline text={r.mitigation} /> },
           { header: "Owner", cell: (r) => roleName(r.owner_role) },

@@ -7,6 +7,7 @@ import { finite, money } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
 import { fmtNumber, fmtPercent } from "../format";
 import { SeverityBadge, byScore, type TabProps } from "./parts";
+import { riskWords } from "./riskWords";
 
 function Stat({ label, value, children }: { label: string; value: ReactNode; children?: ReactNode }) {
   return (
@@ -92,7 +93,7 @@ export function Summary({ program: p, names: { currency: cur } }: TabProps) {
           <div className="row">
             <SeverityBadge severity={topRisk.severity} />
             <span className="muted">
-              score {fmtNumber(topRisk.score)} (P{fmtNumber(topRisk.probability)} × I{fmtNumber(topRisk.impact)})
+              {riskWords(topRisk.probability, topRisk.impact)} <span className="small">(score {fmtNumber(topRisk.score)})</span>
             </span>
           </div>
         )}
