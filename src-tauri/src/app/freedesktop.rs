@@ -43,11 +43,9 @@ impl FreedesktopNotices {
             Some(address) => Connection::new_address(address)?,
             None => Connection::new_session()?,
         };
-        let sent = Arc::new(Mutex::new(load(&store)));
-        if let Some(server) = server_name(&conn) {
-            let mut list = lock(&sent);
-            *list = std::mem::take(&mut *list).for_server(&server);
-        }
+        // Filled on the adapter's thread (a file read and a bus call, kept off start-up)
+        // before it reads the first click.
+        let sent = Arc::new(Mutex::new(SentNotices::default()));
         let clicks = sent.clone();
         conn.add_match(
             MatchRule::new_signal(SERVER, "ActionInvoked").with_sender(SERVER),
@@ -79,6 +77,7 @@ impl FreedesktopNotices {
         std::thread::Builder::new()
             .name("notifications".into())
             .spawn(move || {
+                sender.recall();
                 loop {
                     match inbox.recv_timeout(POLL) {
                         Ok(notice) => sender.send(&notice),
@@ -114,6 +113,15 @@ struct Sending {
 }
 
 impl Sending {
+    /// The notices an earlier run sent, kept when the same server instance still runs.
+    fn recall(&self) {
+        let mut kept = load(&self.store);
+        if let Some(server) = server_name(&self.conn) {
+            kept = kept.for_server(&server);
+        }
+        *lock(&self.sent) = kept;
+    }
+
     fn send(&mut self, notice: &Notice) {
         let proxy = self.conn.with_proxy(SERVER, SERVER_PATH, CALL_TIMEOUT);
         let buttons = *self.buttons.get_or_insert_with(|| {

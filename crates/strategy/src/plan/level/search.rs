@@ -223,20 +223,15 @@ pub(super) fn search(p: &Problem, lower_bound: u32) -> Found {
             let first = forward(p, &list, &mut timeline);
             let (schedule, used) = justify(p, first, &mut timeline);
             *passes += 1 + used;
-            let better = best
+            // Equal length replaces too: the newer list lets the local search drift across
+            // plateaus.
+            if best
                 .as_ref()
-                .is_none_or(|(b, _)| schedule.makespan < b.makespan);
-            let kept = best.as_ref().map_or(u32::MAX, |(b, _)| b.makespan);
-            if better || schedule.makespan == kept {
+                .is_none_or(|(b, _)| schedule.makespan <= b.makespan)
+            {
                 let list = by_start(p, &schedule);
-                if better {
-                    *best = Some((schedule, list));
-                    return true;
-                }
-                // Equal length: keep the newer list, so the local search can drift across plateaus.
                 *best = Some((schedule, list));
             }
-            false
         };
     let budget = PLACEMENT_BUDGET / n;
     let done = |best: &Option<(Schedule, Vec<usize>)>, passes: usize| {
