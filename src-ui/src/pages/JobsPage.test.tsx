@@ -250,11 +250,94 @@ describe("JobsPage", () => {
     renderJobs("/jobs?tab=completed");
     await screen.findByTestId("job-row");
     await user.click(screen.getByRole("button", { name: "Delete all shown" }));
-    const dialog = await screen.findByRole("alertdialog", { name: "Delete all shown jobs?" });
-    expect(dialog).toHaveTextContent("148 jobs");
+    const dialog = await screen.findByRole("alertdialog", { name: "Delete 148 jobs?" });
+    expect(dialog).toHaveTextContent("Their records, steps and results are removed. This cannot be undone.");
     await user.click(within(dialog).getByRole("button", { name: "Delete 148 jobs" }));
     await waitFor(() => expect(mock.of("delete_matching_jobs")).toHaveLength(1));
     expect(mock.of("delete_matching_jobs")[0]!.query).toMatchObject({ statuses: ["completed"], kind: null, text: null });
+  });
+
+  it("asks before a bulk delete with Cancel focused, and Escape deletes nothing", async () => {
+    const mock = ipc({ list_jobs: () => page([done, failed], null, counts({ completed: 1, failed: 1 })), delete_matching_jobs: () => 2 });
+    const user = userEvent.setup();
+    renderJobs();
+    await screen.findAllByTestId("job-row");
+    await user.click(screen.getByRole("button", { name: "Delete all shown" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Delete 2 jobs?" });
+    expect(within(dialog).getByRole("button", { name: "Delete 2 jobs" })).toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus());
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
+    expect(mock.of("delete_matching_jobs")).toHaveLength(0);
+  });
+
+  it("sets the destructive bulk action apart: last, past a divider, in danger style", async () => {
+    ipc({ list_jobs: () => page([done, failed], "job-fail", counts({ completed: 5, failed: 5 })) });
+    renderJobs();
+    await screen.findAllByTestId("job-row");
+    const del = screen.getByRole("button", { name: "Delete all shown" });
+    const foot = del.parentElement!;
+    const controls = [...foot.children];
+    expect(del).toHaveClass("danger");
+    expect(controls.at(-1)).toBe(del);
+    expect(controls.at(-2)).toHaveAttribute("role", "separator");
+    // The harmless ones come before the divider.
+    const before = controls.slice(0, -2);
+    expect(before).toContain(screen.getByRole("button", { name: "Retry all failed" }));
+    expect(before).toContain(screen.getByRole("button", { name: "Load more" }));
+  });
+
+  it("lists running jobs first, then waiting and paused ones, then finished ones in the engine's order", async () => {
+    const waiting = job({ id: "job-wait", title: "Cafe — canvas", status: "pending", progress: 0 });
+    const paused = job({ id: "job-pause", title: "Deli — research", status: "paused", progress: 10 });
+    ipc({ list_jobs: () => page([done, waiting, failed, running, paused]) });
+    renderJobs();
+    await waitFor(() => expect(screen.getAllByTestId("job-row")).toHaveLength(5));
+    const order = screen.getAllByTestId("job-row").map((r) => r.getAttribute("data-job-id"));
+    expect(order).toEqual(["job-run", "job-wait", "job-pause", "job-done", "job-fail"]);
+  });
+
+  it("gathers failures with the same cause into one row that opens to show them and retries them all", async () => {
+    const success = vi.spyOn(toast, "success");
+    const twin = { ...failed, id: "job-fail-2", title: "Cafe — five whys" };
+    const other = { ...failed, id: "job-fail-3", title: "Deli — five whys", error: { code: "unauthorized", message: "the key was refused", retryable: false } };
+    const mock = ipc({ list_jobs: () => page([failed, other, twin], null, counts({ failed: 3 })), retry_job: () => null });
+    const user = userEvent.setup();
+    renderJobs("/jobs?tab=failed");
+
+    const group = await screen.findByTestId("failure-group");
+    const toggle = within(group).getByRole("button", { name: /^2 jobs failed: the model did not answer \(timeout\) — retry/ });
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    // Closed: its jobs are not shown; the lone failure with another cause stays a row.
+    expect(screen.queryByRole("link", { name: "Gym — five whys" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Deli — five whys" })).toBeInTheDocument();
+    expect(screen.getAllByTestId("failure-group")).toHaveLength(1);
+
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    const members = within(group).getByRole("list", { name: "The 2 jobs" });
+    expect(within(members).getAllByRole("link").map((a) => a.textContent)).toEqual(["Gym — five whys", "Cafe — five whys"]);
+
+    await user.click(within(group).getByRole("button", { name: "Retry all 2" }));
+    await waitFor(() => expect(mock.of("retry_job")).toEqual([{ id: "job-fail" }, { id: "job-fail-2" }]));
+    await waitFor(() => expect(success).toHaveBeenCalledWith("Retrying 2 jobs"));
+  });
+
+  it("says how many of a group's retries the engine refused", async () => {
+    const error = vi.spyOn(toast, "error");
+    const twin = { ...failed, id: "job-fail-2", title: "Cafe — five whys" };
+    const mock = ipc({
+      list_jobs: () => page([failed, twin]),
+      retry_job: (a) => {
+        if (a.id === "job-fail") throw { code: "not_found", message: "job job-fail not found" };
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    renderJobs();
+    await user.click(await screen.findByRole("button", { name: "Retry all 2" }));
+    await waitFor(() => expect(error).toHaveBeenCalledWith("Could not retry 1 of 2 jobs", { description: "job job-fail not found" }));
+    expect(mock.of("retry_job")).toHaveLength(2);
   });
 
   it("keeps the bulk buttons away when nothing could be acted on", async () => {

@@ -1,6 +1,6 @@
 // The Jobs page (journey 3): every job the engine knows, by tab and filters kept in the URL,
-// paged by keyset so it stays fast at 100,000 jobs, with live progress for running ones and
-// the actions each status allows.
+// paged by keyset so it stays fast at 100,000 jobs, with live progress for running ones (listed
+// first), identical failures gathered into one row, and the actions each status allows.
 import { useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import * as Tabs from "@radix-ui/react-tabs";
@@ -14,7 +14,9 @@ import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
 import { EmptyState } from "./jobs/EmptyState";
 import { FilterBar } from "./jobs/FilterBar";
 import { TABS, TAB_LABEL, TAB_STATUSES, countOf, narrowsCounts, statusesOf, toQuery, type Tab } from "./jobs/filters";
-import { JobRow, SkeletonRow, type RowActions } from "./jobs/JobRow";
+import { JobList } from "./jobs/JobList";
+import { SkeletonRow, type RowActions } from "./jobs/JobRow";
+import { JobsFoot } from "./jobs/JobsFoot";
 import { useBulkActions } from "./jobs/useBulkActions";
 import { useFilters } from "./jobs/useFilters";
 import { deleteConfirmation, errorMessage, useJobActions } from "./jobs/useJobActions";
@@ -151,11 +153,15 @@ export function JobsPage() {
                     </button>
                   </div>
                 )}
-                <ul className="job-list" aria-label={`${TAB_LABEL[filters.tab]} jobs`} aria-busy={list.isFetching}>
-                  {rows.map((job) => (
-                    <JobRow key={job.id} job={job} actions={rowActions} linkState={linkState} currency={currency} />
-                  ))}
-                </ul>
+                <JobList
+                  rows={rows}
+                  label={`${TAB_LABEL[filters.tab]} jobs`}
+                  busy={list.isFetching}
+                  actions={rowActions}
+                  onRetryAll={actions.retryMany}
+                  linkState={linkState}
+                  currency={currency}
+                />
               </>
             )}
           </Tabs.Content>
@@ -163,32 +169,15 @@ export function JobsPage() {
       </Tabs.Root>
 
       {rows.length > 0 && (
-        <div className="jobs-foot">
-          {bulk.retryAll.available && (
-            <button type="button" className="btn" disabled={bulk.retryAll.pending} onClick={bulk.retryAll.confirm}>
-              Retry all failed
-            </button>
-          )}
-          {bulk.deleteAll.available && (
-            <button type="button" className="btn danger" disabled={bulk.deleteAll.pending} onClick={bulk.deleteAll.confirm}>
-              Delete all shown
-            </button>
-          )}
-          <span className="spacer" />
-          <span className="small muted" aria-live="polite">
-            {loadedLabel}
-          </span>
-          {list.isFetchNextPageError && (
-            <span className="small job-error" role="alert">
-              Could not load more: {errorMessage(list.error)}
-            </span>
-          )}
-          {list.hasNextPage && (
-            <button type="button" className="btn" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-              {list.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          )}
-        </div>
+        <JobsFoot
+          loadedLabel={loadedLabel}
+          loadError={list.isFetchNextPageError ? errorMessage(list.error) : null}
+          canLoadMore={list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          onLoadMore={() => void list.fetchNextPage()}
+          retryAll={bulk.retryAll}
+          deleteAll={bulk.deleteAll}
+        />
       )}
 
       <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />

@@ -2,12 +2,12 @@
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { Download } from "lucide-react";
 import { commands } from "../bindings";
 import { unwrap } from "../ipc";
 import { RelativeTime } from "../components/Time";
 import { StatusBadge } from "../components/StatusBadge";
 import { InitiativeTrail } from "../components/Breadcrumb";
+import { ExportMenu } from "../components/ExportMenu";
 import { kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
 import { isActive } from "../lib/status";
@@ -54,14 +54,13 @@ export function ResultPage() {
           </p>
         </div>
         {job.result != null && (
-          <div className="row">
-            <button type="button" className="btn" onClick={() => save.mutate("markdown")} disabled={save.isPending}>
-              <Download size={14} aria-hidden /> Export Markdown
-            </button>
-            <button type="button" className="btn" onClick={() => save.mutate("json")} disabled={save.isPending}>
-              <Download size={14} aria-hidden /> Export JSON
-            </button>
-          </div>
+          <ExportMenu
+            disabled={save.isPending}
+            choices={[
+              { label: "Export Markdown", onSelect: () => save.mutate("markdown") },
+              { label: "Export JSON", onSelect: () => save.mutate("json") },
+            ]}
+          />
         )}
       </div>
       {job.result == null ? (

@@ -5,9 +5,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { Pause, Pencil, Play, RotateCcw, Square } from "lucide-react";
+import { Pause, Pencil, Play, RotateCcw } from "lucide-react";
 import { commands, type Initiative_Serialize as Initiative, type Operation_Deserialize as Operation } from "../bindings";
 import { unwrap } from "../ipc";
+import { CancelJobButton } from "../components/CancelJobButton";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline";
@@ -22,7 +23,8 @@ import { useInitiative, useLastResult } from "../lib/queries";
 import { failureWords } from "../lib/failure";
 import { isOutOfDate, sameRequest, tileStatus } from "./workspace/freshness";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
-import { JobResult, PartialsView } from "../results/ResultView";
+import { PartialsView } from "../results/ResultView";
+import { ResultDigest } from "../results/ResultDigest";
 import "./workspace.css";
 
 function Facts({ initiative: i }: { initiative: Initiative }) {
@@ -218,9 +220,7 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
                 <Pause size={12} aria-hidden /> Pause
               </button>
             )}
-            <button type="button" className="btn small" onClick={() => cancel.mutate(job.id)} disabled={cancel.isPending}>
-              <Square size={12} aria-hidden /> Cancel
-            </button>
+            <CancelJobButton onCancel={() => cancel.mutate(job.id)} busy={cancel.isPending} />
           </div>
           {job.status === "paused" && job.pause?.reason === "over_budget" && <ContinueSpending job={job} />}
           <ProgressBar value={job.progress} label={`${info.label} progress`} stalled={job.stalled} />
@@ -280,7 +280,7 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
               View {info.noun}
             </Link>
           </div>
-          <JobResult id={job.id} />
+          <ResultDigest id={job.id} />
         </div>
       )}
       {!active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />}

@@ -8,7 +8,7 @@ export interface Confirmation {
   description: string;
   /** The confirm button's words, e.g. "Delete 3 jobs". */
   action: string;
-  /** The dismiss button's words (default "Keep"). */
+  /** The dismiss button's words (default "Cancel", the platform's word). */
   dismiss?: string;
   danger?: boolean;
   onConfirm: () => void;
@@ -26,7 +26,7 @@ export function ConfirmDialog({ confirmation, onClose }: { confirmation: Confirm
               <AlertDialog.Title>{confirmation.title}</AlertDialog.Title>
               <AlertDialog.Description className="muted">{confirmation.description}</AlertDialog.Description>
               <div className="row jobs-dialog-actions">
-                <AlertDialog.Cancel className="btn">{confirmation.dismiss ?? "Keep"}</AlertDialog.Cancel>
+                <AlertDialog.Cancel className="btn">{confirmation.dismiss ?? "Cancel"}</AlertDialog.Cancel>
                 <AlertDialog.Action
                   className={`btn ${confirmation.danger ? "danger" : "primary"}`}
                   onClick={() => confirmation.onConfirm()}

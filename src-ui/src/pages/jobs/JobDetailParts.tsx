@@ -3,8 +3,9 @@
 // loading states.
 import { Link } from "react-router";
 import { failureWords } from "../../lib/failure";
-import { ArrowLeft, Pause, Play, RotateCcw, X } from "lucide-react";
+import { ArrowLeft, Pause, Play, RotateCcw } from "lucide-react";
 import type { JobRecord_Serialize as JobRecord, StepRecord_Serialize as StepRecord } from "../../bindings";
+import { CancelJobButton } from "../../components/CancelJobButton";
 import { ProgressBar } from "../../components/ProgressBar";
 import { Elapsed, resumeStep } from "../../components/StepTimeline";
 import { RelativeTime } from "../../components/Time";
@@ -92,9 +93,7 @@ export function LivePanel({ job, busy, onCancel, onPause, onResume }: { job: Job
             <Pause size={14} aria-hidden /> Pause
           </button>
         )}
-        <button type="button" className="btn small" disabled={busy} onClick={onCancel}>
-          <X size={14} aria-hidden /> Cancel
-        </button>
+        <CancelJobButton onCancel={onCancel} busy={busy} />
       </div>
       {pause?.reason === "over_budget" && <ContinueSpending job={job} />}
       {job.status === "running" && <ProgressBar value={job.progress} label="Progress" stalled={job.stalled} />}

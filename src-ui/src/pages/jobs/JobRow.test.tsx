@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it, vi } from "vitest";
+import { CANCEL_TIP } from "../../components/CancelJobButton";
 import { job } from "../../test/fixtures";
 import { JobRow, type RowActions } from "./JobRow";
 
@@ -39,6 +40,18 @@ describe("JobRow", () => {
     expect(screen.queryByRole("button", { name: /Cancel/ })).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: `Resume ${paused.title}` }));
     expect(row.onResume).toHaveBeenCalledWith(paused);
+  });
+
+  it("offers the shared Cancel on a running row, named for the job", async () => {
+    const live = job({ status: "running" });
+    const row = actions();
+    renderRow(live, row);
+    const cancel = screen.getByRole("button", { name: `Cancel ${live.title}` });
+    expect(cancel).toHaveClass("cancel-job");
+    cancel.focus();
+    expect(await screen.findByRole("tooltip")).toHaveTextContent(CANCEL_TIP);
+    fireEvent.click(cancel);
+    expect(row.onCancel).toHaveBeenCalledWith(live);
   });
 
   it("shows what a run's model calls cost and their tokens", () => {

@@ -2,7 +2,8 @@
 // ended, and the actions that make sense for its status.
 import { memo } from "react";
 import { Link } from "react-router";
-import { Pin, PinOff, Play, RotateCcw, Trash2, X } from "lucide-react";
+import { Pin, PinOff, Play, RotateCcw, Trash2 } from "lucide-react";
+import { CancelJobButton } from "../../components/CancelJobButton";
 import { IconButton } from "../../components/IconButton";
 import { failureWords } from "../../lib/failure";
 import type { JobRecord_Serialize as JobRecord } from "../../bindings";
@@ -173,9 +174,7 @@ export const JobRow = memo(function JobRow({
           </button>
         )}
         {isActive(job.status) && job.status !== "paused" && (
-          <button type="button" className="btn small act-main" disabled={busy} aria-label={`Cancel ${job.title}`} onClick={() => actions.onCancel(job)}>
-            <X size={14} aria-hidden /> Cancel
-          </button>
+          <CancelJobButton className="act-main" busy={busy} jobTitle={job.title} onCancel={() => actions.onCancel(job)} />
         )}
         {isRetryable(job.status) && (
           <button type="button" className="btn small act-main" disabled={busy} aria-label={`Retry ${job.title}`} onClick={() => actions.onRetry(job)}>

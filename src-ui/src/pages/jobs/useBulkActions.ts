@@ -1,5 +1,6 @@
 // "Retry all failed" and "Delete all shown": they act on everything the filters match, not only
-// the loaded pages, and ask first, saying how many jobs they will touch.
+// the loaded pages, and ask first, saying how many jobs they will touch (the delete in its title
+// and on its button, so the number is read before the click).
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import {
@@ -92,10 +93,12 @@ export function useBulkActions({ filters, counts, loaded, complete }: BulkScope,
   const confirmDeleteAll = () => {
     if (!deleteCount) return;
     const query: JobQuery = { ...toQuery(filters), statuses: deleteStatuses };
+    const n = howMany(deleteCount, "");
+    const scope = hasFilters(filters) || filters.tab !== "all" ? "finished jobs matching the current view" : "finished jobs";
     ask({
-      title: "Delete all shown jobs?",
-      description: `${howMany(deleteCount, " that have finished")}${hasFilters(filters) || filters.tab !== "all" ? " and match the current view" : ""} will be deleted with their results. Running and waiting jobs are kept. This cannot be undone.`,
-      action: deleteCount.exact ? `Delete ${jobsWord(deleteCount.n)}` : "Delete them",
+      title: `Delete ${n}?`,
+      description: `These are the ${scope}; running and waiting jobs are kept. Their records, steps and results are removed. This cannot be undone.`,
+      action: `Delete ${n}`,
       danger: true,
       onConfirm: () => deleteAll.mutate(query),
     });

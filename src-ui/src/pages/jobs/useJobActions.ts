@@ -1,11 +1,12 @@
-// Cancel, pause, resume, retry, pin and delete for one job: each shows its failure as a toast with the
-// engine's message and re-reads every job query when it settles.
+// Cancel, pause, resume, retry, pin and delete for one job, and retry for several: each shows its
+// failure as a toast with the engine's message and re-reads every job query when it settles.
 import { useMemo } from "react";
 import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { commands, type JobRecord_Serialize as JobRecord } from "../../bindings";
 import { unwrap } from "../../ipc";
 import type { Confirmation } from "./ConfirmDialog";
+import { jobsWord } from "./filters";
 
 /** The job an action is for (only what the action and its messages need). */
 export type JobRef = Pick<JobRecord, "id" | "title">;
@@ -38,7 +39,7 @@ export interface JobActionHooks {
   onDeleted?: (job: JobRef) => void;
 }
 
-/** The four row actions, and which jobs have one under way. */
+/** The job actions, and which jobs have one under way. */
 export function useJobActions(hooks: JobActionHooks = {}) {
   const client = useQueryClient();
   const settle = () => client.invalidateQueries({ queryKey: ["jobs"] });
@@ -58,6 +59,26 @@ export function useJobActions(hooks: JobActionHooks = {}) {
       hooks.onRetried?.(job);
     },
     onError: (e, job) => toast.error(`Could not retry ${job.title}`, { description: errorMessage(e) }),
+    onSettled: settle,
+  });
+  // One by one, so the engine queues them in list order; one refusal does not stop the rest.
+  const retryMany = useMutation({
+    mutationKey: [ACTION_KEY, "retry-many"],
+    mutationFn: async ({ jobs }: { jobs: JobRef[] }) => {
+      const refusals: unknown[] = [];
+      for (const job of jobs) {
+        try {
+          await unwrap(commands.retryJob(job.id));
+        } catch (e) {
+          refusals.push(e);
+        }
+      }
+      return refusals;
+    },
+    onSuccess: (refusals, { jobs }) => {
+      if (refusals.length === 0) toast.success(`Retrying ${jobsWord(jobs.length)}`);
+      else toast.error(`Could not retry ${refusals.length} of ${jobsWord(jobs.length)}`, { description: errorMessage(refusals[0]) });
+    },
     onSettled: settle,
   });
   const pause = useMutation({
@@ -95,15 +116,16 @@ export function useJobActions(hooks: JobActionHooks = {}) {
   const busyIds = useMutationState({
     filters: { mutationKey: [ACTION_KEY], status: "pending" },
     select: (m) => {
-      const v = m.state.variables as JobRef | { job: JobRef } | undefined;
-      return v == null ? undefined : "job" in v ? v.job.id : v.id;
+      const v = m.state.variables as JobRef | { job: JobRef } | { jobs: JobRef[] } | undefined;
+      return v == null ? "" : "jobs" in v ? v.jobs.map((j) => j.id).join(",") : "job" in v ? v.job.id : v.id;
     },
   });
 
   // One object for as long as nothing is under way, so memoised rows do not re-render.
-  const busyKey = busyIds.join(",");
+  const busyKey = busyIds.filter(Boolean).join(",");
   const { mutate: cancelJob } = cancel;
   const { mutate: retryJob } = retry;
+  const { mutate: retryJobs } = retryMany;
   const { mutate: pinJob } = pin;
   const { mutate: pauseJob } = pause;
   const { mutate: resumeJob } = resume;
@@ -112,12 +134,13 @@ export function useJobActions(hooks: JobActionHooks = {}) {
     () => ({
       cancel: (job: JobRef) => cancelJob(job),
       retry: (job: JobRef) => retryJob(job),
+      retryMany: (jobs: JobRef[]) => retryJobs({ jobs }),
       pause: (job: JobRef) => pauseJob(job),
       resume: (job: JobRef) => resumeJob(job),
       pin: (job: JobRef, pinned: boolean) => pinJob({ job, pinned }),
       remove: (job: JobRef) => removeJob(job),
       isBusy: (id: string) => busyKey.split(",").includes(id),
     }),
-    [cancelJob, retryJob, pauseJob, resumeJob, pinJob, removeJob, busyKey],
+    [cancelJob, retryJob, retryJobs, pauseJob, resumeJob, pinJob, removeJob, busyKey],
   );
 }
