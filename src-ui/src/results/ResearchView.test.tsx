@@ -22,27 +22,31 @@ describe("ResearchView", () => {
     expect(screen.getByText(/No findings for: “bakery licensing”/)).toBeInTheDocument();
   });
 
-  it("numbers citations [S1] that link to existing entries of the source list", async () => {
+  it("numbers findings as they are listed and names each one's source, linking to the source list", async () => {
     const user = userEvent.setup();
     render(<ResearchView report={smallReport()} />);
+    const footfall = screen.getByRole("region", { name: "Findings for bakery footfall" });
+    expect(within(footfall).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "1. About 4,000 people pass daily. — Footfall studyAbout **4,000** commuters pass <b>daily</b>.",
+      "2. Evenings are quiet. — Footfall studyEvenings are quiet.",
+    ]);
+    const margins = screen.getByRole("region", { name: "Findings for bakery margins" });
+    expect(within(margins).getByRole("listitem")).toHaveTextContent(/^3\. Margins run near 60 %\. — Margins guide/);
     const sources = screen.getByRole("region", { name: "Sources" });
-    const cites = screen.getByRole("region", { name: "Findings" }).querySelectorAll("a.research-cite");
-    expect([...cites].map((c) => c.textContent)).toEqual(["[S1]", "[S1]", "[S3]"]);
-    for (const c of cites) {
-      const target = targetOf(c);
-      expect(target).not.toBeNull();
-      expect(sources).toContainElement(target);
-      expect(target).toHaveTextContent(`[${c.textContent?.slice(1, -1)}]`);
-    }
-    await user.click(cites[2] as HTMLElement);
-    expect(targetOf(cites[2] as HTMLElement)).toHaveFocus();
+    const link = within(margins).getByRole("link", { name: "Margins guide" });
+    const target = targetOf(link);
+    expect(sources).toContainElement(target);
+    expect(target).toHaveTextContent(/^Margins guide/);
+    await user.click(link);
+    expect(target).toHaveFocus();
   });
 
-  it("does not link a citation whose source is not in the list", () => {
-    render(<ResearchView report={smallReport()} />);
-    const orphan = screen.getByText("[S9]");
-    expect(orphan.tagName).toBe("SPAN");
-    expect(orphan).toHaveClass("is-missing");
+  it("marks a finding whose source is not in the list with [?], never the source's id", () => {
+    const { container } = render(<ResearchView report={smallReport()} />);
+    const other = screen.getByRole("region", { name: "Findings for other query" });
+    const missing = within(other).getByRole("img", { name: "Source not found in this result" });
+    expect(missing).toHaveTextContent("[?]");
+    expect(container.textContent).not.toContain("S9");
   });
 
   it("shows the quote verbatim, never as Markdown or HTML", () => {
@@ -52,33 +56,48 @@ describe("ResearchView", () => {
     expect(quote?.querySelector("strong, b")).toBeNull();
   });
 
-  it("links summary references to the findings that exist", () => {
+  it("turns the summary's references into numbered citations of the findings, the finding on focus", async () => {
     render(<ResearchView report={smallReport()} />);
     const summary = screen.getByRole("region", { name: "Summary" });
+    expect(summary.textContent).toBe("Footfall is strong [1] and margins are fine [3]; see also [?].");
     const links = within(summary).getAllByRole("link");
-    expect(links.map((l) => l.textContent)).toEqual(["[F1]", "[F2]"]);
+    expect(links.map((l) => l.getAttribute("aria-label"))).toEqual(["Finding 1: About 4,000 people pass daily.", "Finding 3: Margins run near 60 %."]);
     for (const l of links) expect(targetOf(l)).toHaveClass("research-finding");
-    expect(summary).toHaveTextContent("[F7]"); // unknown reference stays as text
-    expect(summary.textContent).toBe("Footfall is strong [F1] and margins are fine [F2]; see also [F7].");
+    expect(targetOf(links[1] as HTMLElement)).toHaveTextContent(/^3\. Margins run near 60 %/);
+    // [F7] is not in the report.
+    expect(within(summary).getByRole("img", { name: "Finding not found in this result" })).toHaveTextContent("[?]");
+    (links[1] as HTMLElement).focus();
+    expect(await screen.findByRole("tooltip")).toHaveTextContent("Margins run near 60 %.Margins guide");
   });
 
-  it("lists sources with kind, truncation and a safe link, and skipped sources with the reason", () => {
+  it("lists sources by title with kind, truncation, a safe link and the findings that quote them", async () => {
+    const user = userEvent.setup();
     render(<ResearchView report={smallReport()} />);
     const sources = screen.getByRole("region", { name: "Sources" });
     expect(sources).toHaveTextContent("only the first part was read");
     const url = within(sources).getByRole("link", { name: "https://example.com/footfall" });
     expect(url).toHaveAttribute("title", "https://example.com/footfall");
+    const [footfall, guide] = within(sources).getAllByRole("listitem");
+    expect(footfall).toHaveTextContent(/^Footfall study https:\/\/example\.com\/footfall\s*web page · .* · quoted in findings 1, 2$/);
+    expect(guide).toHaveTextContent(/^Margins guide\s*knowledge base · .* · quoted in finding 3$/);
+    const back = within(footfall as HTMLElement).getByRole("link", { name: "Finding 2" });
+    await user.click(back);
+    expect(targetOf(back)).toHaveFocus();
+    expect(targetOf(back)).toHaveTextContent(/^2\. Evenings are quiet/);
     const skipped = screen.getByRole("region", { name: "Skipped sources" });
     expect(skipped).toHaveTextContent("Paywalled report");
     expect(skipped).toHaveTextContent("Skipped: HTTP 403");
     expect(screen.getByText(/Made by llama3/)).toBeInTheDocument();
   });
 
-  it("renders the offline engine's real report with every citation resolving", () => {
-    render(<ResearchView report={harbourResearch} />);
-    const cites = document.querySelectorAll("a.research-cite");
-    expect(cites.length).toBeGreaterThanOrEqual(harbourResearch.findings.length);
-    for (const c of cites) expect(targetOf(c)).not.toBeNull();
+  it("renders the offline engine's real report with every citation resolving and no ids on screen", () => {
+    const { container } = render(<ResearchView report={harbourResearch} />);
+    const links = container.querySelectorAll("a[href^='#']");
+    expect(container.querySelectorAll("a.cite").length).toBeGreaterThanOrEqual(6);
+    expect(container.querySelectorAll(".research-source-link")).toHaveLength(harbourResearch.findings.length);
+    for (const l of links) expect(targetOf(l)).not.toBeNull();
+    expect(container.querySelectorAll(".is-missing")).toHaveLength(0);
+    expect(container.textContent).not.toMatch(/\b[FS]\d+\b/);
     expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toBeInTheDocument();
   });
 });
@@ -92,7 +111,8 @@ describe("FindingsStream", () => {
     const { container } = render(<FindingsStream partials={partials} />);
     const items = container.querySelectorAll("ol > li");
     expect(items).toHaveLength(3);
-    expect(items[0]).toHaveTextContent("[S1] Ferry terminal visit (part 1)");
+    expect(items[0]).toHaveTextContent(/^About 4,000 commuters .* weekdays\. — Ferry terminal visit \(part 1\)/);
+    expect(container.textContent).not.toContain("S1");
     expect(items[2]).toHaveTextContent("Skipped Slow site: took longer than 10 s");
   });
 

@@ -1,15 +1,21 @@
-// The research report: findings grouped by the query that found them, each citing its source
-// ([S1] links to the source list), the source's words quoted verbatim, and the sources that
-// could not be read with the reason.
+// The research report: a summary citing numbered findings ([1] — the finding on hover), the
+// findings grouped by the query that found them, each naming its source (a link to the source
+// list) with the source's words quoted verbatim, and the sources that could not be read with
+// the reason. The engine's ids (F3, S1) never reach the screen.
 import { Fragment } from "react";
 import { FileWarning, Quote, Scissors } from "lucide-react";
 import type { ReportFinding, ResearchPartial_Serialize, ResearchReport_Serialize, SourceRecord_Serialize } from "../bindings";
-import { Markdown, SafeLink } from "../markdown/Markdown";
-import { AnchorLink, Empty, SourceLabel, idPart, useDomId } from "./common";
+import { Markdown, SafeLink, plainText } from "../markdown/Markdown";
+import { numberInOrder } from "./citations";
+import { AnchorLink, Citation, Empty, MissingCitation, SourceLabel, idPart, useDomId } from "./common";
 import { sizeWords } from "../lib/format";
 import "./results.css";
 
 const KIND_WORD: Record<string, string> = { web: "web page", knowledge_base: "knowledge base", document: "your document" };
+
+function kindWord(kind: string): string {
+  return KIND_WORD[kind] ?? kind.replace(/_/g, " ");
+}
 
 
 function QuoteBlock({ text }: { text: string }) {
@@ -39,13 +45,34 @@ function SourceTitle({ title, url }: { title: string; url: string | null | undef
   );
 }
 
+/** "· quoted in findings 1, 3": links to the findings that quote a source. */
+function CitedBy({ numbers, anchorOf }: { numbers: number[]; anchorOf: (n: number) => string }) {
+  if (numbers.length === 0) return null;
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  return (
+    <>
+      {" · "}
+      {sorted.length === 1 ? "quoted in finding " : "quoted in findings "}
+      {sorted.map((n, i) => (
+        <Fragment key={n}>
+          {i > 0 && ", "}
+          <AnchorLink target={anchorOf(n)} aria-label={`Finding ${n}`}>
+            {n}
+          </AnchorLink>
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
 /** The finished research report. */
 export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
   const uid = useDomId("research");
   const srcAnchor = (id: string) => `${uid}-src-${idPart(id)}`;
   const findingAnchor = (id: string) => `${uid}-f-${idPart(id)}`;
   const sources = new Map<string, SourceRecord_Serialize>(report.sources.map((s) => [s.id, s]));
-  const findingIds = new Set(report.findings.map((f) => f.id));
+  const findingById = new Map<string, ReportFinding>();
+  for (const f of report.findings) if (!findingById.has(f.id)) findingById.set(f.id, f);
 
   // Groups in query order; findings for a query not in the list follow in first-seen order.
   const groups = new Map<string, ReportFinding[]>();
@@ -54,23 +81,37 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
   const withFindings = [...groups.entries()].filter(([, fs]) => fs.length > 0);
   const without = [...groups.entries()].filter(([, fs]) => fs.length === 0).map(([q]) => q);
 
-  const citedBy = new Map<string, string[]>();
-  for (const f of report.findings) citedBy.set(f.source_id, [...(citedBy.get(f.source_id) ?? []), f.id]);
+  // Findings are numbered as they are listed, so the summary's [3] is the third one down.
+  const findingNumber = numberInOrder(withFindings.flatMap(([, fs]) => fs.map((f) => f.id)));
+  const findingIdByNumber = new Map([...findingNumber].map(([id, n]) => [n, id]));
 
-  const cite = (sourceId: string) => {
+  const citedBy = new Map<string, number[]>();
+  for (const f of report.findings) {
+    const n = findingNumber.get(f.id);
+    if (n !== undefined) citedBy.set(f.source_id, [...(citedBy.get(f.source_id) ?? []), n]);
+  }
+
+  /** A finding's source, by name: a link to it in the source list. */
+  const from = (sourceId: string) => {
     const s = sources.get(sourceId);
     return s ? (
-      <AnchorLink target={srcAnchor(sourceId)} className="research-cite" title={s.title}>
-        [{sourceId}]
-      </AnchorLink>
-    ) : (
-      <span className="research-cite is-missing" title="This source is not in the list">
-        [{sourceId}]
+      <span className="research-from">
+        — <AnchorLink target={srcAnchor(sourceId)} className="research-source-link">{s.title}</AnchorLink>
       </span>
+    ) : (
+      <MissingCitation />
     );
   };
 
-  // "… text [F3] more text" → finding links where the finding exists.
+  /** A reference the summary makes to finding `id` ([F3] in the engine's text). */
+  const summaryCite = (id: string) => {
+    const f = findingById.get(id);
+    const n = findingNumber.get(id);
+    if (!f || n === undefined) return <MissingCitation tip="Finding not found in this result" />;
+    return <Citation number={n} noun="Finding" fact={plainText(f.statement)} source={sources.get(f.source_id)?.title} target={findingAnchor(id)} />;
+  };
+
+  // "… text [F3] more text" → numbered citations of the findings.
   const summaryParts = (report.summary || "").split(/(\[F\d+\])/);
 
   return (
@@ -89,13 +130,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
           <p>
             {summaryParts.map((part, i) => {
               const m = /^\[(F\d+)\]$/.exec(part);
-              if (m && m[1] && findingIds.has(m[1])) {
-                return (
-                  <AnchorLink key={i} target={findingAnchor(m[1])} className="research-cite">
-                    [{m[1]}]
-                  </AnchorLink>
-                );
-              }
+              if (m && m[1]) return <sup key={i}>{summaryCite(m[1])}</sup>;
               // Markdown trims the edges of each piece; keep the spaces around the references.
               return (
                 <Fragment key={i}>
@@ -121,7 +156,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
               {findings.map((f) => (
                 <li key={f.id} id={findingAnchor(f.id)} tabIndex={-1} className="research-finding">
                   <div className="research-statement">
-                    <span className="research-fid small muted">{f.id}</span> <Markdown inline text={f.statement} /> {cite(f.source_id)}
+                    <span className="research-fnum">{findingNumber.get(f.id)}.</span> <Markdown inline text={f.statement} /> {from(f.source_id)}
                   </div>
                   {f.quote && <QuoteBlock text={f.quote} />}
                 </li>
@@ -140,9 +175,9 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
           <ol className="research-source-list">
             {report.sources.map((s) => (
               <li key={s.id} id={srcAnchor(s.id)} tabIndex={-1} className="research-source">
-                <span className="research-sid">[{s.id}]</span> <SourceTitle title={s.title} url={s.url} />
+                <SourceTitle title={s.title} url={s.url} />
                 <div className="small muted">
-                  {KIND_WORD[s.kind] ?? s.kind} · {sizeWords(s.bytes)} read
+                  {kindWord(s.kind)} · {sizeWords(s.bytes)} read
                   {s.truncated && (
                     <span className="research-truncated">
                       {" "}
@@ -150,18 +185,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
                     </span>
                   )}
                   {s.query && <> · found for “{s.query}”</>}
-                  {(citedBy.get(s.id) ?? []).length > 0 && (
-                    <>
-                      {" "}
-                      · cited by{" "}
-                      {(citedBy.get(s.id) ?? []).map((fid, i) => (
-                        <Fragment key={fid}>
-                          {i > 0 && ", "}
-                          <AnchorLink target={findingAnchor(fid)}>{fid}</AnchorLink>
-                        </Fragment>
-                      ))}
-                    </>
-                  )}
+                  <CitedBy numbers={citedBy.get(s.id) ?? []} anchorOf={(n) => findingAnchor(findingIdByNumber.get(n) ?? "")} />
                 </div>
               </li>
             ))}
@@ -201,8 +225,8 @@ export function FindingsStream({ partials }: { partials: ResearchPartial_Seriali
           <li key={i} className="research-finding">
             <div className="research-statement">
               <Markdown inline text={p.statement} />{" "}
-              <span className="research-cite" title={p.url || p.title}>
-                [{p.source_id}] <span className="research-cite-title">{p.title}</span>
+              <span className="research-from" title={p.url || undefined}>
+                — {p.title}
               </span>
             </div>
             {p.quote && <QuoteBlock text={p.quote} />}

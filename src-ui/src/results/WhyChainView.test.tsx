@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { whyLevels } from "./fixtures/partials";
 import { harbourWhys } from "./fixtures/research";
 import { smallChain } from "./fixtures/small";
-import { WhyChainView, WhyLevels } from "./WhyChainView";
+import { WhyChainView, WhyLevels, basisWords } from "./WhyChainView";
 
 describe("WhyChainView", () => {
   it("shows each level with its confidence as text and a bar", () => {
@@ -38,8 +38,23 @@ describe("WhyChainView", () => {
     expect(screen.getByRole("region", { name: "Deepest answer" })).toHaveTextContent(/Depth limit reached/);
   });
 
+  it("says what a link rests on in words, never the knowledge base's id", () => {
+    const chain = smallChain();
+    const { container } = render(<WhyChainView chain={chain} />);
+    const [first, second] = [...container.querySelectorAll("li.why-level")];
+    expect(first).toHaveTextContent("From Charter's built-in knowledge");
+    expect(second).not.toHaveTextContent(/From|Basis/);
+    expect(container.textContent).not.toContain("fb_c8");
+  });
+
+  it("shows a basis written in words as it is", () => {
+    expect(basisWords("  a survey of 40 regulars ")).toBe("Basis: a survey of 40 regulars");
+    expect(basisWords("fb_c8")).toBe("From Charter's built-in knowledge");
+  });
+
   it("renders the offline engine's real chain", () => {
-    render(<WhyChainView chain={harbourWhys} />);
+    const { container } = render(<WhyChainView chain={harbourWhys} />);
+    expect(container.textContent).not.toMatch(/fb_c\d/);
     expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toBeInTheDocument();
     expect(screen.getByRole("region", { name: "Root cause" })).toHaveTextContent(harbourWhys.root_cause);
   });

@@ -19,6 +19,14 @@ function Confidence({ value }: { value: number | null }) {
   );
 }
 
+/**
+ * What a link rests on, in words. The offline engine names a knowledge-base link by its id
+ * (fb_c8), which means nothing to a reader; words written by a model are shown as they are.
+ */
+export function basisWords(basis: string): string {
+  return /\s/.test(basis.trim()) ? `Basis: ${basis.trim()}` : "From Charter's built-in knowledge";
+}
+
 export function RootCauseMark() {
   return (
     <span className="why-root-mark">
@@ -59,7 +67,7 @@ export function WhyLevels({ levels }: { levels: ChainLevel_Serialize[] }) {
             </div>
             <div className="why-meta small">
               <Confidence value={l.confidence} />
-              {l.basis && <span className="muted">basis {l.basis}</span>}
+              {l.basis && <span className="muted">{basisWords(l.basis)}</span>}
             </div>
             {l.countermeasure && (
               <p className="why-counter small">

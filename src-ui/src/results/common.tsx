@@ -1,8 +1,11 @@
 // Small pieces shared by the result views.
-import { useId, type MouseEvent, type ReactNode } from "react";
+import { useId, type AnchorHTMLAttributes, type MouseEvent, type ReactElement, type ReactNode, type Ref } from "react";
 import { Cpu, WifiOff } from "lucide-react";
+import * as Tooltip from "@radix-ui/react-tooltip";
 import type { Source_Serialize } from "../bindings";
+import { SafeLink, safeUrl } from "../markdown/Markdown";
 import "./results.css";
+import "./citations.css";
 
 /** A DOM-safe id prefix unique to this component instance (two views on one page never clash). */
 export function useDomId(prefix: string): string {
@@ -37,12 +40,21 @@ export function SourceLabel({ source, offline }: { source: Source_Serialize | nu
   );
 }
 
+type AnchorLinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, "href" | "target"> & {
+  /** The id of the element to move to. */
+  target: string;
+  children: ReactNode;
+  /** Lets a tooltip trigger (Radix `asChild`) hold the link. */
+  ref?: Ref<HTMLAnchorElement>;
+};
+
 /**
  * A link to an element on this page. It scrolls to and focuses its target itself, so it
  * works whatever the router does with `#` addresses.
  */
-export function AnchorLink({ target, children, className, title }: { target: string; children: ReactNode; className?: string; title?: string }) {
+export function AnchorLink({ target, children, onClick, ref, ...rest }: AnchorLinkProps) {
   const go = (e: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(e);
     e.preventDefault();
     const el = document.getElementById(target);
     if (!el) return;
@@ -54,7 +66,7 @@ export function AnchorLink({ target, children, className, title }: { target: str
     el.classList.add("results-flash");
   };
   return (
-    <a href={`#${target}`} className={className} title={title} onClick={go}>
+    <a {...rest} ref={ref} href={`#${target}`} onClick={go}>
       {children}
     </a>
   );
@@ -63,4 +75,67 @@ export function AnchorLink({ target, children, className, title }: { target: str
 /** A muted line for an empty list. */
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="muted small results-empty">{children}</p>;
+}
+
+/** A tooltip on hover and keyboard focus for a small inline trigger (a citation). */
+export function InlineTip({ tip, children }: { tip: ReactNode; children: ReactElement }) {
+  return (
+    <Tooltip.Provider delayDuration={200}>
+      <Tooltip.Root>
+        <Tooltip.Trigger asChild>{children}</Tooltip.Trigger>
+        <Tooltip.Portal>
+          <Tooltip.Content className="tooltip cite-tip" side="top" sideOffset={4} collisionPadding={8}>
+            {tip}
+            <Tooltip.Arrow className="tooltip-arrow" />
+          </Tooltip.Content>
+        </Tooltip.Portal>
+      </Tooltip.Root>
+    </Tooltip.Provider>
+  );
+}
+
+interface CitationProps {
+  number: number;
+  /** What is cited, as the accessible name starts: "Evidence" reads "Evidence 2: …". */
+  noun: string;
+  /** What it says, in plain words (no Markdown): the tooltip and the accessible name. */
+  fact: string;
+  /** Where it comes from, shown under the fact in the tooltip. */
+  source?: string;
+  /** The id of the cited item on this page. */
+  target: string;
+}
+
+/** A numbered citation, [2]: shows what it cites on hover and focus, and moves to it on click. */
+export function Citation({ number, noun, fact, source, target }: CitationProps) {
+  const tip = (
+    <>
+      {fact}
+      {source && <span className="cite-tip-source">{source}</span>}
+    </>
+  );
+  return (
+    <InlineTip tip={tip}>
+      <AnchorLink target={target} className="cite" aria-label={`${noun} ${number}: ${fact}`}>
+        [{number}]
+      </AnchorLink>
+    </InlineTip>
+  );
+}
+
+/** A citation of something this result does not hold: a muted [?] that says so, never the raw id. */
+export function MissingCitation({ tip = "Source not found in this result" }: { tip?: string }) {
+  return (
+    <InlineTip tip={tip}>
+      {/* Focusable so keyboard users can read the tip; role img lets the "?" carry a name. */}
+      <span className="cite is-missing" role="img" tabIndex={0} aria-label={tip}>
+        [?]
+      </span>
+    </InlineTip>
+  );
+}
+
+/** Where a fact comes from: the address as a safe link when it is one, else the words. */
+export function SourceText({ source }: { source: string }) {
+  return safeUrl(source) ? <SafeLink href={source}>{source}</SafeLink> : <>{source}</>;
 }

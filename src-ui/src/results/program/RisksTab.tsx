@@ -42,7 +42,7 @@ export function RisksTab({ program: p, names: { roleName }, cell, onCell }: Risk
               <>
                 <Markdown inline text={r.title} />
                 <div className="small muted">
-                  {r.category}
+                  {r.category.replace(/_/g, " ")}
                   {r.origin === "computed" ? " · from the numbers" : ""}
                 </div>
               </>

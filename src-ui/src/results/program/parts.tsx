@@ -12,14 +12,20 @@ export interface ProgramNames {
   wsName: (id: string | null | undefined) => string;
 }
 
-/** The names of `program`'s roles and workstreams (an unknown id reads as itself). */
+/** An id the program does not name, in words: "shop_fitter" → "Shop fitter" (never the raw id). */
+export function idWords(id: string): string {
+  const words = id.replace(/[_.-]+/g, " ").replace(/\s+/g, " ").trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : id;
+}
+
+/** The names of `program`'s roles and workstreams (an unknown id reads as words made from it). */
 export function programNames(program: Program_Serialize): ProgramNames {
   const roles = new Map(program.resources.map((r) => [r.id, r.name]));
   const workstreams = new Map(program.workstreams.map((w) => [w.id, w.name]));
   return {
     currency: program.budget.currency || program.initiative.currency || "",
-    roleName: (id) => roles.get(id) ?? id,
-    wsName: (id) => (id ? workstreams.get(id) ?? id : ""),
+    roleName: (id) => roles.get(id) ?? idWords(id),
+    wsName: (id) => (id ? workstreams.get(id) ?? idWords(id) : ""),
   };
 }
 
