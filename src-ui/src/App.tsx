@@ -1,7 +1,7 @@
 // The app frame: sidebar navigation (with the running-jobs badge), routes, toasts.
 import { NavLink, Navigate, Outlet, createHashRouter, RouterProvider, useMatch } from "react-router";
-import { Toaster } from "sonner";
 import { Briefcase, Lightbulb, Settings as SettingsIcon } from "lucide-react";
+import { Toasts } from "./components/Toasts";
 import { Announcements } from "./live/Announcements";
 import { useJobsChangedInvalidation, useRunningJobs } from "./lib/queries";
 import { InitiativesPage } from "./pages/InitiativesPage";
@@ -57,7 +57,7 @@ export function Layout() {
         <Outlet />
       </main>
       <Announcements />
-      <Toaster position="bottom-right" closeButton richColors theme="system" />
+      <Toasts />
     </div>
   );
 }

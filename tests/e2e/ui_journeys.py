@@ -177,7 +177,7 @@ def journey_1(s):
     idle = wait_for("the idle title", lambda: window_title() == "Charter", timeout=10)
     check(bool(idle), f"the title is plain “Charter” again once nothing runs ({window_title()!r})")
     check(bool(s.find("[data-testid=op-panel] a[href^='#/results/']")), "at the end, “View program” shows in place")
-    check(bool(s.find(".result-in-place svg")), "the program shows in place, with its Gantt chart")
+    check(bool(s.find(".result-in-place [data-testid=result-digest] [aria-label=Duration]")) and not s.find(".result-in-place svg.gantt-svg"), "the program shows in place in brief (its figures), not a second copy with its Gantt chart")
     finished_at = time.time()
     program = s.invoke("latest_job", {"sessionId": iid, "kind": "epm_generation"})
     in_front = s.js("return document.visibilityState === 'visible' && document.hasFocus();")

@@ -53,7 +53,7 @@ describe("announceAway", () => {
     const navigate = vi.fn();
     const shown = await announceAway(navigate);
     expect(shown.map((j) => j.id)).toEqual([done.id]);
-    expect(await screen.findByText("Completed while you were away: Program")).toBeInTheDocument();
+    expect(await screen.findByText("Completed while you were away")).toBeInTheDocument();
     expect(screen.getByText("Harbour Coffee — program")).toBeInTheDocument();
     expect(backend.callsOf("mark_seen")).toEqual([{ ids: [done.id] }]);
     expect(wasAway(done.id)).toBe(true);

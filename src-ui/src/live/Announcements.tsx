@@ -9,7 +9,6 @@ import { useLocation, useNavigate, type NavigateFunction } from "react-router";
 import { toast } from "sonner";
 import { commands, events, type JobFinishedToast, type JobRecord_Serialize as JobRecord, type Navigate } from "../bindings";
 import { unwrap } from "../ipc";
-import { kindInfo } from "../lib/kinds";
 import { isFailure } from "../lib/status";
 import { rememberAway } from "./away";
 import { onReturn } from "./presence";
@@ -68,8 +67,9 @@ function toastFinished(finished: JobFinishedToast, navigate: NavigateFunction, p
 /** The "completed while you were away" toast for one job; one per job however many places
  * ask for it (the app on return, the initiative page that shows the banner). */
 export function toastAway(job: Pick<JobRecord, "id" | "kind" | "title" | "status">, navigate: NavigateFunction): void {
-  const label = kindInfo(job.kind).label;
-  const text = job.status === "completed" ? `Completed while you were away: ${label}` : `Failed while you were away: ${label}`;
+  // The title already names the operation ("Business Model Canvas for Cafe"): saying the kind
+  // too would read "Canvas — Business Model Canvas for Cafe".
+  const text = job.status === "completed" ? "Completed while you were away" : "Failed while you were away";
   toast(text, {
     id: `away-${job.id}`,
     description: job.title,

@@ -4,7 +4,7 @@ import { Markdown } from "../../markdown/Markdown";
 import { Empty } from "../common";
 import { fmtDate, fmtNumber } from "../format";
 import { DataTable, moneyColumn } from "./DataTable";
-import { Gantt } from "./Gantt";
+import { Gantt } from "./gantt/Gantt";
 import type { TabProps } from "./parts";
 
 export function ScheduleTab({ program: p, names: { currency, roleName } }: TabProps) {
