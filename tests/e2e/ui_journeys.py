@@ -53,6 +53,7 @@ from driver import (
     window_title,
 )
 from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date
+from journeys_pages import every_page
 from journeys_scale import at_scale, small_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -419,7 +420,7 @@ def journey_4(s, iid):
         check(final["tokens"] == tokens and final["cost_micros"] == cost, f"the job's tokens and cost are the server's figures at the set prices ({final['tokens']} = {tokens}, {final['cost_micros']} = {cost} micros)")
         s.go("/jobs")
         use = wait_for("the cost column", lambda: s.text(f"{row} [data-testid=job-use]"))
-        check(bool(use) and "$" in use and "tokens" in use, f"the Jobs page shows the run's cost and tokens ({use!r})")
+        check(bool(use) and "USD" in use and "tokens" in use, f"the Jobs page shows the run's cost and tokens ({use!r})")
 
         # Its detail page offers to run it again, saying first what would be reused.
         s.go(f"/jobs/{job['id']}")
@@ -472,11 +473,11 @@ def spending_cap(s, iid, ctl):
     s.js("const i = document.querySelector('[data-testid=continue-spending] input.amount');"
          "const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
          "set.call(i, '5'); i.dispatchEvent(new Event('input', { bubbles: true })); return true;")
-    wait_for("the new amount", lambda: "Continue (+ $5.00)" in (s.text("[data-testid=continue-spending]") or ""))
+    wait_for("the new amount", lambda: "Continue (+ 5.00 USD)" in (s.text("[data-testid=continue-spending]") or ""))
     s.click("[data-testid=continue-spending] button")
     done = wait_for("the program to complete", lambda: s.invoke("get_job", {"id": job["id"]})["job"]["status"] == "completed", timeout=90)
     final = s.invoke("get_job", {"id": job["id"]})["job"]
-    check(bool(done) and final["spend_limit"] == 5_000_500, f"after Continue (+ $5.00) the program completes ({final['status']}, limit {final['spend_limit']})")
+    check(bool(done) and final["spend_limit"] == 5_000_500, f"after Continue (+ 5.00 USD) the program completes ({final['status']}, limit {final['spend_limit']})")
 
 
 NOTE_TITLE = "Ferry commuters"
@@ -557,6 +558,7 @@ def main():
             jobs_tabs_and_trail(session, iid, checks, ARTIFACTS)
             at_scale(session, checks, metrics, ARTIFACTS)
             small_window(session, iid, checks, ARTIFACTS)
+            every_page(session, iid, checks, metrics, ARTIFACTS)
     except (RuntimeError, OSError) as e:
         # A lost WebDriver (a timeout is an OSError) fails one check; the others still count.
         check(False, f"the journeys ran to the end ({e!r})")

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { duration, money, relativeTime, sizeWords, stepDetail } from "./format";
+import { costWords } from "./spending";
+import { fmtDate } from "../results/format";
 
 describe("format", () => {
   it("says what a progress message adds to its step", () => {
@@ -26,6 +28,20 @@ describe("format", () => {
     expect(money(12.5, "")).toBe("13");
     expect(money(null, "EUR")).toBe("—");
     expect(money(Number.NaN, "EUR")).toBe("—");
+  });
+
+  it("is the one money format: a model's cost reads like a plan's budget, code after the figure", () => {
+    expect(money(0.0056, "USD", { min: 2, max: 4 })).toBe("0.0056 USD");
+    expect(costWords(5_600, "USD")).toBe(money(0.0056, "USD", { min: 2, max: 4 }));
+    expect(costWords(1_500_000_000, "EUR")).toMatch(/^1,?500\.00 EUR$/);
+  });
+});
+
+describe("one date format", () => {
+  it("writes a job older than a month on the same pattern as a plan's dates", () => {
+    const now = Date.UTC(2027, 2, 20, 12);
+    const then = Date.UTC(2027, 0, 4, 12);
+    expect(relativeTime(then, now)).toBe(fmtDate("2027-01-04"));
   });
 });
 

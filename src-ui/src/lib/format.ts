@@ -30,7 +30,7 @@ export function relativeTime(at: number, now: number = Date.now()): string {
   if (abs < 3600) return relative.format(Math.round(seconds / 60), "minute").replace("minutes", "min").replace("minute", "min");
   if (abs < 86_400) return relative.format(Math.round(seconds / 3600), "hour");
   if (abs < 30 * 86_400) return relative.format(Math.round(seconds / 86_400), "day");
-  return new Date(at).toLocaleDateString();
+  return dayFormat.format(at);
 }
 
 /** The exact local date and time, for tooltips. */
@@ -41,7 +41,6 @@ export function exactTime(at: number): string {
 // Formatters are built once: building one per call costs about a millisecond in WebKit,
 // which a list of hundreds of rows would pay on every render.
 const exactFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "medium" });
-const wholeFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** "0.4 s", "12 s", "3 min 5 s", "2 h 10 min". */
 export function duration(ms: number): string {
@@ -62,13 +61,27 @@ export function eta(ms: number): string {
   return `ETA ${Math.round(ms / 60_000)} min`;
 }
 
-/** Money in whole units with its currency code after it, "583,834 EUR" (as the exports
- * write it); "—" when the amount is missing. The one money format of the app. */
-export function money(amount: number | null | undefined, currency: string): string {
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Money in the user's locale with its currency code after it, as the exports write it:
+ * "583,834 EUR" (whole units, plans) or with `decimals` (model costs: "0.0056 USD"); "—" when
+ * the amount is missing. The one money format of the app. */
+export function money(amount: number | null | undefined, currency: string, decimals: { min: number; max: number } = { min: 0, max: 0 }): string {
   if (!finite(amount)) return DASH;
-  const figure = wholeFormat.format(Math.round(amount));
+  const key = `${decimals.min}-${decimals.max}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: decimals.min, maximumFractionDigits: decimals.max });
+    moneyFormats.set(key, format);
+  }
+  const figure = format.format(decimals.max === 0 ? Math.round(amount) : amount);
   return currency ? `${figure} ${currency}` : figure;
 }
+
+/** How the app writes a day ("4 Jan 2027", "Jan 4, 2027" — the user's locale decides the order):
+ * the one date format, for plan dates and for job times older than a month. */
+export const DAY_OPTIONS: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
+const dayFormat = new Intl.DateTimeFormat(LOCALE, DAY_OPTIONS);
 
 /** A whole percentage from a 0–100 value that may be missing. */
 export function percent(value: number | null | undefined): number {

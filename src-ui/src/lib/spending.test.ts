@@ -3,11 +3,11 @@ import { amountToMicros, costWords, fromPerMillion, microsToAmount, perMillion, 
 
 describe("spending words", () => {
   it("shows cents, and four digits under a cent", () => {
-    expect(costWords(1_500_000, "USD")).toBe("$1.50");
-    expect(costWords(12_300, "USD")).toBe("$0.0123");
-    expect(costWords(0, "USD")).toBe("$0.00");
-    expect(costWords(420_000, "USD")).toBe("$0.42");
-    expect(costWords(1, "USD")).toBe("< $0.0001");
+    expect(costWords(1_500_000, "USD")).toBe("1.50 USD");
+    expect(costWords(12_300, "USD")).toBe("0.0123 USD");
+    expect(costWords(0, "USD")).toBe("0.00 USD");
+    expect(costWords(420_000, "USD")).toBe("0.42 USD");
+    expect(costWords(1, "USD")).toBe("< 0.0001 USD");
     expect(costWords(2_000_000, "EUR")).toContain("2.00");
   });
 

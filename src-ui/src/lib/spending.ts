@@ -1,20 +1,17 @@
 // Money and tokens in words, and the conversions between what the user types (currency per
 // million tokens, a cap in currency) and what is stored (micros).
-import { LOCALE } from "./format";
+import { money } from "./format";
 
 const MICROS = 1_000_000;
 
-/** "$0.0123", "$0.42", "€1.50": micros in `currency`, with up to four digits under one unit. */
+/** "0.0123 USD", "0.42 USD", "1.50 EUR": micros in `currency` (the app's one money format),
+ * with up to four digits under one unit. */
 export function costWords(micros: number, currency: string): string {
   const amount = micros / MICROS;
   // Under the smallest figure shown, say so rather than show zero.
   if (amount > 0 && amount < 0.0001) return `< ${costWords(100, currency)}`;
   const digits = Math.abs(amount) < 1 ? 4 : 2;
-  try {
-    return new Intl.NumberFormat(LOCALE, { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: digits }).format(amount);
-  } catch {
-    return `${amount.toFixed(digits)} ${currency}`;
-  }
+  return money(amount, currency, { min: 2, max: digits });
 }
 
 /** "850 tokens", "12.3k tokens", "1.2M tokens". */

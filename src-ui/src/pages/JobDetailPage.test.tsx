@@ -237,12 +237,12 @@ describe("JobDetailPage", () => {
     renderDetail();
     expect(await screen.findByText("It reached its spending cap")).toBeInTheDocument();
     const panel = screen.getByTestId("continue-spending");
-    expect(panel).toHaveTextContent("Spent $0.42 of its $0.50 limit.");
+    expect(panel).toHaveTextContent("Spent 0.42 USD of its 0.50 USD limit.");
     expect(screen.queryByRole("button", { name: /Resume now/ })).not.toBeInTheDocument();
     const amount = within(panel).getByRole("textbox", { name: /Amount to add/ });
     await user.clear(amount);
     await user.type(amount, "2");
-    await user.click(within(panel).getByRole("button", { name: "Continue (+ $2.00)" }));
+    await user.click(within(panel).getByRole("button", { name: "Continue (+ 2.00 USD)" }));
     await waitFor(() => expect(mock.of("raise_spend_limit")).toEqual([{ id: ID, extraMicros: 2_000_000 }]));
   });
 
@@ -274,11 +274,11 @@ describe("JobDetailPage", () => {
     const rows = within(table).getAllByRole("row");
     expect(rows[1]).toHaveTextContent("Analysing the initiative");
     expect(rows[1]).toHaveTextContent("600 / 200");
-    expect(rows[1]).toHaveTextContent("$0.001");
+    expect(rows[1]).toHaveTextContent("0.001 USD");
     expect(rows[2]).toHaveTextContent("≈ 500 / 200");
     expect(rows[3]).toHaveTextContent("This run");
     expect(rows[3]).toHaveTextContent("≈ 1,100 / 400");
-    expect(rows[3]).toHaveTextContent("$0.0035");
+    expect(rows[3]).toHaveTextContent("0.0035 USD");
     expect(screen.getByText(/estimated from the text/)).toBeInTheDocument();
   });
 

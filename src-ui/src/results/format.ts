@@ -1,5 +1,5 @@
 // Formatting shared by the result views. Missing numbers (Rust sends NaN as null) show as "—".
-import { DASH, LOCALE, finite } from "../lib/format";
+import { DASH, DAY_OPTIONS, LOCALE, finite } from "../lib/format";
 
 /** A number in the user's locale, `digits` decimals at most. */
 export function fmtNumber(n: number | null | undefined, digits = 0): string {
@@ -40,7 +40,8 @@ export function monthKey(d: Date): string {
 
 const monthShort = new Intl.DateTimeFormat(LOCALE, { month: "short", timeZone: "UTC" });
 const monthYear = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric", timeZone: "UTC" });
-const dayFormat = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+// Plan dates are calendar days (UTC midnight): formatted in UTC so no time zone shifts them.
+const utcDayFormat = new Intl.DateTimeFormat(LOCALE, { ...DAY_OPTIONS, timeZone: "UTC" });
 
 /** "Jan 2027" for `2027-01` (or "Jan" without the year). */
 export function fmtMonth(key: string, withYear = true): string {
@@ -58,7 +59,7 @@ export function fmtMonthOf(d: Date, withYear: boolean): string {
 /** "4 Jan 2027" for `2027-01-04`; the input unchanged when it is not a date. */
 export function fmtDate(iso: string): string {
   const d = parseDate(iso);
-  return d ? dayFormat.format(d) : iso;
+  return d ? utcDayFormat.format(d) : iso;
 }
 
 /** Every `YYYY-MM` from `first` to `last` inclusive. */

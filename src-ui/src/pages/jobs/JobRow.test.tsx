@@ -58,7 +58,7 @@ describe("JobRow", () => {
     const priced = job({ status: "completed", cost_micros: 42_000, tokens: 12_345 });
     renderRow(priced, actions(), "EUR");
     const use = screen.getByTestId("job-use");
-    expect(use).toHaveTextContent("€0.042");
+    expect(use).toHaveTextContent("0.042 EUR");
     expect(use).toHaveTextContent("12k tokens");
   });
 
