@@ -86,6 +86,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             pick_files_to_attach,
             delete_document,
             start_operation,
+            run_all,
             get_job,
             list_jobs,
             job_counts,

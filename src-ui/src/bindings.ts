@@ -38,6 +38,11 @@ export const commands = {
 	 *  (`joined`).
 	 */
 	startOperation: (initiativeId: string, operation: Operation_Deserialize) => typedError<Started, IpcError>(__TAURI_INVOKE("start_operation", { initiativeId, operation })),
+	/**
+	 *  Starts Run all on an initiative: research, a canvas that waits for it and cites its
+	 *  findings, and the program (five whys needs the user's problem, so it is not included).
+	 */
+	runAll: (initiativeId: string) => typedError<RunAll, IpcError>(__TAURI_INVOKE("run_all", { initiativeId })),
 	/**  A job with its steps and partials. */
 	getJob: (id: string) => typedError<Snapshot_Serialize, IpcError>(__TAURI_INVOKE("get_job", { id })),
 	/**  A page of jobs matching the filters (keyset paging: pass `next` as `after`). */
@@ -1691,6 +1696,16 @@ export type RoleLine = {
 	person_weeks: number,
 	/**  Cost of those weeks. */
 	cost: number | null,
+};
+
+/**  The jobs Run all started (or joined, where the same request was already under way). */
+export type RunAll = {
+	/**  Research on the initiative's own questions. */
+	research: Started,
+	/**  The canvas, waiting for that research before it starts its blocks. */
+	canvas: Started,
+	/**  The program, which needs neither and starts at once. */
+	program: Started,
 };
 
 /**  The schedule in one look. */

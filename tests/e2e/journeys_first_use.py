@@ -53,3 +53,28 @@ def jobs_tabs_and_trail(s, iid, checks, artifacts):
     check("Initiatives" in trail and "Harbour Coffee" in trail and "Program" in trail, f"the result page has a breadcrumb back to its initiative ({trail!r})")
     current = s.js("return document.querySelector('nav[aria-label=Main] a.active')?.textContent.trim();")
     check(current == "Initiatives", f"the sidebar keeps Initiatives current on a result page ({current!r})")
+
+
+def run_all(s, iid, checks, artifacts):
+    """Run all from the workspace: research starts, the canvas waits for it (saying so) and
+    then cites it, the program runs meanwhile; all three complete."""
+    check, wait_for = checks.check, checks.wait_for
+    s.go(f"/initiatives/{iid}")
+    wait_for("the workspace", lambda: s.find("[data-kind=bmc_research]"))
+    before = {k: (s.invoke("latest_job", {"sessionId": iid, "kind": k}) or {}).get("id") for k in ("web_research", "bmc_research", "epm_generation")}
+    check(s.click_text("button", "Run all"), "the workspace offers Run all")
+    jobs = wait_for("the three jobs", lambda: (latest := {k: s.invoke("latest_job", {"sessionId": iid, "kind": k}) for k in before})
+                    and all(latest[k] and latest[k]["id"] != before[k] for k in before) and latest, timeout=10)
+    if not check(bool(jobs), "Run all starts research, a canvas and a program"):
+        return
+    canvas_id, research_id = jobs["bmc_research"]["id"], jobs["web_research"]["id"]
+    s.click("[data-kind=bmc_research]")
+    waiting = wait_for("the canvas waiting", lambda: (t := s.text("[data-testid=op-panel]")) and "Waiting for the research" in t and t, timeout=15)
+    research_then = s.invoke("get_job", {"id": research_id})["job"]["status"]
+    check(bool(waiting) and research_then in ("pending", "running"), f"while the research runs, the canvas says it waits for it (research {research_then})")
+    screenshot(artifacts, "j6-3-run-all-waiting.png")
+    done = wait_for("all three", lambda: all(s.invoke("get_job", {"id": j["id"]})["job"]["status"] in ("completed", "failed", "cancelled") for j in jobs.values()), timeout=240)
+    statuses = {k: s.invoke("get_job", {"id": j["id"]})["job"]["status"] for k, j in jobs.items()}
+    check(bool(done) and set(statuses.values()) == {"completed"}, f"research, canvas and program all complete ({statuses})")
+    canvas = s.invoke("get_job", {"id": canvas_id})["job"]["result"] or {}
+    check(canvas.get("report_job") == research_id, f"the canvas cites the research Run all started ({canvas.get('report_job')} = {research_id})")

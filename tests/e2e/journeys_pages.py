@@ -79,6 +79,9 @@ def every_page(s, iid, checks, metrics, artifacts):
             check(not blocking, f"{name} at {width}×{height} has no serious accessibility finding ({blocking})")
             if name == "result-program":
                 gantt_fits(s, checks, width, height, artifacts)
+            if name == "jobs" and width == 800:
+                tallest = s.js("return Math.max(...[...document.querySelectorAll('[data-testid=job-row]')].slice(0, 20).map(r => r.getBoundingClientRect().height));")
+                check(tallest is not None and tallest <= 66, f"at 800×600 each Jobs row stays within two lines ({tallest} px tall at most)")
     with open(os.path.join(artifacts, "axe-findings.json"), "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2)
     for impact in ("minor", "moderate", "serious", "critical"):

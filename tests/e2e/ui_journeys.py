@@ -52,7 +52,7 @@ from driver import (
     visible_windows,
     window_title,
 )
-from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date
+from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date, run_all
 from journeys_pages import every_page
 from journeys_scale import at_scale, small_window
 
@@ -467,7 +467,7 @@ def spending_cap(s, iid, ctl):
     asked = control(ctl, "/stats")["requests"] - before
     check(job["status"] == "paused" and job["pause"]["reason"] == "over_budget" and asked == 1, f"paused over budget after one model call ({job['status']}, {asked} calls)")
     offer = s.text("[data-testid=op-panel] [data-testid=continue-spending]") or ""
-    check("Spent $" in offer and "Continue (+" in offer and "Resume now" not in (s.text("[data-testid=op-panel]") or ""), f"it offers Continue (+ amount) instead of Resume ({offer!r})")
+    check("Spent " in offer and " USD" in offer and "Continue (+" in offer and "Resume now" not in (s.text("[data-testid=op-panel]") or ""), f"it offers Continue (+ amount) instead of Resume ({offer!r})")
     time.sleep(0.3)
     screenshot(ARTIFACTS, "j4-6-spending-cap.png")
     s.js("const i = document.querySelector('[data-testid=continue-spending] input.amount');"
@@ -556,6 +556,7 @@ def main():
             journey_5(session, iid)
             out_of_date(session, iid, checks, ARTIFACTS)
             jobs_tabs_and_trail(session, iid, checks, ARTIFACTS)
+            run_all(session, iid, checks, ARTIFACTS)
             at_scale(session, checks, metrics, ARTIFACTS)
             small_window(session, iid, checks, ARTIFACTS)
             every_page(session, iid, checks, metrics, ARTIFACTS)

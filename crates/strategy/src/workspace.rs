@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob, Started};
 use serde::Serialize;
 
-use crate::artefact::Evidence;
 use crate::documents::{Document, read_attachment};
 use crate::epm::{EpmGeneration, EpmInput};
 use crate::error::{Error, Result};
@@ -16,8 +15,8 @@ use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH
 use crate::probe::ProbeSettings;
 use crate::provider::{ProviderChoice, Providers, SharedSpending, Spending};
 use crate::research::{
-    BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchReport, ResearchSettings, SearchChoice,
-    WebResearch, WebResearchInput,
+    BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchJobs, ResearchReport, ResearchSettings,
+    SearchChoice, WebResearch, WebResearchInput, findings_as_evidence,
 };
 use crate::store::InitiativeStore;
 use crate::waiting::Waiting;
@@ -107,9 +106,10 @@ impl Workspace {
         initiatives.import_legacy(&config.engine.path).await?;
         let providers = config.providers.clone();
         let spending = providers.spending.clone();
+        let research_jobs = ResearchJobs::default();
         let engine = Engine::builder(config.engine.clone())
             .register(EpmGeneration::new(providers.clone()))
-            .register(BmcResearch::new(providers.clone()))
+            .register(BmcResearch::new(providers.clone(), research_jobs.clone()))
             .register(FiveWhys::new(providers.clone()))
             .register(WebResearch::new(
                 providers,
@@ -118,6 +118,7 @@ impl Workspace {
             ))
             .open()
             .await?;
+        research_jobs.set(engine.clone());
         let stop = tokio_util::sync::CancellationToken::new();
         let waiting = Waiting::spawn(engine.clone(), config.probe, stop.clone());
         Ok(Workspace {
@@ -194,7 +195,10 @@ impl Workspace {
     }
 
     /// The user's request for `operation`, refused with `outcome`'s reason.
-    fn check(operation: OperationKind, outcome: std::result::Result<(), String>) -> Result<()> {
+    pub(crate) fn check(
+        operation: OperationKind,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()> {
         outcome.map_err(|reason| {
             Error::Jobs(jobs::Error::InvalidInput {
                 kind: operation.job_kind().to_owned(),
@@ -232,31 +236,25 @@ impl Workspace {
         initiative_id: &str,
         provider: ProviderChoice,
     ) -> Result<Started> {
+        self.canvas(initiative_id, provider, None).await
+    }
+
+    /// Starts a canvas: citing the latest research report's findings, or with `after`,
+    /// those of that research job once it has ended.
+    pub(crate) async fn canvas(
+        &self,
+        initiative_id: &str,
+        provider: ProviderChoice,
+        after: Option<JobId>,
+    ) -> Result<Started> {
         Self::check(OperationKind::Canvas, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
-        let latest = self.latest_report(initiative_id).await?;
-        let (report_job, report_findings) = match latest {
-            Some(LatestReport { job, report }) => {
-                let title_of = |id: &str| {
-                    report
-                        .sources
-                        .iter()
-                        .find(|s| s.id == id)
-                        .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
-                        .unwrap_or_default()
-                };
-                let findings = report
-                    .findings
-                    .iter()
-                    .map(|f| Evidence {
-                        id: f.id.clone(),
-                        text: f.statement.clone(),
-                        source: title_of(&f.source_id),
-                    })
-                    .collect();
-                (Some(job.to_string()), findings)
+        let (report_job, report_findings) = match (after, self.latest_report(initiative_id).await?)
+        {
+            (Some(_), _) | (None, None) => (None, Vec::new()),
+            (None, Some(LatestReport { job, report })) => {
+                (Some(job.to_string()), findings_as_evidence(&report))
             }
-            None => (None, Vec::new()),
         };
         let title = format!("Business Model Canvas for {}", initiative.name);
         let input = BmcInput {
@@ -264,6 +262,7 @@ impl Workspace {
             provider,
             report_findings,
             report_job,
+            after: after.map(|id| id.to_string()),
         };
         self.start(OperationKind::Canvas, title, initiative_id, &input)
             .await

@@ -75,6 +75,21 @@ pub async fn start_operation(
     Ok(started)
 }
 
+/// Starts Run all on an initiative: research, a canvas that waits for it and cites its
+/// findings, and the program (five whys needs the user's problem, so it is not included).
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn run_all(
+    state: State<'_, AppState>,
+    initiative_id: String,
+) -> IpcResult<strategy::RunAll> {
+    let settings = state.settings();
+    Ok(state
+        .workspace
+        .run_all(&initiative_id, settings.provider, settings.search)
+        .await?)
+}
+
 /// A job with its steps and partials.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]

@@ -15,6 +15,7 @@ import { StepTimeline, resumeStep, stepNotes } from "../components/StepTimeline"
 import { ContinueSpending } from "../components/ContinueSpending";
 import { WaitingLine } from "../components/WaitingLine";
 import { DocumentsPanel } from "./workspace/DocumentsPanel";
+import { RunAllButton } from "./workspace/RunAllButton";
 import { RelativeTime } from "../components/Time";
 import { eta, money, percent, stepDetail } from "../lib/format";
 import { KINDS, type KindInfo } from "../lib/kinds";
@@ -373,9 +374,20 @@ export function WorkspacePage() {
           {initiative.data ? <h1>{initiative.data.name}</h1> : <div className="skeleton" style={{ width: 240, height: 24 }} />}
           {initiative.data && <Facts initiative={initiative.data} />}
         </div>
-        <Link to={`/initiatives/${id}/edit`} className="btn">
-          <Pencil size={14} aria-hidden /> Edit
-        </Link>
+        <div className="row">
+          <RunAllButton
+            initiativeId={id}
+            onStarted={(started) => {
+              for (const [kind, job] of [["web_research", started.research], ["bmc_research", started.canvas], ["epm_generation", started.program]] as const) {
+                recoveries[KINDS.findIndex((k) => k.kind === kind)]?.started(job.id);
+              }
+              setChosen("web_research");
+            }}
+          />
+          <Link to={`/initiatives/${id}/edit`} className="btn">
+            <Pencil size={14} aria-hidden /> Edit
+          </Link>
+        </div>
       </div>
       <Banners recoveries={recoveries} onShow={setChosen} />
       <div className="op-cards" role="group" aria-label="Operations">

@@ -145,7 +145,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
       )}
 
       <section className="research-findings" aria-label="Findings">
-        <h3>Findings</h3>
+        <h2 className="results-section-title">Findings</h2>
         {withFindings.length === 0 && <Empty>No findings: nothing the search returned could be quoted.</Empty>}
         {withFindings.map(([query, findings]) => (
           <section key={query} className="research-group" aria-label={`Findings for ${query}`}>
@@ -168,7 +168,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
       </section>
 
       <section className="research-sources" aria-label="Sources">
-        <h3>Sources</h3>
+        <h2 className="results-section-title">Sources</h2>
         {report.sources.length === 0 ? (
           <Empty>No source could be read.</Empty>
         ) : (
@@ -195,7 +195,7 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
 
       {report.skipped.length > 0 && (
         <section className="research-skipped" aria-label="Skipped sources">
-          <h3>Skipped sources</h3>
+          <h2 className="results-section-title">Skipped sources</h2>
           <ul className="research-skip-list">
             {report.skipped.map((s, i) => (
               <li key={`${s.title}-${i}`}>

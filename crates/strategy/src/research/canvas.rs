@@ -10,6 +10,7 @@ use crate::artefact::{BlockKind, CanvasBlock, Context, Evidence, ResearchAsk};
 use crate::initiative::Initiative;
 use crate::operation::BMC_RESEARCH;
 use crate::provider::{self, Io, OfflineScale, ProviderChoice, Providers, Source};
+use crate::research::ResearchJobs;
 
 /// What a canvas is researched from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,9 @@ pub struct BmcInput {
     /// Job id of that report, if one was used.
     #[serde(default)]
     pub report_job: Option<String>,
+    /// A research job to wait for first and cite (Run all); its findings replace the above.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// The researched canvas.
@@ -52,12 +56,51 @@ pub struct Canvas {
 #[derive(Clone)]
 pub struct BmcResearch {
     providers: Providers,
+    research: ResearchJobs,
 }
 
 impl BmcResearch {
-    /// A kind that builds providers with `providers`.
-    pub fn new(providers: Providers) -> Self {
-        BmcResearch { providers }
+    /// A kind that builds providers with `providers` and reads the research jobs it follows
+    /// from `research`.
+    pub fn new(providers: Providers, research: ResearchJobs) -> Self {
+        BmcResearch {
+            providers,
+            research,
+        }
+    }
+
+    /// `input` with the findings of the research job it follows, once that job has ended (a
+    /// checkpointed step: a resumed canvas does not wait or read again).
+    async fn follow_research(
+        &self,
+        input: BmcInput,
+        ctx: &JobContext,
+    ) -> Result<BmcInput, JobError> {
+        let Some(after) = input.after.clone() else {
+            return Ok(input);
+        };
+        ctx.progress(
+            0.0,
+            "Waiting for the research to finish — the canvas cites its findings",
+        );
+        let findings: Option<Vec<Evidence>> = ctx
+            .step(
+                "Waiting for the research",
+                self.research.findings_of(&after, ctx),
+            )
+            .await?;
+        Ok(match findings {
+            Some(report_findings) => BmcInput {
+                report_findings,
+                report_job: Some(after),
+                ..input
+            },
+            None => BmcInput {
+                report_findings: Vec::new(),
+                report_job: None,
+                ..input
+            },
+        })
     }
 }
 
@@ -93,6 +136,7 @@ impl JobKind for BmcResearch {
 
     async fn run(&self, input: BmcInput, ctx: JobContext) -> Result<Canvas, JobError> {
         let provider = self.providers.for_job(&input.provider)?;
+        let input = self.follow_research(input, &ctx).await?;
         let evidence = evidence_for(&input)?;
         let mut blocks = Vec::with_capacity(BlockKind::ALL.len());
         for (i, block) in BlockKind::ALL.into_iter().enumerate() {

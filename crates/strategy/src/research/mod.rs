@@ -1,6 +1,7 @@
 //! Research operations: the Business Model Canvas, Five Whys and web research, each a job
 //! kind whose results stream as partials while they land.
 
+mod after;
 mod canvas;
 mod search;
 mod web;
@@ -8,6 +9,7 @@ mod whys;
 
 use std::time::Duration;
 
+pub use after::{ResearchJobs, findings_as_evidence};
 pub use canvas::{BmcInput, BmcResearch, Canvas};
 pub use search::{
     FetchLimits, Hit, OfflineKnowledge, Page, SearchBackend, SearchChoice, SearchError, Searxng,

@@ -88,14 +88,14 @@ export function monthMarks(start: Date | null, span: number, weekPx: number): Mo
     d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
   }
   const monthPx = 4.35 * weekPx;
-  const every = [1, 2, 3, 6].find((k) => k * monthPx >= 58);
+  const every = [1, 2, 3, 6].find((k) => k * monthPx >= 64);
   let lastLabelX = -Infinity;
   marks.forEach((m, i) => {
     const month = m.date.getUTCMonth();
     const wanted = every ? month % every === 0 || i === 0 : month === 0 || i === 0;
     // The first, partial month gives way when the next label would touch it.
-    if (!wanted || m.x - lastLabelX < 52) return;
-    if (i === 0 && marks[1] && !m.boundary && marks[1].x < 48) return;
+    if (!wanted || m.x - lastLabelX < 60) return;
+    if (i === 0 && marks[1] && !m.boundary && marks[1].x < 64) return;
     m.label = every ? (month === 0 || lastLabelX === -Infinity ? "month-year" : "month") : "year";
     lastLabelX = m.x;
   });
