@@ -1,7 +1,10 @@
 // The app frame: sidebar navigation (with the running-jobs badge), routes, toasts.
 import { NavLink, Navigate, Outlet, createHashRouter, RouterProvider, useMatch } from "react-router";
 import { Briefcase, Lightbulb, Settings as SettingsIcon } from "lucide-react";
+import type { ReactElement } from "react";
+import * as Tooltip from "@radix-ui/react-tooltip";
 import { Toasts } from "./components/Toasts";
+import { useCompactWindow } from "./lib/compactWindow";
 import { Announcements } from "./live/Announcements";
 import { useJobsChangedInvalidation, useRunningJobs } from "./lib/queries";
 import { InitiativesPage } from "./pages/InitiativesPage";
@@ -13,17 +16,38 @@ import { ResultPage } from "./pages/ResultPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import "./app.css";
 
+/** A sidebar item's name as a tooltip, shown when the sidebar is icons only (a small window). */
+function NavTip({ name, children }: { name: string; children: ReactElement }) {
+  const compact = useCompactWindow();
+  if (!compact) return children;
+  return (
+    <Tooltip.Provider delayDuration={200}>
+      <Tooltip.Root>
+        <Tooltip.Trigger asChild>{children}</Tooltip.Trigger>
+        <Tooltip.Portal>
+          <Tooltip.Content className="tooltip" side="right" sideOffset={6}>
+            {name}
+            <Tooltip.Arrow className="tooltip-arrow" />
+          </Tooltip.Content>
+        </Tooltip.Portal>
+      </Tooltip.Root>
+    </Tooltip.Provider>
+  );
+}
+
 function JobsLink() {
   const running = useRunningJobs().data?.length ?? 0;
   return (
-    <NavLink to="/jobs" className="nav-link" title={running > 0 ? `Jobs (${running} running)` : "Jobs"} aria-label={running > 0 ? `Jobs, ${running} running` : "Jobs"}>
-      <Briefcase size={16} aria-hidden /> Jobs
-      {running > 0 && (
-        <span className="badge" data-testid="running-count" aria-hidden>
-          {running}
-        </span>
-      )}
-    </NavLink>
+    <NavTip name={running > 0 ? `Jobs (${running} running)` : "Jobs"}>
+      <NavLink to="/jobs" className="nav-link" aria-label={running > 0 ? `Jobs, ${running} running` : "Jobs"}>
+        <Briefcase size={16} aria-hidden /> Jobs
+        {running > 0 && (
+          <span className="badge" data-testid="running-count" aria-hidden>
+            {running}
+          </span>
+        )}
+      </NavLink>
+    </NavTip>
   );
 }
 
@@ -31,9 +55,11 @@ function JobsLink() {
 export function InitiativesLink() {
   const onResult = useMatch("/results/:id") != null;
   return (
-    <NavLink to="/initiatives" title="Initiatives" className={({ isActive }) => `nav-link${isActive || onResult ? " active" : ""}`}>
-      <Lightbulb size={16} aria-hidden /> Initiatives
-    </NavLink>
+    <NavTip name="Initiatives">
+      <NavLink to="/initiatives" className={({ isActive }) => `nav-link${isActive || onResult ? " active" : ""}`}>
+        <Lightbulb size={16} aria-hidden /> Initiatives
+      </NavLink>
+    </NavTip>
   );
 }
 
@@ -49,9 +75,11 @@ export function Layout() {
         <div className="brand">Charter</div>
         <InitiativesLink />
         <JobsLink />
-        <NavLink to="/settings" className="nav-link" title="Settings">
-          <SettingsIcon size={16} aria-hidden /> Settings
-        </NavLink>
+        <NavTip name="Settings">
+          <NavLink to="/settings" className="nav-link">
+            <SettingsIcon size={16} aria-hidden /> Settings
+          </NavLink>
+        </NavTip>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />

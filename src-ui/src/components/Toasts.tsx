@@ -1,23 +1,9 @@
 // Where toasts appear: in the empty lower part of the sidebar when it is wide enough, so they
 // never cover the page the user is reading; in a small window (icon-only sidebar) at the
 // bottom right, narrow, with the page given room below its end to scroll clear of them.
-import { useSyncExternalStore, type CSSProperties } from "react";
+import type { CSSProperties } from "react";
 import { Toaster } from "sonner";
-
-/** The window width at and under which the sidebar shows icons only (app.css). */
-export const COMPACT_QUERY = "(max-width: 900px)";
-
-function subscribe(onChange: () => void): () => void {
-  if (typeof window.matchMedia !== "function") return () => {};
-  const query = window.matchMedia(COMPACT_QUERY);
-  query.addEventListener("change", onChange);
-  return () => query.removeEventListener("change", onChange);
-}
-
-/** Whether the window is small (the sidebar shows icons only). */
-export function useCompactWindow(): boolean {
-  return useSyncExternalStore(subscribe, () => typeof window.matchMedia === "function" && window.matchMedia(COMPACT_QUERY).matches);
-}
+import { useCompactWindow } from "../lib/compactWindow";
 
 /** Toast placement for a window: the sidebar column (188 px, see app.css) or a narrow corner. */
 export function toastPlacement(compact: boolean): { position: "bottom-left" | "bottom-right"; style: CSSProperties } {

@@ -23,7 +23,7 @@ describe("CanvasView", () => {
     const { container } = render(<CanvasView canvas={harbourCanvas} />);
     const grid = container.querySelector(".canvas-grid");
     expect(grid).not.toBeNull();
-    const headings = within(grid as HTMLElement).getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
+    const headings = within(grid as HTMLElement).getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
     expect(headings).toEqual(NINE);
     // Each block carries its grid-area class, whatever order the engine sent them in.
     for (const b of harbourCanvas.blocks) {
@@ -135,7 +135,7 @@ describe("CanvasBlocks (streaming)", () => {
   it("renders the blocks that have arrived, in arrival order, with numbered citations and no ids", async () => {
     const user = userEvent.setup();
     const { container } = render(<CanvasBlocks blocks={canvasBlocks.slice(0, 3)} />);
-    const headings = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
+    const headings = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
     expect(headings).toEqual(["Customer segments", "Value propositions", "Channels"]);
     // F7 and fb_dayparts, then fb_throughput: numbered as they arrive.
     const segments = screen.getByRole("region", { name: "Customer segments" });
@@ -155,7 +155,7 @@ describe("CanvasBlocks (streaming)", () => {
     render(<CanvasBlocks blocks={[first, canvasBlocks[1] ?? first, again]} />);
     expect(screen.getAllByRole("heading", { name: "Customer segments" })).toHaveLength(1);
     expect(screen.getByText("Revised segment")).toBeInTheDocument();
-    expect(screen.getAllByRole("heading", { level: 3 })[0]).toHaveTextContent("Customer segments");
+    expect(screen.getAllByRole("heading", { level: 2 })[0]).toHaveTextContent("Customer segments");
   });
 
   it("renders nothing before the first block", () => {

@@ -96,7 +96,7 @@ export function CanvasBlockCard({ kind, block, cites, pendingNumbers, pending }:
   const entries = block?.entries ?? [];
   return (
     <section className={`canvas-block canvas-${kind}`} aria-label={blockTitle(kind)} data-block={kind}>
-      <h3 className="canvas-title">{blockTitle(kind)}</h3>
+      <h2 className="canvas-title">{blockTitle(kind)}</h2>
       {entries.length === 0 ? (
         <Empty>{pending ? "Not researched yet." : "Nothing found for this block."}</Empty>
       ) : (
@@ -138,7 +138,7 @@ function FactLine({ fact }: { fact: Fact }) {
 function EvidenceList({ cited, uncited, anchor }: { cited: NumberedFact[]; uncited: Fact[]; anchor: string }) {
   return (
     <section className="canvas-evidence" aria-label="Evidence">
-      <h3>Evidence</h3>
+      <h2 className="results-section-title">Evidence</h2>
       {cited.length > 0 && (
         <ol className="evidence-list">
           {cited.map((f) => (
@@ -150,7 +150,7 @@ function EvidenceList({ cited, uncited, anchor }: { cited: NumberedFact[]; uncit
       )}
       {uncited.length > 0 && (
         <>
-          <h4 className="evidence-also small muted">Also gathered</h4>
+          <h3 className="evidence-also small muted">Also gathered</h3>
           <ul className="evidence-list evidence-uncited" aria-label="Also gathered">
             {uncited.map((f) => (
               <li key={f.ids[0]} className="evidence-item muted">

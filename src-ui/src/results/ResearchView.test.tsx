@@ -15,7 +15,7 @@ function targetOf(a: Element): HTMLElement | null {
 describe("ResearchView", () => {
   it("groups findings by query, in query order", () => {
     render(<ResearchView report={smallReport()} />);
-    const groups = screen.getAllByRole("heading", { level: 4 }).map((h) => h.textContent);
+    const groups = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
     expect(groups).toEqual(["Query bakery footfall", "Query bakery margins", "Query other query"]);
     const footfall = screen.getByRole("region", { name: "Findings for bakery footfall" });
     expect(within(footfall).getAllByRole("listitem")).toHaveLength(2);

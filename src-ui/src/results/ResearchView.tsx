@@ -149,9 +149,9 @@ export function ResearchView({ report }: { report: ResearchReport_Serialize }) {
         {withFindings.length === 0 && <Empty>No findings: nothing the search returned could be quoted.</Empty>}
         {withFindings.map(([query, findings]) => (
           <section key={query} className="research-group" aria-label={`Findings for ${query}`}>
-            <h4 className="research-query">
+            <h3 className="research-query">
               <span className="muted small">Query</span> {query}
-            </h4>
+            </h3>
             <ol className="research-list">
               {findings.map((f) => (
                 <li key={f.id} id={findingAnchor(f.id)} tabIndex={-1} className="research-finding">

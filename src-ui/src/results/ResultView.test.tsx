@@ -72,7 +72,7 @@ describe("PartialsView", () => {
   it("accepts stored partial records as well as bare values", () => {
     const records = canvasBlocks.slice(0, 2).map((value, i) => ({ seq: i + 1, step_index: 0, value, created_at: 0 }));
     render(<PartialsView kind="bmc_research" partials={records} />);
-    expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual(["Customer segments", "Value propositions"]);
+    expect(screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent)).toEqual(["Customer segments", "Value propositions"]);
   });
 
   it("dispatches why levels and research partials, skipping unreadable values", () => {

@@ -111,7 +111,7 @@ export function WhyChainView({ chain }: { chain: WhyChain_Serialize }) {
         </div>
         {chain.countermeasures.length > 0 && (
           <div className="why-counters">
-            <h3>Countermeasures</h3>
+            <h2 className="results-section-title">Countermeasures</h2>
             <ol>
               {chain.countermeasures.map((c, i) => (
                 <li key={i}>

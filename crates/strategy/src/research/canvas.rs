@@ -81,7 +81,7 @@ impl BmcResearch {
         };
         ctx.progress(
             0.0,
-            "Waiting for the research to finish — the canvas cites its findings",
+            "Waiting for the research… the canvas starts when it has finished, to cite its findings",
         );
         let findings: Option<Vec<Evidence>> = ctx
             .step(

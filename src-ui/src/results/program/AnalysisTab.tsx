@@ -8,7 +8,7 @@ import { MarkdownList, type TabProps } from "./parts";
 function Bullets({ title, items }: { title: string; items: string[] }) {
   return (
     <section>
-      <h3>{title}</h3>
+      <h2 className="results-section-title">{title}</h2>
       <MarkdownList items={items} className="program-list" />
     </section>
   );
@@ -35,7 +35,7 @@ export function AnalysisTab({ program: p }: TabProps) {
       </div>
       {p.initiative.constraints.length > 0 && (
         <section>
-          <h3>Constraints</h3>
+          <h2 className="results-section-title">Constraints</h2>
           <ul className="program-list">
             {p.initiative.constraints.map((c, i) => (
               <li key={i}>{c}</li>
