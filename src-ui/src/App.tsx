@@ -2,7 +2,7 @@
 import { NavLink, Navigate, Outlet, createHashRouter, RouterProvider, useMatch } from "react-router";
 import { Briefcase, Lightbulb, Settings as SettingsIcon } from "lucide-react";
 import type { ReactElement } from "react";
-import * as Tooltip from "@radix-ui/react-tooltip";
+import { Tip } from "./components/Tip";
 import { Toasts } from "./components/Toasts";
 import { useCompactWindow } from "./lib/compactWindow";
 import { Announcements } from "./live/Announcements";
@@ -19,19 +19,12 @@ import "./app.css";
 /** A sidebar item's name as a tooltip, shown when the sidebar is icons only (a small window). */
 function NavTip({ name, children }: { name: string; children: ReactElement }) {
   const compact = useCompactWindow();
-  if (!compact) return children;
-  return (
-    <Tooltip.Provider delayDuration={200}>
-      <Tooltip.Root>
-        <Tooltip.Trigger asChild>{children}</Tooltip.Trigger>
-        <Tooltip.Portal>
-          <Tooltip.Content className="tooltip" side="right" sideOffset={6}>
-            {name}
-            <Tooltip.Arrow className="tooltip-arrow" />
-          </Tooltip.Content>
-        </Tooltip.Portal>
-      </Tooltip.Root>
-    </Tooltip.Provider>
+  return compact ? (
+    <Tip text={name} side="right" delay={200}>
+      {children}
+    </Tip>
+  ) : (
+    children
   );
 }
 

@@ -7,8 +7,8 @@ mod support;
 use std::time::Duration;
 
 use jobs::JobStatus;
-use strategy::ProviderChoice;
 use strategy::research::{Canvas, ResearchReport, SearchChoice};
+use strategy::{Initiative, ProviderChoice, RunAll, Workspace};
 use support::{result, wait_finished};
 
 const WAITING_STEP: &str = "Waiting for the research";
@@ -24,9 +24,8 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-#[tokio::test]
-async fn the_canvas_waits_for_the_research_then_cites_it_and_the_program_runs_meanwhile() {
-    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
+/// Starts Run all with the provider held and waits until the canvas sits in its waiting step.
+async fn run_all_until_the_canvas_waits(workspace: &Workspace, initiative: &Initiative) -> RunAll {
     let started = workspace
         .run_all(
             &initiative.id,
@@ -35,9 +34,6 @@ async fn the_canvas_waits_for_the_research_then_cites_it_and_the_program_runs_me
         )
         .await
         .expect("run all");
-    assert!(!started.research.joined && !started.canvas.joined && !started.program.joined);
-
-    // With the provider held, the canvas sits in its waiting step and asks nothing.
     eventually("the canvas to wait", async || {
         let canvas = workspace
             .engine()
@@ -48,6 +44,15 @@ async fn the_canvas_waits_for_the_research_then_cites_it_and_the_program_runs_me
             && canvas.steps.first().is_some_and(|s| s.name == WAITING_STEP)
     })
     .await;
+    started
+}
+
+#[tokio::test]
+async fn the_canvas_waits_for_the_research_then_cites_it_and_the_program_runs_meanwhile() {
+    let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
+    // With the provider held, the canvas sits in its waiting step and asks nothing.
+    let started = run_all_until_the_canvas_waits(&workspace, &initiative).await;
+    assert!(!started.research.joined && !started.canvas.joined && !started.program.joined);
     let canvas = workspace
         .engine()
         .get(started.canvas.id)
@@ -97,23 +102,7 @@ async fn the_canvas_waits_for_the_research_then_cites_it_and_the_program_runs_me
 #[tokio::test]
 async fn a_canvas_whose_research_is_cancelled_goes_on_with_the_built_in_knowledge() {
     let (_dir, workspace, initiative, pace) = support::paced_workspace().await;
-    let started = workspace
-        .run_all(
-            &initiative.id,
-            ProviderChoice::Offline,
-            SearchChoice::default(),
-        )
-        .await
-        .expect("run all");
-    eventually("the canvas to wait", async || {
-        let canvas = workspace
-            .engine()
-            .get(started.canvas.id)
-            .await
-            .expect("get");
-        canvas.steps.first().is_some_and(|s| s.name == WAITING_STEP)
-    })
-    .await;
+    let started = run_all_until_the_canvas_waits(&workspace, &initiative).await;
     workspace
         .engine()
         .cancel(started.research.id)

@@ -1,6 +1,6 @@
 // The one Cancel for a job, wherever it shows (a Jobs row, a job's page, a workspace panel):
 // the same word, icon and style everywhere, and a tooltip saying what cancelling keeps.
-import * as Tooltip from "@radix-ui/react-tooltip";
+import { Tip } from "./Tip";
 import { Ban } from "lucide-react";
 
 /** What the tooltip says: cancelling is not the end of the work done so far. */
@@ -21,27 +21,17 @@ export function CancelJobButton({
   className?: string;
 }) {
   return (
-    <Tooltip.Provider delayDuration={300}>
-      <Tooltip.Root>
-        <Tooltip.Trigger asChild>
-          <button
-            type="button"
-            className={`btn small cancel-job ${className}`.trim()}
-            disabled={busy}
-            aria-label={jobTitle ? `Cancel ${jobTitle}` : undefined}
-            onClick={onCancel}
-          >
-            {/* The icon the job wears once cancelled (StatusBadge). */}
-            <Ban size={14} aria-hidden /> Cancel
-          </button>
-        </Tooltip.Trigger>
-        <Tooltip.Portal>
-          <Tooltip.Content className="tooltip" side="top" sideOffset={4} collisionPadding={8}>
-            {CANCEL_TIP}
-            <Tooltip.Arrow className="tooltip-arrow" />
-          </Tooltip.Content>
-        </Tooltip.Portal>
-      </Tooltip.Root>
-    </Tooltip.Provider>
+    <Tip text={CANCEL_TIP}>
+      <button
+        type="button"
+        className={`btn small cancel-job ${className}`.trim()}
+        disabled={busy}
+        aria-label={jobTitle ? `Cancel ${jobTitle}` : undefined}
+        onClick={onCancel}
+      >
+        {/* The icon the job wears once cancelled (StatusBadge). */}
+        <Ban size={14} aria-hidden /> Cancel
+      </button>
+    </Tip>
   );
 }

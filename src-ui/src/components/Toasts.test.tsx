@@ -13,8 +13,11 @@ describe("where toasts appear", () => {
     toast.dismiss();
   });
 
-  it("in the sidebar's lower part, as wide as the sidebar, when the window is wide", async () => {
-    windowIsSmall(false);
+  it.each([
+    { small: false, side: "left", width: "172px", where: "in the sidebar's lower part, as wide as the sidebar, when the window is wide" },
+    { small: true, side: "right", width: "280px", where: "at the bottom right, narrow, in a small window" },
+  ])("$where", async ({ small, side, width }) => {
+    windowIsSmall(small);
     render(<Toasts />);
     act(() => void toast("Program ready"));
     const list = await waitFor(() => {
@@ -22,20 +25,7 @@ describe("where toasts appear", () => {
       expect(el).not.toBeNull();
       return el!;
     });
-    expect(list.dataset.xPosition).toBe("left");
-    expect(list.style.getPropertyValue("--width")).toBe("172px");
-  });
-
-  it("at the bottom right, narrow, in a small window", async () => {
-    windowIsSmall(true);
-    render(<Toasts />);
-    act(() => void toast("Program ready"));
-    const list = await waitFor(() => {
-      const el = document.querySelector<HTMLElement>("[data-sonner-toaster]");
-      expect(el).not.toBeNull();
-      return el!;
-    });
-    expect(list.dataset.xPosition).toBe("right");
-    expect(list.style.getPropertyValue("--width")).toBe("280px");
+    expect(list.dataset.xPosition).toBe(side);
+    expect(list.style.getPropertyValue("--width")).toBe(width);
   });
 });

@@ -1,7 +1,7 @@
 // Small pieces shared by the result views.
 import { useId, type AnchorHTMLAttributes, type MouseEvent, type ReactElement, type ReactNode, type Ref } from "react";
 import { Cpu, WifiOff } from "lucide-react";
-import * as Tooltip from "@radix-ui/react-tooltip";
+import { Tip } from "../components/Tip";
 import type { Source_Serialize } from "../bindings";
 import { SafeLink, safeUrl } from "../markdown/Markdown";
 import "./results.css";
@@ -80,17 +80,9 @@ export function Empty({ children }: { children: ReactNode }) {
 /** A tooltip on hover and keyboard focus for a small inline trigger (a citation). */
 export function InlineTip({ tip, children }: { tip: ReactNode; children: ReactElement }) {
   return (
-    <Tooltip.Provider delayDuration={200}>
-      <Tooltip.Root>
-        <Tooltip.Trigger asChild>{children}</Tooltip.Trigger>
-        <Tooltip.Portal>
-          <Tooltip.Content className="tooltip cite-tip" side="top" sideOffset={4} collisionPadding={8}>
-            {tip}
-            <Tooltip.Arrow className="tooltip-arrow" />
-          </Tooltip.Content>
-        </Tooltip.Portal>
-      </Tooltip.Root>
-    </Tooltip.Provider>
+    <Tip text={tip} delay={200} className="cite-tip">
+      {children}
+    </Tip>
   );
 }
 

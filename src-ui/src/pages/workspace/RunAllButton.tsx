@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { ListChecks } from "lucide-react";
 import { commands, type RunAll } from "../../bindings";
 import { unwrap } from "../../ipc";
-import * as Tooltip from "@radix-ui/react-tooltip";
+import { Tip } from "../../components/Tip";
 import { kindInfo } from "../../lib/kinds";
 
 const RESEARCH = kindInfo("web_research");
@@ -23,20 +23,10 @@ export function RunAllButton({ initiativeId, onStarted }: { initiativeId: string
     onError: (e: Error) => toast.error(`Could not start: ${e.message}`),
   });
   return (
-    <Tooltip.Provider delayDuration={300}>
-      <Tooltip.Root>
-        <Tooltip.Trigger asChild>
-          <button type="button" className="btn" onClick={() => run.mutate()} disabled={run.isPending || !initiativeId}>
-            <ListChecks size={14} aria-hidden /> Run all
-          </button>
-        </Tooltip.Trigger>
-        <Tooltip.Portal>
-          <Tooltip.Content className="tooltip" side="bottom" sideOffset={4} collisionPadding={8}>
-            {RUN_ALL_WORDS}
-            <Tooltip.Arrow className="tooltip-arrow" />
-          </Tooltip.Content>
-        </Tooltip.Portal>
-      </Tooltip.Root>
-    </Tooltip.Provider>
+    <Tip text={RUN_ALL_WORDS} side="bottom">
+      <button type="button" className="btn" onClick={() => run.mutate()} disabled={run.isPending || !initiativeId}>
+        <ListChecks size={14} aria-hidden /> Run all
+      </button>
+    </Tip>
   );
 }
