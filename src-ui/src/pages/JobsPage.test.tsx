@@ -7,6 +7,10 @@ import { job } from "../test/fixtures";
 import { recordIpc } from "../test/ipc";
 import { renderAt } from "../test/render";
 import { JobsPage } from "./JobsPage";
+import { useFakeLayout } from "./jobs/fakeLayout";
+
+// The list is windowed: give its rows a height and the window a scroll position.
+useFakeLayout(52);
 
 function counts(more: Partial<StatusCounts> = {}): StatusCounts {
   return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, interrupted: 0, ...more };
@@ -225,7 +229,8 @@ describe("JobsPage", () => {
     });
     const user = userEvent.setup();
     renderJobs("/jobs?tab=failed&kind=five_whys&q=gym");
-    await screen.findAllByTestId("job-row");
+    // The two identical failures are one closed group: its jobs are not rows until it opens.
+    await screen.findByTestId("failure-group");
 
     await user.click(screen.getByRole("button", { name: "Retry all failed" }));
     const dialog = await screen.findByRole("alertdialog", { name: "Retry all failed jobs?" });

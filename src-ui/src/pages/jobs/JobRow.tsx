@@ -119,19 +119,34 @@ function ModelUseCell({ job, currency }: { job: JobRecord; currency: string }) {
   );
 }
 
+/** Where a row sits in a virtual list: only the rows near the viewport are in the DOM, so each
+ * says its place (for assistive technology) and is measured by index. */
+export interface RowPlace {
+  /** Among all the list's rows, as the virtualiser counts them. */
+  index: number;
+  /** 1-based, among its list's entries. */
+  posInSet: number;
+  setSize: number;
+  measureRef: (el: HTMLElement | null) => void;
+}
+
 /** One job. `linkState` travels with the title link so the detail page can come back here. */
 export const JobRow = memo(function JobRow({
   job,
   actions,
   linkState,
   currency = "USD",
+  index,
+  posInSet,
+  setSize,
+  measureRef,
 }: {
   job: JobRecord;
   actions: RowActions;
   linkState?: unknown;
   /** Of the prices in Settings. */
   currency?: string;
-}) {
+} & Partial<RowPlace>) {
   const busy = actions.isBusy(job.id);
   const kind = kindInfo(job.kind).label;
   const running = job.status === "running";
@@ -141,6 +156,10 @@ export const JobRow = memo(function JobRow({
       data-testid="job-row"
       data-job-id={job.id}
       data-status={job.status}
+      data-index={index}
+      aria-posinset={posInSet}
+      aria-setsize={setSize}
+      ref={measureRef}
     >
       <div className="job-status">
         <StatusBadge status={job.status} stalled={job.stalled} />
