@@ -49,7 +49,9 @@ export function InitiativesLink() {
   const onResult = useMatch("/results/:id") != null;
   return (
     <NavTip name="Initiatives">
-      <NavLink to="/initiatives" className={({ isActive }) => `nav-link${isActive || onResult ? " active" : ""}`}>
+      {/* A plain string: the tooltip's trigger merges class names as strings, so a class
+          function would arrive as its source text. NavLink adds "active" on its own routes. */}
+      <NavLink to="/initiatives" className={`nav-link${onResult ? " active" : ""}`}>
         <Lightbulb size={16} aria-hidden /> Initiatives
       </NavLink>
     </NavTip>

@@ -16,9 +16,17 @@ describe("the sidebar in a small window", () => {
     const user = userEvent.setup();
     renderAt(<InitiativesLink />, { path: "/jobs", pattern: "/jobs" });
     const link = screen.getByRole("link", { name: "Initiatives" });
+    // Still styled as a sidebar item (the tooltip's trigger must not mangle its class).
+    expect(link).toHaveClass("nav-link");
     await user.tab();
     expect(link).toHaveFocus();
     expect(await screen.findByRole("tooltip")).toHaveTextContent("Initiatives");
+  });
+
+  it("keeps Initiatives current on a result page in a small window too", () => {
+    windowIsSmall(true);
+    renderAt(<InitiativesLink />, { path: "/results/j1", pattern: "/results/:id" });
+    expect(screen.getByRole("link", { name: "Initiatives" })).toHaveClass("nav-link", "active");
   });
 
   it("shows no tooltip beside a sidebar that already shows the words", async () => {
