@@ -1,5 +1,6 @@
 import { act, render as renderToaster, screen, waitFor, within } from "@testing-library/react";
 import { Toaster } from "sonner";
+import { fmtDate } from "../results/format";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Initiative_Serialize as Initiative } from "../bindings";
@@ -44,6 +45,8 @@ describe("WorkspacePage", () => {
     });
     render();
     expect(await screen.findByRole("heading", { name: "Harbour Coffee" }, { timeout: 5000 })).toBeInTheDocument();
+    // The start day in the app's one day format, as the plan's dates read.
+    expect(screen.getByText(/· starts /)).toHaveTextContent(`starts ${fmtDate("2027-01-04")}`);
     await userEvent.click(await screen.findByRole("button", { name: /Generate program/ }));
     expect(backend.callsOf("start_operation")).toEqual([{ initiativeId: "init-1", operation: { type: "program" } }]);
     await waitFor(() => expect(backend.channels).toHaveLength(1));

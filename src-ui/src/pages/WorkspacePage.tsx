@@ -26,6 +26,7 @@ import { isOutOfDate, sameRequest, tileStatus } from "./workspace/freshness";
 import { useJobRecovery, type JobRecovery } from "../live/useJobRecovery";
 import { PartialsView } from "../results/ResultView";
 import { ResultDigest } from "../results/ResultDigest";
+import { fmtDate } from "../results/format";
 import "./workspace.css";
 
 function Facts({ initiative: i }: { initiative: Initiative }) {
@@ -34,7 +35,7 @@ function Facts({ initiative: i }: { initiative: Initiative }) {
     i.budget != null ? money(i.budget, i.currency) : null,
     `${i.horizon_months} months`,
     `team of ${i.team_size}`,
-    `starts ${i.start_date}`,
+    i.start_date ? `starts ${fmtDate(i.start_date)}` : null,
   ].filter(Boolean);
   return <p className="muted facts">{facts.join(" · ")}</p>;
 }
