@@ -103,3 +103,22 @@ def gantt_fits(s, checks, width, height, artifacts):
     check(g["horizonX"] is None or g["horizonX"] <= inside, f"… and so is the horizon line ({g['horizonX']})")
     check(g["firstBarTop"] < g["innerHeight"] - 20, f"at {width}×{height} the first rows of the chart show without scrolling past the cards (first bar at {g['firstBarTop']:.0f} px of {g['innerHeight']})")
     screenshot_window(artifacts, f"g-program-{width}.png")
+    if width != 1280:
+        return
+    # The dependencies as arrows, then zoomed in: the chart scrolls sideways inside its region.
+    s.click_text("label", "Dependencies")
+    arrows = checks.wait_for("the arrows", lambda: s.js("return document.querySelectorAll('.gantt-arrows path').length;"), timeout=5)
+    check(bool(arrows), f"“Dependencies” draws the dependencies as arrows ({arrows})")
+    s.js("document.querySelector('.gantt-scroll').scrollIntoView({block: 'start'}); return true;")
+    time.sleep(0.3)
+    screenshot_window(artifacts, "g-program-arrows.png")
+    s.js("document.querySelector('button[aria-label=\"Zoom in\"]').click(); return true;")
+    s.js("document.querySelector('button[aria-label=\"Zoom in\"]').click(); return true;")
+    time.sleep(0.4)
+    wide = s.js("const r = document.querySelector('.gantt-scroll'); return r.scrollWidth - r.clientWidth;")
+    check(wide is not None and wide > 0, f"zoomed in, the chart scrolls sideways inside its region ({wide} px more)")
+    screenshot_window(artifacts, "g-program-zoomed.png")
+    s.js("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Fit').click(); return true;")
+    time.sleep(0.3)
+    fit = s.js("const r = document.querySelector('.gantt-scroll'); return r.scrollWidth - r.clientWidth;")
+    check(fit is not None and fit <= 0, f"“Fit” shows the whole programme again ({fit} px more)")
