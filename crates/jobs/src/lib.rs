@@ -19,7 +19,7 @@ mod writer;
 
 pub use config::{EngineConfig, Retention};
 pub use context::JobContext;
-pub use engine::{Engine, EngineBuilder, ResumePreview, StepRef};
+pub use engine::{Engine, EngineBuilder, ResumePreview, StepRef, WeakEngine};
 pub use error::{Error, ErrorCode, JobError, Result};
 pub use kind::{Compatible, JobKind};
 pub use model::{

@@ -239,6 +239,24 @@ async fn a_second_engine_on_the_same_file_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_weak_handle_reaches_the_engine_but_does_not_keep_it_open() {
+    let (_dir, config) = temp_config();
+    let kind = Steps::new("steps");
+    let engine = open(&config, &kind).await;
+    let weak = engine.downgrade();
+    let id = start(&engine, &kind, &StepsInput::named(&["work"], 0)).await;
+    let reached = weak.upgrade().expect("open while a handle holds it");
+    assert_eq!(reached.get(id).await.expect("get").job.id, id);
+    drop(reached);
+    engine.shutdown(std::time::Duration::from_secs(1)).await;
+    drop(engine);
+    // The weak handle alone does not keep the engine (or its file) open.
+    assert!(weak.upgrade().is_none());
+    let again = open(&config, &kind).await;
+    again.shutdown(std::time::Duration::from_secs(1)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_kind_concurrency_limit_keeps_extra_jobs_pending() {
     let (_dir, config) = temp_config();
     let mut kind = Steps::new("limited");

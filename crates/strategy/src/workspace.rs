@@ -118,7 +118,7 @@ impl Workspace {
             ))
             .open()
             .await?;
-        research_jobs.set(engine.clone());
+        research_jobs.set(&engine);
         let stop = tokio_util::sync::CancellationToken::new();
         let waiting = Waiting::spawn(engine.clone(), config.probe, stop.clone());
         Ok(Workspace {

@@ -92,7 +92,28 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+/// A handle on an engine that does not keep it open: for a job kind that reads other jobs,
+/// since the engine owns its kinds and a strong handle there would never let it close.
+#[derive(Clone, Default)]
+pub struct WeakEngine {
+    inner: std::sync::Weak<Inner>,
+}
+
+impl WeakEngine {
+    /// The engine, while it is still open somewhere.
+    pub fn upgrade(&self) -> Option<Engine> {
+        self.inner.upgrade().map(|inner| Engine { inner })
+    }
+}
+
 impl Engine {
+    /// A handle that does not keep this engine open.
+    pub fn downgrade(&self) -> WeakEngine {
+        WeakEngine {
+            inner: Arc::downgrade(&self.inner),
+        }
+    }
+
     /// Starts configuring an engine on the database at `config.path`.
     pub fn builder(config: EngineConfig) -> EngineBuilder {
         EngineBuilder {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use jobs::{Engine, JobContext, JobError, JobId};
+use jobs::{Engine, JobContext, JobError, JobId, WeakEngine};
 
 use crate::artefact::Evidence;
 use crate::operation::OperationResult;
@@ -36,14 +36,15 @@ pub fn findings_as_evidence(report: &ResearchReport) -> Vec<Evidence> {
 }
 
 /// The engine a waiting canvas reads the research job from: the canvas kind is registered
-/// before the engine exists, so the engine is handed over once it is open.
+/// before the engine exists, so the engine is handed over once it is open — weakly, since
+/// the engine owns this kind and a strong handle would keep it (and its database) open.
 #[derive(Clone, Default)]
-pub struct ResearchJobs(Arc<OnceLock<Engine>>);
+pub struct ResearchJobs(Arc<OnceLock<WeakEngine>>);
 
 impl ResearchJobs {
     /// Hands over the open engine (once; later calls are ignored).
-    pub fn set(&self, engine: Engine) {
-        let _ = self.0.set(engine);
+    pub fn set(&self, engine: &Engine) {
+        let _ = self.0.set(engine.downgrade());
     }
 
     /// Waits (cancellably) until research job `id` is no longer pending, running or paused;
@@ -56,16 +57,18 @@ impl ResearchJobs {
         let Ok(job_id) = id.parse::<JobId>() else {
             return Ok(None);
         };
-        let Some(engine) = self.0.get() else {
-            return Err(JobError::new("internal", "the job engine is not open yet"));
-        };
         loop {
             ctx.check_cancelled()?;
+            // Upgraded per look, so a waiting canvas never holds the engine open between looks.
+            let Some(engine) = self.0.get().and_then(WeakEngine::upgrade) else {
+                return Err(JobError::new("internal", "the job engine is not open"));
+            };
             let snapshot = match engine.get(job_id).await {
                 Ok(snapshot) => snapshot,
                 Err(jobs::Error::NotFound(_)) => return Ok(None),
                 Err(e) => return Err(JobError::retryable("storage", e.to_string())),
             };
+            drop(engine);
             let job = snapshot.job;
             // Paused research (offline, a rate limit) is still going: keep waiting for it.
             if !job.status.is_finished() {
