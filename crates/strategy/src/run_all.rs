@@ -8,7 +8,6 @@ use serde::Serialize;
 use jobs::Started;
 
 use crate::error::Result;
-use crate::operation::OperationKind;
 use crate::provider::ProviderChoice;
 use crate::research::SearchChoice;
 use crate::workspace::Workspace;
@@ -26,17 +25,15 @@ pub struct RunAll {
 }
 
 impl Workspace {
-    /// Starts research, then a canvas that waits for it, then the program; every input is
-    /// checked before the first job starts, so a refusal starts nothing.
+    /// Starts research, then a canvas that waits for it, then the program. The research
+    /// checks the provider, the search settings and the initiative before it starts, and the
+    /// other two use the same ones, so a refusal starts nothing.
     pub async fn run_all(
         &self,
         initiative_id: &str,
         provider: ProviderChoice,
         search: SearchChoice,
     ) -> Result<RunAll> {
-        Self::check(OperationKind::Research, provider.validate())?;
-        Self::check(OperationKind::Research, search.validate())?;
-        self.initiatives().get(initiative_id).await?;
         let research = self
             .web_research(initiative_id, Vec::new(), provider.clone(), search)
             .await?;

@@ -195,10 +195,7 @@ impl Workspace {
     }
 
     /// The user's request for `operation`, refused with `outcome`'s reason.
-    pub(crate) fn check(
-        operation: OperationKind,
-        outcome: std::result::Result<(), String>,
-    ) -> Result<()> {
+    fn check(operation: OperationKind, outcome: std::result::Result<(), String>) -> Result<()> {
         outcome.map_err(|reason| {
             Error::Jobs(jobs::Error::InvalidInput {
                 kind: operation.job_kind().to_owned(),
@@ -249,12 +246,17 @@ impl Workspace {
     ) -> Result<Started> {
         Self::check(OperationKind::Canvas, provider.validate())?;
         let initiative = self.initiatives.get(initiative_id).await?;
-        let (report_job, report_findings) = match (after, self.latest_report(initiative_id).await?)
-        {
-            (Some(_), _) | (None, None) => (None, Vec::new()),
-            (None, Some(LatestReport { job, report })) => {
+        // A canvas that follows a research job reads its findings once that job has ended;
+        // only one started on its own cites the latest report now.
+        let latest = match after {
+            Some(_) => None,
+            None => self.latest_report(initiative_id).await?,
+        };
+        let (report_job, report_findings) = match latest {
+            Some(LatestReport { job, report }) => {
                 (Some(job.to_string()), findings_as_evidence(&report))
             }
+            None => (None, Vec::new()),
         };
         let title = format!("Business Model Canvas for {}", initiative.name);
         let input = BmcInput {

@@ -89,17 +89,10 @@ impl BmcResearch {
                 self.research.findings_of(&after, ctx),
             )
             .await?;
-        Ok(match findings {
-            Some(report_findings) => BmcInput {
-                report_findings,
-                report_job: Some(after),
-                ..input
-            },
-            None => BmcInput {
-                report_findings: Vec::new(),
-                report_job: None,
-                ..input
-            },
+        Ok(BmcInput {
+            report_job: findings.is_some().then_some(after),
+            report_findings: findings.unwrap_or_default(),
+            ..input
         })
     }
 }

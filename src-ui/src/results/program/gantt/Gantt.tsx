@@ -1,6 +1,6 @@
 // The levelled schedule as a Gantt chart that fits the width by default: a legend and zoom
 // controls, a resizable column of task names beside the chart, and a table alternative.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { Diamond, ZoomIn, ZoomOut } from "lucide-react";
 import type { ProgramWorkstream, ScheduledTask, ScheduleSummary, StageGate } from "../../../bindings";
 import { IconButton } from "../../../components/IconButton";
@@ -74,6 +74,7 @@ export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => 
   const [chosenNames, setChosenNames] = useState<number | null>(storedNameWidth);
   const [zoom, setZoom] = useState(0);
   const [arrows, setArrows] = useState(false);
+  // Clamped to the window as it is; the remembered choice stays for a wider one.
   const namesPx = nameColumnWidth(areaPx, chosenNames);
   const weekPx = weekWidth(span, areaPx > 0 ? areaPx - namesPx : 0, zoom);
 
@@ -117,10 +118,6 @@ export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => 
     e.preventDefault();
     setNames(nameColumnWidth(areaPx, namesPx + delta));
   };
-  useEffect(() => {
-    // A window made narrower may leave a remembered width too wide for it.
-    if (chosenNames !== null && areaPx > 0 && nameColumnWidth(areaPx, chosenNames) !== chosenNames) setChosenNames(nameColumnWidth(areaPx, chosenNames));
-  }, [areaPx, chosenNames]);
 
   return (
     <div className="gantt">
