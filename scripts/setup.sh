@@ -11,6 +11,8 @@ packages=(
   # end-to-end tests of the real window: X server, D-Bus session, WebDriver, screenshots
   xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 at-spi2-core webkit2gtk-driver
   python3-dbus python3-gi python3-xlib fonts-dejavu-core libdbus-1-dev
+  # a fast linker (.cargo/config.toml)
+  mold
 )
 
 missing=()

@@ -14,6 +14,7 @@ pub mod tray_text;
 
 pub(crate) mod app;
 mod logging;
+mod progress_bench;
 #[cfg(test)]
 mod test_kinds;
 
@@ -108,6 +109,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             pin_job,
             watch_job,
             unwatch_job,
+            live_views,
             get_result,
             export_result,
             save_export,

@@ -105,6 +105,8 @@ export const commands = {
 	 *  unknown or already finished channel is not an error.
 	 */
 	unwatchJob: (channel: number) => __TAURI_INVOKE<void>("unwatch_job", { channel }),
+	/**  How many live job views are open now. */
+	liveViews: () => __TAURI_INVOKE<LiveViews>("live_views"),
 	/**  A completed job's result, typed by its operation (program, canvas, why-chain, research). */
 	getResult: (id: string) => typedError<OperationResult_Serialize, IpcError>(__TAURI_INVOKE("get_result", { id })),
 	/**  A finished job's result as a Markdown document or as pretty JSON. */
@@ -1062,6 +1064,17 @@ snapshot: Snapshot_Serialize } |
 { type: "event"; 
 /**  The event. */
 event: JobEvent_Serialize };
+
+/**
+ *  What the app holds open for live job views (the soak test reads it; both fall back to
+ *  zero once no view is open).
+ */
+export type LiveViews = {
+	/**  Subscriptions to running jobs in the engine. */
+	engine_watchers: number,
+	/**  Job views forwarded to the webview over IPC channels. */
+	forwarders: number,
+};
 
 /**  One calendar month's spend. */
 export type MonthLine = {

@@ -217,14 +217,15 @@ def window_title():
     return r.stdout.strip() or None
 
 
-def shut_down(session, driver, services, server):
+def shut_down(session, driver, services, server=None):
     """Ends the WebDriver session (if one started), tauri-driver, the desktop services and the
-    search stub."""
+    search stub (if one serves)."""
     if session:
         session.close()
     driver.terminate()
     services.terminate()
-    server.shutdown()
+    if server:
+        server.shutdown()
 
 
 def start_desktop_services(log):

@@ -44,6 +44,15 @@ desktop 96 logs-ipc CHARTER_OFFLINE_DELAY_MS=1500 -- \
 # (the built-in engine slowed so a program is still running when Quit is clicked).
 desktop 95 logs-presence CHARTER_OFFLINE_DELAY_MS=3000 -- \
   /usr/bin/python3 tests/e2e/presence_test.py "$app" "$artifacts" "$driver" || rc=1
+# Progress to pixels: a job reporting 1,000 updates a second for 10 s while its page watches
+# (delays and frame gaps reported in progress-metrics.json).
+desktop 94 logs-progress CHARTER_BENCH_PROGRESS=1000:10 -- \
+  /usr/bin/python3 tests/e2e/progress_bench.py "$app" "$artifacts" "$driver" || rc=1
+# A day in the tray, shortened (SOAK_MINUTES=1440 SOAK_SAMPLE_S=60 for the full length by
+# hand): jobs of every kind while the window is shown, hidden, reloaded and shown again.
+desktop 93 logs-soak CHARTER_OFFLINE_DELAY_MS=300 SOAK_MINUTES="${SOAK_MINUTES:-1.5}" \
+  SOAK_SAMPLE_S="${SOAK_SAMPLE_S:-10}" SOAK_JOBS="${SOAK_JOBS:-300}" -- \
+  /usr/bin/python3 tests/e2e/soak_test.py "$app" "$artifacts" "$driver" || rc=1
 # A desktop with no tray host at all.
 desktop 98 logs-no-tray -- /usr/bin/python3 tests/e2e/no_tray_test.py "$app" "$artifacts/no-tray-checks.txt" || rc=1
 # The user journeys, with the built-in engine slowed to a model's pace so there is progress
@@ -53,7 +62,7 @@ desktop 99 logs-journeys CHARTER_OFFLINE_DELAY_MS=2500 -- \
 
 # All phases' checks in one count for the summary line (a phase that wrote none failed).
 passed=0 failed=0
-for file in checks.txt ipc-awake-checks.txt presence-checks.txt no-tray-checks.txt ui-checks.txt; do
+for file in checks.txt ipc-awake-checks.txt presence-checks.txt progress-checks.txt soak-checks.txt no-tray-checks.txt ui-checks.txt; do
   p=0 f=1
   [ -f "$artifacts/$file" ] && read -r p f < "$artifacts/$file"
   passed=$((passed + p)) failed=$((failed + f))

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jobs::{Engine, EngineConfig, JobId, JobQuery, JobStatus, StartJob, Started};
+use jobs::{Engine, EngineBuilder, EngineConfig, JobId, JobQuery, JobStatus, StartJob, Started};
 use serde::Serialize;
 
 use crate::documents::{Document, read_attachment};
@@ -101,13 +101,22 @@ impl Workspace {
     /// the engine's file where an older Charter kept them, registers every operation kind
     /// and runs the engine's recovery.
     pub async fn open(config: WorkspaceConfig) -> Result<Workspace> {
+        Self::open_with(config, |builder| builder).await
+    }
+
+    /// [`Workspace::open`] with further job kinds registered by `extend` (the shell's
+    /// benchmark kind).
+    pub async fn open_with(
+        config: WorkspaceConfig,
+        extend: impl FnOnce(EngineBuilder) -> EngineBuilder,
+    ) -> Result<Workspace> {
         let initiatives = InitiativeStore::open(&config.initiatives).await?;
         // Before the engine opens: its migrations drop the tables this copies from.
         initiatives.import_legacy(&config.engine.path).await?;
         let providers = config.providers.clone();
         let spending = providers.spending.clone();
         let research_jobs = ResearchJobs::default();
-        let engine = Engine::builder(config.engine.clone())
+        let builder = Engine::builder(config.engine.clone())
             .register(EpmGeneration::new(providers.clone()))
             .register(BmcResearch::new(providers.clone(), research_jobs.clone()))
             .register(FiveWhys::new(providers.clone()))
@@ -115,9 +124,8 @@ impl Workspace {
                 providers,
                 config.research.clone(),
                 initiatives.clone(),
-            ))
-            .open()
-            .await?;
+            ));
+        let engine = extend(builder).open().await?;
         research_jobs.set(&engine);
         let stop = tokio_util::sync::CancellationToken::new();
         let waiting = Waiting::spawn(engine.clone(), config.probe, stop.clone());

@@ -20,6 +20,7 @@ use strategy::{Providers, Workspace, WorkspaceConfig};
 use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
 use crate::logging;
+use crate::progress_bench::{BENCH_VAR, BenchInput, ProgressBench};
 use crate::settings::{Settings, SettingsFile, restrict};
 use crate::state::{AppState, Watches};
 
@@ -66,6 +67,14 @@ fn offline_engine() -> Arc<dyn strategy::provider::Provider> {
     }
 }
 
+/// The progress benchmark's rate and length, when `CHARTER_BENCH_PROGRESS` asks for it.
+fn progress_bench_input() -> Option<BenchInput> {
+    let text = std::env::var(BENCH_VAR).ok()?;
+    BenchInput::parse(&text)
+        .inspect_err(|e| tracing::warn!("{e}; no benchmark"))
+        .ok()
+}
+
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
     logging::check_folder(app.path().app_log_dir().ok().as_deref());
@@ -92,7 +101,19 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let database_files = config.database_files();
     // Recovery runs inside `open`, before the window is shown.
     let started = Instant::now();
-    let workspace = tauri::async_runtime::block_on(Workspace::open(config))?;
+    let bench = progress_bench_input().map(|input| (ProgressBench::default(), input));
+    let workspace =
+        tauri::async_runtime::block_on(Workspace::open_with(config, |builder| match &bench {
+            Some((kind, _)) => kind.register(builder),
+            None => builder,
+        }))?;
+    if let Some((kind, input)) = &bench {
+        let started = tauri::async_runtime::block_on(kind.start(workspace.engine(), *input));
+        match started {
+            Ok(id) => tracing::info!(%id, ?input, "progress benchmark started"),
+            Err(e) => tracing::warn!(error = %e, "cannot start the progress benchmark"),
+        }
+    }
     let recovery = workspace.engine().recovery();
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,

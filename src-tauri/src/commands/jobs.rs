@@ -1,7 +1,7 @@
 //! Job commands: start an operation, read, list, watch and act on jobs.
 
 use jobs::{JobQuery, JobRecord, Page, ResumePreview, Snapshot, Started, StatusCounts};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -318,4 +318,24 @@ pub async fn watch_job(
 #[specta::specta]
 pub fn unwatch_job(state: State<'_, AppState>, channel: u32) {
     state.watches.stop(channel);
+}
+
+/// What the app holds open for live job views (the soak test reads it; both fall back to
+/// zero once no view is open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub struct LiveViews {
+    /// Subscriptions to running jobs in the engine.
+    pub engine_watchers: u32,
+    /// Job views forwarded to the webview over IPC channels.
+    pub forwarders: u32,
+}
+
+/// How many live job views are open now.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub fn live_views(state: State<'_, AppState>) -> LiveViews {
+    LiveViews {
+        engine_watchers: count(state.workspace.engine().watching() as u64),
+        forwarders: count(state.watches.len() as u64),
+    }
 }

@@ -1,15 +1,15 @@
 // Relative times that stay current, with the exact time on hover.
-import { useEffect, useState } from "react";
+import { useCallback, useState, useSyncExternalStore } from "react";
 import { exactTime, relativeTime } from "../lib/format";
+import { lastTick, subscribeToClock } from "./clock";
 
-/** The current time, re-read every `everyMs`. */
+/** The current time, re-read every `everyMs` (on a clock shared with every other user of it). */
 export function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), everyMs);
-    return () => window.clearInterval(timer);
-  }, [everyMs]);
-  return now;
+  // The shared clock may have last ticked up to a period before this mounted.
+  const [mountedAt] = useState(Date.now);
+  const subscribe = useCallback((onTick: () => void) => subscribeToClock(everyMs, onTick), [everyMs]);
+  const ticked = useSyncExternalStore(subscribe, () => lastTick(everyMs));
+  return Math.max(mountedAt, ticked);
 }
 
 /** "5 min ago" in a <time> element whose title is the exact time. */

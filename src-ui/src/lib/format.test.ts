@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duration, money, relativeTime, sizeWords, stepDetail } from "./format";
+import { LOCALE, count, duration, money, relativeTime, sizeWords, stepDetail } from "./format";
 import { costWords } from "./spending";
 import { fmtDate } from "../results/format";
 
@@ -9,6 +9,10 @@ describe("format", () => {
     expect(stepDetail("Analysing", "Analysing…")).toBeNull();
     expect(stepDetail("Reading sources", "Source 3 of 8")).toBe("Source 3 of 8");
     expect(stepDetail(null, null)).toBeNull();
+  });
+
+  it("writes counts as toLocaleString does, from one formatter built once", () => {
+    for (const n of [0, 7, 1234, 12_345_678, -5000]) expect(count(n)).toBe(n.toLocaleString(LOCALE));
   });
 
   it("writes durations and relative times in plain words", () => {

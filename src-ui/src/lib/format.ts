@@ -61,6 +61,14 @@ export function eta(ms: number): string {
   return `ETA ${Math.round(ms / 60_000)} min`;
 }
 
+const countFormat = new Intl.NumberFormat(LOCALE);
+
+/** "12,345": a count with the locale's separators, as `n.toLocaleString(LOCALE)` writes it but
+ * without building a formatter per call (a list of rows would pay for one per row). */
+export function count(n: number): string {
+  return countFormat.format(n);
+}
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** Money in the user's locale with its currency code after it, as the exports write it:

@@ -7,7 +7,7 @@ import * as Tabs from "@radix-ui/react-tabs";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { commands, type StatusCounts } from "../bindings";
 import { unwrap } from "../ipc";
-import { LOCALE } from "../lib/format";
+import { count } from "../lib/format";
 import { keys, useSettings } from "../lib/queries";
 import { isActive } from "../lib/status";
 import { ConfirmDialog, type Confirmation } from "./jobs/ConfirmDialog";
@@ -89,9 +89,9 @@ export function JobsPage() {
   const search = searchParams.toString();
   const linkState = useMemo(() => ({ jobsSearch: search }), [search]);
   const loadedLabel = (() => {
-    const shown = rows.length.toLocaleString(LOCALE);
+    const shown = count(rows.length);
     if (!counts || narrowsCounts(filters) || complete) return `Showing ${shown}`;
-    return `Showing ${shown} of ${countOf(counts, statusesOf(filters)).toLocaleString(LOCALE)}`;
+    return `Showing ${shown} of ${count(countOf(counts, statusesOf(filters)))}`;
   })();
 
   return (
@@ -111,7 +111,7 @@ export function JobsPage() {
                 {n != null && (
                   <>
                     {" "}
-                    <span className="jobs-tab-count">{n.toLocaleString(LOCALE)}</span>
+                    <span className="jobs-tab-count">{count(n)}</span>
                   </>
                 )}
               </Tabs.Trigger>

@@ -292,6 +292,12 @@ impl Engine {
         self.live(id).map_or(0, |l| l.watchers())
     }
 
+    /// How many views watch any job now (a finished job's views end with it).
+    pub fn watching(&self) -> usize {
+        let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());
+        live.values().map(|l| l.watchers()).sum()
+    }
+
     /// Replaces stored records of active jobs with their live values.
     fn overlay(&self, mut records: Vec<JobRecord>) -> Vec<JobRecord> {
         let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());

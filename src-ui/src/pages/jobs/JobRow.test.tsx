@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import { CANCEL_TIP } from "../../components/CancelJobButton";
@@ -25,6 +25,18 @@ describe("JobRow", () => {
     fireEvent.click(del);
     expect(row.onDelete).toHaveBeenCalledWith(done);
     expect(screen.getByRole("button", { name: `Pin ${done.title}` })).toBeInTheDocument();
+  });
+
+  it("mounts no tooltip until one of its buttons is hovered or focused (a list renders many rows)", () => {
+    const done = job({ status: "completed" });
+    renderRow(done, actions());
+    const row = screen.getByTestId("job-row");
+    // Radix's tooltip trigger marks its control with data-state.
+    expect(row.querySelectorAll("[data-state]")).toHaveLength(0);
+    const pin = screen.getByRole("button", { name: `Pin ${done.title}` });
+    act(() => pin.focus());
+    expect(pin).toHaveAttribute("data-state");
+    expect(screen.getByRole("button", { name: `Delete ${done.title}` })).not.toHaveAttribute("data-state");
   });
 
   it("shows a paused job's reason and next try in words, with Resume instead of Cancel", () => {
@@ -60,6 +72,13 @@ describe("JobRow", () => {
     const use = screen.getByTestId("job-use");
     expect(use).toHaveTextContent("0.042 EUR");
     expect(use).toHaveTextContent("12k tokens");
+  });
+
+  it("builds no number formatter per row (one costs about a millisecond in WebKit)", () => {
+    const toLocaleString = vi.spyOn(Number.prototype, "toLocaleString");
+    renderRow(job({ status: "completed", cost_micros: 42_000, tokens: 12_345 }), actions());
+    expect(screen.getByTestId("job-use")).toHaveAttribute("title", expect.stringMatching(/^12,?345 tokens · /));
+    expect(toLocaleString).not.toHaveBeenCalled();
   });
 
   it("leaves the cell empty for a run without model calls", () => {

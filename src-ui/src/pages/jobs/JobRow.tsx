@@ -10,7 +10,7 @@ import type { JobRecord_Serialize as JobRecord } from "../../bindings";
 import { ProgressBar } from "../../components/ProgressBar";
 import { StatusBadge } from "../../components/StatusBadge";
 import { RelativeTime, useNow } from "../../components/Time";
-import { LOCALE, duration, eta, stepDetail } from "../../lib/format";
+import { count, duration, eta, stepDetail } from "../../lib/format";
 import { kindInfo } from "../../lib/kinds";
 import { pauseWords } from "../../lib/pause";
 import { costWords, tokensWords } from "../../lib/spending";
@@ -112,7 +112,7 @@ function Outcome({ job }: { job: JobRecord }) {
 function ModelUseCell({ job, currency }: { job: JobRecord; currency: string }) {
   if (job.tokens === 0 && job.cost_micros === 0) return <div className="job-use" data-testid="job-use-none" />;
   return (
-    <div className="job-use small" data-testid="job-use" title={`${job.tokens.toLocaleString(LOCALE)} tokens · ${costWords(job.cost_micros, currency)}`}>
+    <div className="job-use small" data-testid="job-use" title={`${count(job.tokens)} tokens · ${costWords(job.cost_micros, currency)}`}>
       <span>{costWords(job.cost_micros, currency)}</span>
       <span className="muted">{tokensWords(job.tokens)}</span>
     </div>

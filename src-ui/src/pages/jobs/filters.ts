@@ -2,7 +2,7 @@
 // into the engine's `JobQuery`. Pure functions, so they are easy to test and to share with the
 // bulk actions.
 import type { JobQuery_Deserialize as JobQuery, JobStatus, StatusCounts } from "../../bindings";
-import { LOCALE } from "../../lib/format";
+import { count } from "../../lib/format";
 import { KINDS } from "../../lib/kinds";
 import { ACTIVE_STATUSES, ALL_STATUSES, FAILURE_STATUSES } from "../../lib/status";
 
@@ -134,5 +134,5 @@ export function countOf(counts: StatusCounts, statuses: readonly JobStatus[]): n
 
 /** "1 job", "3 jobs". */
 export function jobsWord(n: number): string {
-  return `${n.toLocaleString(LOCALE)} ${n === 1 ? "job" : "jobs"}`;
+  return `${count(n)} ${n === 1 ? "job" : "jobs"}`;
 }
