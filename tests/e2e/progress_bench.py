@@ -28,7 +28,7 @@ metrics = {"rate_per_s": RATE, "seconds": SECONDS}
 
 # Installed right after the job page opens: the job waits a second after a view attaches.
 RECORDER = r"""
-const bench = window.__progressBench = {seen: [], frames: [], last: 0, total: 0, done: false};
+const bench = window.__progressBench = {seen: [], frames: [], idle: [], last: 0, total: 0, done: false};
 const clock = () => performance.timeOrigin + performance.now();
 const pattern = /update (\d+) of (\d+) sent at (\d+)/;
 const look = () => {
@@ -44,7 +44,8 @@ const look = () => {
 new MutationObserver(look).observe(document.body, {childList: true, subtree: true, characterData: true});
 let previous = null;
 const frame = (t) => {
-  if (previous !== null && bench.seen.length > 0 && !bench.done) bench.frames.push(t - previous);
+  // Before the first update: the same page standing still, for comparison.
+  if (previous !== null && !bench.done) (bench.seen.length > 0 ? bench.frames : bench.idle).push(t - previous);
   previous = t;
   if (bench.last > 0 && bench.last === bench.total) bench.done = true;
   if (!bench.done) requestAnimationFrame(frame);
@@ -108,6 +109,7 @@ def main():
         metrics["values_shown_per_s"] = round(len(seen) / window_s, 1) if window_s else None
         metrics["frame_gap_ms"] = summary(frames)
         metrics["frame_gaps_over_50_ms"] = sum(1 for f in frames if f > 50)
+        metrics["idle_frame_gap_ms"] = summary(data["idle"])
         metrics["final_value_shown"] = indexes[-1:] == [TOTAL]
         completed = wait_for(
             "the job to complete",
