@@ -99,7 +99,7 @@ class Soak:
         self.s, self.pid = s, pid
         self.started, self.samples = [], []
         self.begin = time.time()
-        self.next_sample = self.begin
+        self.next_sample = self.begin + SAMPLE_S
         self.initiatives = [s.invoke("create_initiative", {"draft": draft(n)})["id"] for n in range(INITIATIVES)]
         self.turn = 0
 

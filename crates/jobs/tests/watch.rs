@@ -279,3 +279,74 @@ async fn a_kind_that_names_its_steps_per_run_keeps_one_statistic_per_step_and_a_
         "one row per step index, with the latest name"
     );
 }
+
+/// A job that returns once its gate opens.
+#[derive(Clone, Default)]
+struct EndGate {
+    gate: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl jobs::JobKind for EndGate {
+    type Input = ();
+    type Output = ();
+
+    fn name(&self) -> &str {
+        "gated"
+    }
+
+    async fn run(&self, _input: (), _ctx: jobs::JobContext) -> Result<(), jobs::JobError> {
+        self.gate.notified().await;
+        Ok(())
+    }
+}
+
+/// A view that attaches while a job is committing its end (the end's sequence number is
+/// reserved, the event not yet sent) still hears how it ended: another connection holds the
+/// database's write lock so that the commit waits, and the view attaches meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_attaching_while_a_job_ends_still_hears_the_end() {
+    let (_dir, config) = temp_config();
+    let kind = EndGate::default();
+    let engine = Engine::builder(config.clone())
+        .register(kind.clone())
+        .open()
+        .await
+        .unwrap();
+    let id = engine
+        .start(jobs::StartJob::new(
+            "gated",
+            "Gated",
+            serde_json::json!(null),
+        ))
+        .await
+        .unwrap();
+    let mut other = raw_write_connection(&config.path).await;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    // The job returns; committing its end waits for the lock.
+    kind.gate.notify_one();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut watch = engine.watch(id).await.unwrap();
+    assert!(
+        watch.snapshot.job.status.is_active(),
+        "the view attached before the end was committed"
+    );
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(item) = watch.events.next().await {
+            if let WatchItem::Event(e) = item
+                && let JobChange::Finished { snapshot } = e.change
+            {
+                return Some(snapshot.job.status);
+            }
+        }
+        None
+    })
+    .await
+    .expect("the watch ends");
+    assert_eq!(ended, Some(JobStatus::Completed), "the view heard the end");
+    engine.shutdown(Duration::from_secs(1)).await;
+}

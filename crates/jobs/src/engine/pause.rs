@@ -210,13 +210,15 @@ pub(super) async fn park(inner: &Arc<Inner>, live: &Arc<LiveJob>, pause: Pause) 
     let row = {
         let mut st = live.lock();
         st.finishing = true;
-        st.record.seq += 1;
+        // Reserved, not yet taken: a view attaching before the event goes out must get a
+        // snapshot below it, or it would drop the event as one it already has.
+        let seq = st.record.seq + 1;
         PauseRow {
             id: live.id,
             pause: pause.clone(),
             progress: st.record.progress,
             message: st.message.as_deref().map(str::to_owned),
-            seq: st.record.seq,
+            seq,
             at: now_ms(),
         }
     };
@@ -231,6 +233,7 @@ pub(super) async fn park(inner: &Arc<Inner>, live: &Arc<LiveJob>, pause: Pause) 
     }
     {
         let mut st = live.lock();
+        st.record.seq = row.seq;
         st.record.status = JobStatus::Paused;
         st.record.pause = Some(pause.clone());
         st.record.updated_at = row.at;

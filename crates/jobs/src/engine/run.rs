@@ -326,7 +326,9 @@ async fn finish(
     let row = {
         let mut st = live.lock();
         st.finishing = true;
-        st.record.seq += 1;
+        // Reserved, not yet taken: a view attaching before the event goes out must get a
+        // snapshot below it, or it would drop the event as one it already has.
+        let seq = st.record.seq + 1;
         FinishRow {
             id: live.id,
             to,
@@ -338,7 +340,7 @@ async fn finish(
                 st.record.progress
             },
             message: st.message.as_deref().map(str::to_owned),
-            seq: st.record.seq,
+            seq,
             at: now_ms(),
         }
     };
@@ -381,6 +383,7 @@ async fn finish(
     let progress = row.progress;
     {
         let mut st = live.lock();
+        st.record.seq = row.seq;
         st.record.status = row.to;
         st.record.result = row.result;
         st.record.error = row.error;
