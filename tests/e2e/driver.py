@@ -1,10 +1,11 @@
-"""Shared pieces of the end-to-end tests: a small W3C WebDriver client (tauri-driver in front
-of WebKitWebDriver), the app's IPC from the page, X11 window queries, checks and screenshots,
+"""Shared pieces of the end-to-end tests: a small W3C WebDriver client (WebKitWebDriver driving
+the app's webview), the app's IPC from the page, X11 window queries, checks and screenshots,
 the notifications and toasts the app showed, and a stand-in search service."""
 
 import http.server
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ import urllib.request
 
 from x11 import press_close
 
+# Set by start_driver to the port its WebKitWebDriver listens on.
 WEBDRIVER = "http://127.0.0.1:4444"
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
@@ -60,23 +62,16 @@ class Checks:
 
 
 def webdriver(method, path, body=None, timeout=60):
-    """One WebDriver request. tauri-driver sometimes finds its pooled connection to
-    WebKitWebDriver reset, closed or not ready ("client error (SendRequest|Canceled) …"): the
-    request never reached the browser, so it is sent again (at most three times more)."""
+    """One WebDriver request, on a connection of its own (urllib closes it after the answer):
+    a pooled keep-alive connection that the server has closed meanwhile is what made
+    tauri-driver's proxy fail requests now and then ("client error (SendRequest)")."""
     data = None if body is None else json.dumps(body).encode()
-    for attempt in range(4):
-        req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return json.loads(r.read() or b"{}").get("value")
-        except urllib.error.HTTPError as e:
-            text = e.read()[:500]
-            if e.code == 500 and b"client error (" in text and attempt < 3:
-                print(f"note: tauri-driver lost its connection on {method} {path}; sending again", flush=True)
-                time.sleep(0.3 * (attempt + 1))
-                continue
-            raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {text!r}") from None
-    raise RuntimeError(f"WebDriver {method} {path}: no answer")
+    req = urllib.request.Request(WEBDRIVER + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return json.loads(r.read() or b"{}").get("value")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"WebDriver {method} {path}: HTTP {e.code}: {e.read()[:500]!r}") from None
 
 
 def driver_ready():
@@ -87,15 +82,29 @@ def driver_ready():
         return False
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def start_driver(driver_path):
-    return subprocess.Popen([driver_path, "--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Starts WebKitWebDriver (`driver_path`) on a free port, allowing the app's webview to be
+    automated (what tauri-driver does on Linux, without its proxy in between); a driver left
+    behind by an earlier test cannot answer for this one."""
+    global WEBDRIVER
+    port = free_port()
+    WEBDRIVER = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true")
+    return subprocess.Popen([driver_path, f"--port={port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class Session:
     """One WebDriver session on the app's window."""
 
     def __init__(self, app):
-        self.id = webdriver("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["sessionId"]
+        capabilities = {"alwaysMatch": {"webkitgtk:browserOptions": {"binary": app, "args": []}}}
+        self.id = webdriver("POST", "/session", {"capabilities": capabilities})["sessionId"]
         webdriver("POST", f"/session/{self.id}/timeouts", {"script": 60000})
 
     def close(self):
@@ -218,7 +227,7 @@ def window_title():
 
 
 def shut_down(session, driver, services, server=None):
-    """Ends the WebDriver session (if one started), tauri-driver, the desktop services and the
+    """Ends the WebDriver session (if one started), WebKitWebDriver, the desktop services and the
     search stub (if one serves)."""
     if session:
         session.close()

@@ -219,7 +219,7 @@ def main():
     session = None
     answers = []
     try:
-        wait_for("tauri-driver", driver_ready, timeout=20)
+        wait_for("the WebDriver server", driver_ready, timeout=20)
         session = Session(APP)
         check(bool(wait_for("the window to show", visible_windows, timeout=30)), "the main window is shown")
         wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)

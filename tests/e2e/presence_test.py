@@ -201,7 +201,7 @@ def main():
     metrics = {}
     session = None
     try:
-        wait_for("tauri-driver", driver_ready, timeout=20)
+        wait_for("the WebDriver server", driver_ready, timeout=20)
         session = Session(APP)
         wait_for("the window to show", visible_windows, timeout=30)
         wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 app="$target/debug/charter"
-driver="$PWD/node_modules/.bin/tauri-driver"
+driver=/usr/bin/WebKitWebDriver
 artifacts="$target/e2e-artifacts"
 rm -rf "$artifacts" && mkdir -p "$artifacts"
 home="$(mktemp -d)"

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""End-to-end test of the real app window under Xvfb, driven over WebDriver (tauri-driver
-with WebKitWebDriver): it starts and shows its window, a job is started over IPC, the
+"""End-to-end test of the real app window under Xvfb, driven over WebDriver
+(WebKitWebDriver): it starts and shows its window, a job is started over IPC, the
 window is closed (hidden to the tray), the job completes while hidden, and a native
 notification with the right title reaches the notification server on the session bus.
 A second launch shows the first instance's window again. Prints cold start, RSS and
@@ -66,7 +66,7 @@ def main():
     metrics = {}
     session = None
     try:
-        wait_for("tauri-driver", driver_ready, timeout=20)
+        wait_for("the WebDriver server", driver_ready, timeout=20)
         started = time.time()
         session = Session(APP)
         shown = wait_for("the window to show", visible_windows, timeout=30)

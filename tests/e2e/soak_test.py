@@ -169,8 +169,9 @@ def cycle(s, soak, app, n):
     if hidden:
         show_again(app, checks)
     watch_a_running_job(s, soak)
-    s.js("location.reload();")
-    wait_for("the page after a reload", lambda: s.text("h1"), timeout=20)
+    # A marker the reload clears: the next call must not start in the page being unloaded.
+    s.js("window.__beforeReload = true; setTimeout(() => location.reload(), 0);")
+    wait_for("the page after a reload", lambda: s.js("return !window.__beforeReload && !!document.querySelector('h1');"), timeout=20)
     soak.busy_for(2, "reloaded")
     print(f"cycle {n} done: {len(soak.started)} jobs started", flush=True)
 
@@ -189,7 +190,7 @@ def main():
     session = None
     metrics = {"minutes": MINUTES, "sample_s": SAMPLE_S, "jobs": JOBS}
     try:
-        wait_for("tauri-driver", driver_ready, timeout=20)
+        wait_for("the WebDriver server", driver_ready, timeout=20)
         session = Session(APP)
         wait_for("the window to show", visible_windows, timeout=30)
         wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)

@@ -17,11 +17,27 @@ def close_window(window_id):
     d.close()
 
 
+def is_viewable(window_id):
+    """Whether the window is mapped and shown (GTK answers WM_DELETE_WINDOW from then on)."""
+    d = display.Display()
+    try:
+        window = d.create_resource_object("window", int(window_id))
+        return window.get_attributes().map_state == X.IsViewable
+    except Exception:  # the window went away meanwhile
+        return False
+    finally:
+        d.close()
+
+
 def press_close(window_id, done, wait=2.0):
-    """Presses the close button and waits up to `wait` seconds for `done()`; presses it once
-    more if nothing happened. Under Xvfb with no window manager a synthetic close event
-    sometimes goes unanswered (no close ever reaches the app's log); a user would press
-    again too. Returns `done()`."""
+    """Presses the close button once the window is viewable and waits up to `wait` seconds for
+    `done()`; presses it once more if nothing happened, saying so. Under Xvfb with no window
+    manager a press right after the window was shown again (a notification click, a second
+    launch) sometimes never reaches the app (its log shows no close request); a user would
+    press again too. Returns `done()`."""
+    end = time.time() + wait
+    while not is_viewable(window_id) and time.time() < end:
+        time.sleep(0.05)
     for attempt in range(2):
         close_window(window_id)
         end = time.time() + wait
