@@ -211,6 +211,16 @@ class Session:
         return self.js("return window.__toastLog ? [...window.__toastLog] : null;")
 
 
+def open_first_screen(app, checks):
+    """A WebDriver session on the app, once the driver answers, the window shows and the first
+    screen (Initiatives) is there."""
+    checks.wait_for("the WebDriver server", driver_ready, timeout=20)
+    session = Session(app)
+    checks.wait_for("the window to show", visible_windows, timeout=30)
+    checks.wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+    return session
+
+
 def visible_windows(name="^Charter($| — )"):
     """The app's visible windows: titled "Charter", or "Charter — 2 running, 45 %" while jobs run."""
     r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], capture_output=True, text=True)

@@ -17,8 +17,8 @@ from driver import (
     SearchStub,
     Session,
     app_pid,
-    driver_ready,
     hide_by_closing,
+    open_first_screen,
     read_notifications,
     screenshot,
     serve,
@@ -201,10 +201,7 @@ def main():
     metrics = {}
     session = None
     try:
-        wait_for("the WebDriver server", driver_ready, timeout=20)
-        session = Session(APP)
-        wait_for("the window to show", visible_windows, timeout=30)
-        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+        session = open_first_screen(APP, checks)
         settings = session.invoke("get_settings", {})
         settings["search"] = {"type": "searxng", "base_url": search_url}
         session.invoke("update_settings", {"settings": settings})

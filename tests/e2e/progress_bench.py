@@ -15,7 +15,14 @@ import os
 import re
 import sys
 
-from driver import Checks, Session, driver_ready, screenshot, shut_down, start_desktop_services, start_driver, visible_windows
+from driver import (
+    Checks,
+    open_first_screen,
+    screenshot,
+    shut_down,
+    start_desktop_services,
+    start_driver,
+)
 
 APP, ARTIFACTS, DRIVER = (os.path.abspath(a) for a in (sys.argv[1:4] + ["", "", ""])[:3])
 TITLE = "Progress benchmark"
@@ -80,10 +87,7 @@ def main():
     driver = start_driver(DRIVER)
     session = None
     try:
-        wait_for("the WebDriver server", driver_ready, timeout=20)
-        session = Session(APP)
-        wait_for("the window to show", visible_windows, timeout=30)
-        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+        session = open_first_screen(APP, checks)
         job = wait_for("the benchmark job", lambda: bench_job(session), timeout=20)
         if not job:
             return

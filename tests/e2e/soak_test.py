@@ -18,15 +18,13 @@ import time
 
 from driver import (
     Checks,
-    Session,
     app_pid,
-    driver_ready,
     hide_by_closing,
+    open_first_screen,
     show_again,
     shut_down,
     start_desktop_services,
     start_driver,
-    visible_windows,
 )
 
 APP, ARTIFACTS, DRIVER = (os.path.abspath(a) for a in (sys.argv[1:4] + ["", "", ""])[:3])
@@ -190,10 +188,7 @@ def main():
     session = None
     metrics = {"minutes": MINUTES, "sample_s": SAMPLE_S, "jobs": JOBS}
     try:
-        wait_for("the WebDriver server", driver_ready, timeout=20)
-        session = Session(APP)
-        wait_for("the window to show", visible_windows, timeout=30)
-        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+        session = open_first_screen(APP, checks)
         pid = app_pid(APP)
         soak = Soak(session, pid)
         soak.sample("start")

@@ -37,10 +37,9 @@ import urllib.request
 from driver import (
     Checks,
     SearchStub,
-    Session,
     click_tab,
-    driver_ready,
     hide_by_closing,
+    open_first_screen,
     read_notifications,
     screenshot,
     search_for,
@@ -49,7 +48,6 @@ from driver import (
     shut_down,
     start_desktop_services,
     start_driver,
-    visible_windows,
     window_title,
 )
 from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date, run_all
@@ -541,10 +539,7 @@ def main():
     driver = start_driver(DRIVER)
     session = None
     try:
-        wait_for("the WebDriver server", driver_ready, timeout=20)
-        session = Session(APP)
-        wait_for("the window to show", visible_windows, timeout=30)
-        wait_for("the first screen", lambda: session.text("h1") == "Initiatives", timeout=20)
+        session = open_first_screen(APP, checks)
         time.sleep(0.5)
         screenshot(ARTIFACTS, "j0-empty.png")
         first_screen(session, checks)
