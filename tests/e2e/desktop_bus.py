@@ -47,15 +47,23 @@ def tray_menu_labels(notes_log):
 
 def tray_click(notes_log, matches):
     """Clicks the first tray menu item whose label `matches(label)`, as a tray host does
-    (`Event(id, "clicked", …)`). Returns the label clicked, or None when none matched."""
-    for item_id, label, enabled in tray_menu_items(notes_log) or []:
-        if enabled and matches(label):
-            try:
-                _menu(notes_log).Event(dbus.Int32(item_id), "clicked", dbus.String("", variant_level=1), dbus.UInt32(0), dbus_interface="com.canonical.dbusmenu")
-            except dbus.DBusException as e:
+    (`Event(id, "clicked", …)`). Returns the label clicked, or None when none matched.
+    The app rebuilds its menu as jobs change, numbering the items afresh; a host follows
+    `LayoutUpdated`, so an id that went stale between reading the menu and clicking is read
+    again from the new layout (the cause of a rare "does not refer to a menu item")."""
+    for _ in range(3):
+        found = [(i, label) for i, label, enabled in tray_menu_items(notes_log) or [] if enabled and matches(label)]
+        if not found:
+            return None
+        item_id, label = found[0]
+        try:
+            _menu(notes_log).Event(dbus.Int32(item_id), "clicked", dbus.String("", variant_level=1), dbus.UInt32(0), dbus_interface="com.canonical.dbusmenu")
+            return label
+        except dbus.DBusException as e:
+            if "does not refer to a menu item" not in str(e):
                 print(f"note: clicking {label!r} in the tray failed ({e})", flush=True)
                 return None
-            return label
+            print(f"note: the tray menu changed before {label!r} was clicked; reading it again", flush=True)
     return None
 
 
