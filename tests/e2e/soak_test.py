@@ -200,8 +200,7 @@ def main():
         session.go("/initiatives")
         ended = wait_for(
             "every job to end",
-            lambda: soak.s.invoke("job_counts", {"kind": None}).get("running", 0) == 0
-            and soak.s.invoke("job_counts", {"kind": None}).get("pending", 0) == 0,
+            lambda: (c := soak.s.invoke("job_counts", {"kind": None})).get("running", 0) == 0 and c.get("pending", 0) == 0,
             timeout=300,
             interval=1,
         )
