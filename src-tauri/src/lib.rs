@@ -111,6 +111,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             unwatch_job,
             live_views,
             get_result,
+            choose_variant,
             export_result,
             save_export,
             open_url,

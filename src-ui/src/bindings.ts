@@ -109,6 +109,11 @@ export const commands = {
 	liveViews: () => __TAURI_INVOKE<LiveViews>("live_views"),
 	/**  A completed job's result, typed by its operation (program, canvas, why-chain, research). */
 	getResult: (id: string) => typedError<OperationResult_Serialize, IpcError>(__TAURI_INVOKE("get_result", { id })),
+	/**
+	 *  Adopts one of a generated program's plan variants as its plan (stored, so exports and
+	 *  later views use it); returns the program with it.
+	 */
+	chooseVariant: (id: string, variant: VariantId) => typedError<OperationResult_Serialize, IpcError>(__TAURI_INVOKE("choose_variant", { id, variant })),
 	/**  A finished job's result as a Markdown document or as pretty JSON. */
 	exportResult: (id: string, format: ExportFormat) => typedError<string, IpcError>(__TAURI_INVOKE("export_result", { id, format })),
 	/**
@@ -353,6 +358,27 @@ export type ChainLevel_Serialize = {
 	level: number,
 } & WhyLevel_Serialize;
 
+/**  A task the fitted plan leaves for later. */
+export type Deferral = {
+	/**  Task id. */
+	task: string,
+	/**  What is not done. */
+	name: string,
+	/**  Its workstream's name. */
+	workstream: string,
+	/**  Its priority. */
+	priority: Priority,
+	/**
+	 *  Money it saves: its labour, its workstream's other costs when none of it is left,
+	 *  and the contingency on both.
+	 */
+	saves: number | null,
+	/**  Weeks the schedule got shorter when it was deferred (estimated in one levelling pass). */
+	saves_weeks: number,
+	/**  Deferring it leaves its workstream empty, so its milestone is not reached. */
+	drops_workstream: boolean,
+};
+
 /**  A stored note or document. */
 export type Document = {
 	/**  UUIDv7. */
@@ -435,6 +461,16 @@ export type ExportFormat =
 /**  The stored result, pretty-printed. */
 "json";
 
+/**  People to hire for a role. */
+export type Hire = {
+	/**  Role id. */
+	role: string,
+	/**  Role name. */
+	name: string,
+	/**  How many. */
+	people: number,
+};
+
 /**  A stored initiative. */
 export type Initiative = Initiative_Serialize | Initiative_Deserialize;
 
@@ -461,6 +497,11 @@ export type InitiativeDraft_Deserialize = {
 	start_date: string,
 	/**  Hard limits in the user's words ("must open before summer"). */
 	constraints?: string[],
+	/**
+	 *  Who in the team covers which roles, as the user set it; empty lets the plan
+	 *  derive it from the team size.
+	 */
+	team?: TeamMember[],
 };
 
 /**  What the user fills in to create or edit an initiative. */
@@ -483,6 +524,11 @@ export type InitiativeDraft_Serialize = {
 	start_date: string,
 	/**  Hard limits in the user's words ("must open before summer"). */
 	constraints: string[],
+	/**
+	 *  Who in the team covers which roles, as the user set it; empty lets the plan
+	 *  derive it from the team size.
+	 */
+	team: TeamMember[],
 };
 
 /**  A stored initiative. */
@@ -507,6 +553,8 @@ export type Initiative_Deserialize = {
 	start_date: string,
 	/**  Hard limits. */
 	constraints: string[],
+	/**  Who covers which roles, as the user set it (empty: derived by the plan). */
+	team?: TeamMember[],
 	/**  Unix ms. */
 	created_at: number,
 	/**  Unix ms. */
@@ -535,6 +583,8 @@ export type Initiative_Serialize = {
 	start_date: string,
 	/**  Hard limits. */
 	constraints: string[],
+	/**  Who covers which roles, as the user set it (empty: derived by the plan). */
+	team: TeamMember[],
 	/**  Unix ms. */
 	created_at: number,
 	/**  Unix ms. */
@@ -1390,6 +1440,61 @@ export type Pause_Serialize = {
 	since: string,
 };
 
+/**  One person of the team with their roles and load. */
+export type PersonLine = {
+	/**  Id within the team. */
+	id: string,
+	/**  Name. */
+	name: string,
+	/**  Role ids they cover, main role first. */
+	roles: string[],
+	/**  Tasks they work on. */
+	tasks: number,
+	/**  Weeks of work booked. */
+	weeks_booked: number,
+	/**  Booked share of the levelled schedule, 0–1. */
+	utilisation: number | null,
+};
+
+/**  One plan the user can adopt. */
+export type PlanVariant = PlanVariant_Serialize | PlanVariant_Deserialize;
+
+/**  One plan the user can adopt. */
+export type PlanVariant_Deserialize = {
+	/**  Which one. */
+	id: VariantId,
+	/**  Its name ([`VariantId::label`]). */
+	label: string,
+	/**  Its figures in one look. */
+	summary: VariantSummary,
+	/**  Tasks left for later, in the order they were deferred. */
+	deferred: Deferral[],
+	/**  What the must tasks alone need, when even they do not fit. */
+	shortfall?: Shortfall_Deserialize | null,
+	/**  People to hire beyond the team, by role. */
+	hires: Hire[],
+	/**  The plan itself. */
+	plan: ProgramPlan_Deserialize,
+};
+
+/**  One plan the user can adopt. */
+export type PlanVariant_Serialize = {
+	/**  Which one. */
+	id: VariantId,
+	/**  Its name ([`VariantId::label`]). */
+	label: string,
+	/**  Its figures in one look. */
+	summary: VariantSummary,
+	/**  Tasks left for later, in the order they were deferred. */
+	deferred: Deferral[],
+	/**  What the must tasks alone need, when even they do not fit. */
+	shortfall: Shortfall_Serialize | null,
+	/**  People to hire beyond the team, by role. */
+	hires: Hire[],
+	/**  The plan itself. */
+	plan: ProgramPlan_Serialize,
+};
+
 /**  Which playbook the offline engine chose, and how clearly. */
 export type PlaybookChoice = {
 	/**  Playbook id. */
@@ -1417,8 +1522,64 @@ export type Price = {
 /**  Prices by model name; a model not listed costs nothing (local servers, by default). */
 export type Prices = { [key in string]: Price };
 
+/**  How much a task is needed: a fitted plan defers could, then should tasks, never musts. */
+export type Priority = 
+/**  Deferred first. */
+"could" | 
+/**  Deferred when deferring could tasks is not enough. */
+"should" | 
+/**  Never deferred: without it the initiative does not deliver. */
+"must";
+
 /**  The executable program for an initiative. */
 export type Program = Program_Serialize | Program_Deserialize;
+
+/**  One complete plan: what is done when, by whom, for how much, and what could go wrong. */
+export type ProgramPlan = ProgramPlan_Serialize | ProgramPlan_Deserialize;
+
+/**  One complete plan: what is done when, by whom, for how much, and what could go wrong. */
+export type ProgramPlan_Deserialize = {
+	/**  Workstreams with their dates and costs. */
+	workstreams: ProgramWorkstream[],
+	/**  Tasks with unconstrained and levelled dates. */
+	tasks: ScheduledTask_Deserialize[],
+	/**  Overall dates and the critical path. */
+	schedule: ScheduleSummary_Deserialize,
+	/**  The roles. */
+	resources: ResourceLine[],
+	/**  The people, when the plan is levelled person by person (empty otherwise). */
+	team?: PersonLine[],
+	/**  The money. */
+	budget: Budget,
+	/**  Risks, most serious first. */
+	risks: Risk[],
+	/**  Go/no-go reviews at workstream milestones. */
+	stage_gates: StageGate[],
+	/**  Problems the user must see first (horizon or budget overrun…). */
+	warnings: string[],
+};
+
+/**  One complete plan: what is done when, by whom, for how much, and what could go wrong. */
+export type ProgramPlan_Serialize = {
+	/**  Workstreams with their dates and costs. */
+	workstreams: ProgramWorkstream[],
+	/**  Tasks with unconstrained and levelled dates. */
+	tasks: ScheduledTask_Serialize[],
+	/**  Overall dates and the critical path. */
+	schedule: ScheduleSummary_Serialize,
+	/**  The roles. */
+	resources: ResourceLine[],
+	/**  The people, when the plan is levelled person by person (empty otherwise). */
+	team: PersonLine[],
+	/**  The money. */
+	budget: Budget,
+	/**  Risks, most serious first. */
+	risks: Risk[],
+	/**  Go/no-go reviews at workstream milestones. */
+	stage_gates: StageGate[],
+	/**  Problems the user must see first (horizon or budget overrun…). */
+	warnings: string[],
+};
 
 /**  One workstream in the program. */
 export type ProgramWorkstream = {
@@ -1456,25 +1617,13 @@ export type Program_Deserialize = {
 	source: Source_Deserialize,
 	/**  The first read of the initiative. */
 	analysis: Analysis_Deserialize,
-	/**  Workstreams with their dates and costs. */
-	workstreams: ProgramWorkstream[],
-	/**  Tasks with unconstrained and levelled dates. */
-	tasks: ScheduledTask[],
-	/**  Overall dates and the critical path. */
-	schedule: ScheduleSummary_Deserialize,
-	/**  The team. */
-	resources: ResourceLine[],
-	/**  The money. */
-	budget: Budget,
-	/**  Risks, most serious first. */
-	risks: Risk[],
 	/**  KPIs with targets. */
 	kpis: Kpi_Deserialize[],
-	/**  Go/no-go reviews at workstream milestones. */
-	stage_gates: StageGate[],
-	/**  Problems the user must see first (horizon or budget overrun…). */
-	warnings: string[],
-};
+	/**  The plans the user can choose between (empty in programs made before variants). */
+	variants?: PlanVariant_Deserialize[],
+	/**  Which variant `plan` is (absent in programs made before variants). */
+	chosen?: VariantId | null,
+} & ProgramPlan_Deserialize;
 
 /**  The executable program for an initiative. */
 export type Program_Serialize = {
@@ -1486,25 +1635,13 @@ export type Program_Serialize = {
 	source: Source_Serialize,
 	/**  The first read of the initiative. */
 	analysis: Analysis_Serialize,
-	/**  Workstreams with their dates and costs. */
-	workstreams: ProgramWorkstream[],
-	/**  Tasks with unconstrained and levelled dates. */
-	tasks: ScheduledTask[],
-	/**  Overall dates and the critical path. */
-	schedule: ScheduleSummary_Serialize,
-	/**  The team. */
-	resources: ResourceLine[],
-	/**  The money. */
-	budget: Budget,
-	/**  Risks, most serious first. */
-	risks: Risk[],
 	/**  KPIs with targets. */
 	kpis: Kpi_Serialize[],
-	/**  Go/no-go reviews at workstream milestones. */
-	stage_gates: StageGate[],
-	/**  Problems the user must see first (horizon or budget overrun…). */
-	warnings: string[],
-};
+	/**  The plans the user can choose between (empty in programs made before variants). */
+	variants: PlanVariant_Serialize[],
+	/**  Which variant `plan` is (absent in programs made before variants). */
+	chosen: VariantId | null,
+} & ProgramPlan_Serialize;
 
 /**  Which provider a job uses; stored in the job's input (never with a key). */
 export type ProviderChoice = 
@@ -1785,7 +1922,10 @@ export type ScheduleSummary_Serialize = {
 };
 
 /**  One task with its dates. */
-export type ScheduledTask = {
+export type ScheduledTask = ScheduledTask_Serialize | ScheduledTask_Deserialize;
+
+/**  One task with its dates. */
+export type ScheduledTask_Deserialize = {
 	/**  Id. */
 	id: string,
 	/**  Workstream id. */
@@ -1800,6 +1940,52 @@ export type ScheduledTask = {
 	weeks: number,
 	/**  Predecessor ids. */
 	depends_on: string[],
+	/**  How much the initiative needs it. */
+	priority?: Priority,
+	/**  Names of the people booked on it (empty when the plan is levelled by role). */
+	people?: string[],
+	/**  Critical-path dates (weeks), unconstrained by headcount. */
+	early_start: number,
+	/**  Earliest finish. */
+	early_finish: number,
+	/**  Latest start. */
+	late_start: number,
+	/**  Latest finish. */
+	late_finish: number,
+	/**  Weeks of slack. */
+	slack: number,
+	/**  On a critical path. */
+	critical: boolean,
+	/**  Levelled start week (what the plan commits to). */
+	start_week: number,
+	/**  Levelled finish week. */
+	finish_week: number,
+	/**  Levelled first day. */
+	start_date: string,
+	/**  Levelled last day. */
+	finish_date: string,
+};
+
+/**  One task with its dates. */
+export type ScheduledTask_Serialize = {
+	/**  Id. */
+	id: string,
+	/**  Workstream id. */
+	workstream: string,
+	/**  What is done. */
+	name: string,
+	/**  Role id. */
+	role: string,
+	/**  People at once. */
+	units: number,
+	/**  Duration in weeks. */
+	weeks: number,
+	/**  Predecessor ids. */
+	depends_on: string[],
+	/**  How much the initiative needs it. */
+	priority: Priority,
+	/**  Names of the people booked on it (empty when the plan is levelled by role). */
+	people: string[],
 	/**  Critical-path dates (weeks), unconstrained by headcount. */
 	early_start: number,
 	/**  Earliest finish. */
@@ -1920,6 +2106,33 @@ export type ShellErrorCode =
 "open_failed" | 
 /**  The OS keyring cannot be reached. */
 "keyring_unavailable";
+
+/**  What the must tasks alone need, beyond what the user has. */
+export type Shortfall = Shortfall_Serialize | Shortfall_Deserialize;
+
+/**  What the must tasks alone need, beyond what the user has. */
+export type Shortfall_Deserialize = {
+	/**  Least budget the musts need (with contingency). */
+	budget: number | null,
+	/**  Least weeks they need with the team. */
+	weeks: number,
+	/**  Least people that finish them within the horizon, if some team up to a limit does. */
+	team?: number | null,
+	/**  The same in a sentence. */
+	summary: string,
+};
+
+/**  What the must tasks alone need, beyond what the user has. */
+export type Shortfall_Serialize = {
+	/**  Least budget the musts need (with contingency). */
+	budget: number | null,
+	/**  Least weeks they need with the team. */
+	weeks: number,
+	/**  Least people that finish them within the horizon, if some team up to a limit does. */
+	team: number | null,
+	/**  The same in a sentence. */
+	summary: string,
+};
 
 /**  A source that could not be read. */
 export type SkippedSource = SkippedSource_Serialize | SkippedSource_Deserialize;
@@ -2226,6 +2439,16 @@ ErrorCode |
 /**  A code of the operations. */
 OperationErrorCode;
 
+/**  One person of the user's team and the roles they cover. */
+export type TeamMember = {
+	/**  Stable id within the team (`p1`, `p2`…). */
+	id: string,
+	/**  What the user calls them. */
+	name: string,
+	/**  Role ids they cover, their main role first. */
+	roles: string[],
+};
+
 /**  One model call, as a step reports it through [`crate::JobContext::record_usage`]. */
 export type Usage = {
 	/**  Model name. */
@@ -2279,6 +2502,33 @@ export type UsageTotals = {
 	latency_ms: number,
 	/**  True when any call's figures were estimated. */
 	estimated: boolean,
+};
+
+/**  Which plan a variant is. */
+export type VariantId = 
+/**  The user's team, within their budget and horizon: could, then should tasks deferred. */
+"fitted" | 
+/**  Everything, with the people the full plan staffs (hires where the team is short). */
+"full_with_hires" | 
+/**  Everything, with the user's team as it is. */
+"full_with_team";
+
+/**  A variant's figures. */
+export type VariantSummary = {
+	/**  Levelled duration. */
+	weeks: number,
+	/**  Total cost with contingency. */
+	cost: number | null,
+	/**  People working on it. */
+	headcount: number,
+	/**  Tasks kept. */
+	tasks: number,
+	/**  Within the budget. */
+	fits_budget: boolean,
+	/**  Within the horizon. */
+	fits_horizon: boolean,
+	/**  Needs no one beyond the team. */
+	fits_team: boolean,
 };
 
 /**  The wait a step asks for through [`crate::JobError::wait`]. */

@@ -123,8 +123,8 @@ fn main() {
         });
         println!(
             "| {label} | {} workstreams, {} tasks | {} | {} | {target} |",
-            program.workstreams.len(),
-            program.tasks.len(),
+            program.plan.workstreams.len(),
+            program.plan.tasks.len(),
             ms(median),
             ms(best)
         );

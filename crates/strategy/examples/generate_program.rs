@@ -172,17 +172,17 @@ async fn main() -> Result<()> {
     std::fs::write(&json, workspace.export(id, ExportFormat::Json).await?.text)?;
     println!(
         "Program: {} workstreams, {} tasks; critical path {} weeks, levelled {} weeks (none shorter than {}; best of {} schedules) (horizon {}); total {:.0} {}",
-        program.workstreams.len(),
-        program.tasks.len(),
-        program.schedule.critical_path_weeks,
-        program.schedule.levelled_weeks,
-        program.schedule.shortest_possible_weeks,
-        program.schedule.schedules_built,
-        program.schedule.horizon_weeks,
-        program.budget.total,
-        program.budget.currency
+        program.plan.workstreams.len(),
+        program.plan.tasks.len(),
+        program.plan.schedule.critical_path_weeks,
+        program.plan.schedule.levelled_weeks,
+        program.plan.schedule.shortest_possible_weeks,
+        program.plan.schedule.schedules_built,
+        program.plan.schedule.horizon_weeks,
+        program.plan.budget.total,
+        program.plan.budget.currency
     );
-    for warning in &program.warnings {
+    for warning in &program.plan.warnings {
         println!("  ! {warning}");
     }
     println!("Saved {} and {}", md.display(), json.display());

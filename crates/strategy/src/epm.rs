@@ -1,4 +1,4 @@
-//! The `epm_generation` job: eight checkpointed steps from an initiative to a program.
+//! The `epm_generation` job: nine checkpointed steps from an initiative to a program.
 
 use std::sync::Arc;
 
@@ -10,12 +10,12 @@ use crate::artefact::{Analysis, Context, Measures, Outline, Resources, RiskList}
 use crate::code::ErrorCode;
 use crate::initiative::Initiative;
 use crate::operation::EPM_GENERATION;
-use crate::plan::{Budget, Risk, StageGate};
-use crate::program::{self, Parts, Program, Schedule};
+use crate::plan::{Budget, Risk, RiskInput, StageGate};
+use crate::program::{self, Fitting, HiresPlan, Parts, Program, Schedule};
 use crate::provider::{self, Activity, Io, Provider, ProviderChoice, Providers, SharedSpending};
 
 /// The step names, in order; each is a checkpoint.
-pub const STEPS: [&str; 8] = [
+pub const STEPS: [&str; 9] = [
     "Analysing the initiative",
     "Extracting workstreams and tasks",
     "Generating resources",
@@ -23,6 +23,7 @@ pub const STEPS: [&str; 8] = [
     "Budgeting",
     "Assessing risks",
     "Setting KPIs and stage gates",
+    "Fitting to your team, budget and horizon",
     "Assembling the program",
 ];
 
@@ -55,6 +56,10 @@ pub struct StepResult {
 struct Assessed {
     risks: Vec<Risk>,
     warnings: Vec<String>,
+    /// The provider's risks, scored again for each plan variant (absent in checkpoints
+    /// written before variants).
+    #[serde(default)]
+    proposed: Vec<RiskInput>,
 }
 
 /// Output of step 7.
@@ -78,7 +83,7 @@ impl EpmGeneration {
     }
 }
 
-/// Progress for step `index` of eight; `within` is 0–1 inside the step.
+/// Progress for step `index` of nine; `within` is 0–1 inside the step.
 fn percent(index: usize, within: f64) -> f64 {
     (index as f64 + within.clamp(0.0, 0.99)) * 100.0 / STEPS.len() as f64
 }
@@ -273,15 +278,18 @@ async fn pipeline(
             5,
             async {
                 let proposed: RiskList = run.ask(provider, initiative, &context, 5).await?;
-                let computed =
-                    program::computed_risks(initiative, &outline, &resources, &schedule, &budget);
+                let people: u32 = resources.roles.iter().map(|r| r.headcount).sum();
+                let computed = program::computed_risks(
+                    initiative, &outline, &resources, &schedule, &budget, people,
+                );
                 Ok(Assessed {
                     risks: program::risk_register(
                         computed.leading,
                         computed.others,
-                        proposed.risks,
+                        proposed.risks.clone(),
                     ),
                     warnings: computed.warnings,
+                    proposed: proposed.risks,
                 })
             },
             |a: &Assessed| {
@@ -314,29 +322,61 @@ async fn pipeline(
         )
         .await?;
 
+    let fitting: Fitting = run
+        .step(
+            7,
+            async {
+                program::fit(
+                    initiative,
+                    &outline,
+                    &resources,
+                    &assessed.proposed,
+                    HiresPlan {
+                        schedule: &schedule,
+                        budget: &budget,
+                    },
+                )
+                .map_err(|e| JobError::new(ErrorCode::Plan, e.to_string()))
+            },
+            |f: &Fitting| {
+                f.variants
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "{}: {} weeks, {} {}",
+                            v.label,
+                            v.summary.weeks,
+                            crate::plan::thousands(v.summary.cost),
+                            initiative.currency
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        )
+        .await?;
+
     let source = provider.source();
     run.step(
-        7,
+        8,
         async {
-            Ok(program::assemble(Parts {
+            program::assemble(Parts {
                 initiative,
                 source,
                 analysis: &analysis,
-                outline: &outline,
-                resources: &resources,
-                schedule: &schedule,
-                budget: &budget,
-                risks: &assessed.risks,
                 kpis: &targets.kpis.kpis,
-                stage_gates: &targets.stage_gates,
-                warnings: &assessed.warnings,
-            }))
+                variants: fitting.variants.clone(),
+                recommended: fitting.recommended,
+            })
+            .ok_or_else(|| {
+                JobError::new(ErrorCode::Plan, "the recommended plan variant is missing")
+            })
         },
         |p: &Program| {
             format!(
                 "program ready: {} workstreams ending {}",
-                p.workstreams.len(),
-                p.schedule.end_date
+                p.plan.workstreams.len(),
+                p.plan.schedule.end_date
             )
         },
     )

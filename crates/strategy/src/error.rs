@@ -21,6 +21,12 @@ pub enum Error {
     /// No initiative with this id.
     #[error("initiative {0} not found")]
     InitiativeNotFound(String),
+    /// A plan variant was chosen for a job that did not make a program.
+    #[error("job {0} did not make a program, so it has no plans to choose from")]
+    NotAProgram(String),
+    /// The program has no such variant (made before variants existed).
+    #[error("this program has no “{0}” plan; generate it again to get the variants")]
+    NoSuchVariant(String),
     /// The job engine refused.
     #[error(transparent)]
     Jobs(#[from] jobs::Error),
@@ -91,6 +97,7 @@ impl Error {
         match self {
             Error::Invalid(_) => EngineCode::InvalidInput.into(),
             Error::InitiativeNotFound(_) => EngineCode::NotFound.into(),
+            Error::NotAProgram(_) | Error::NoSuchVariant(_) => EngineCode::InvalidInput.into(),
             Error::Jobs(e) => e.code().into(),
             Error::Database(_) | Error::Io { .. } => EngineCode::Storage.into(),
             Error::SchemaTooNew { .. } => EngineCode::SchemaTooNew.into(),

@@ -3,6 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::plan::MAX_TEAM_PEOPLE;
+use crate::program::TeamMember;
+
 /// What the user fills in to create or edit an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -27,6 +30,10 @@ pub struct InitiativeDraft {
     /// Hard limits in the user's words ("must open before summer").
     #[serde(default)]
     pub constraints: Vec<String>,
+    /// Who in the team covers which roles, as the user set it; empty lets the plan
+    /// derive it from the team size.
+    #[serde(default)]
+    pub team: Vec<TeamMember>,
 }
 
 /// A stored initiative.
@@ -53,6 +60,9 @@ pub struct Initiative {
     pub start_date: NaiveDate,
     /// Hard limits.
     pub constraints: Vec<String>,
+    /// Who covers which roles, as the user set it (empty: derived by the plan).
+    #[serde(default)]
+    pub team: Vec<TeamMember>,
     /// Unix ms.
     #[cfg_attr(feature = "specta", specta(type = specta_typescript::Number))]
     pub created_at: i64,
@@ -75,6 +85,7 @@ impl Initiative {
             team_size: d.team_size,
             start_date: d.start_date,
             constraints: d.constraints,
+            team: d.team,
             created_at,
             updated_at,
         }
@@ -92,6 +103,7 @@ impl Initiative {
             team_size: self.team_size,
             start_date: self.start_date,
             constraints: self.constraints.clone(),
+            team: self.team.clone(),
         }
     }
 
@@ -250,6 +262,43 @@ impl InitiativeDraft {
                 "constraints",
                 "Keep each constraint under 500 characters.".into(),
             );
+        }
+        for m in &mut self.team {
+            m.name = m.name.trim().to_owned();
+            m.roles.retain(|r| !r.trim().is_empty());
+            m.roles.dedup();
+        }
+        if !self.team.is_empty() {
+            let ids: std::collections::HashSet<&str> =
+                self.team.iter().map(|m| m.id.as_str()).collect();
+            if self.team.len() != self.team_size as usize {
+                fail(
+                    "team",
+                    format!(
+                        "The team lists {} people but its size is {}.",
+                        self.team.len(),
+                        self.team_size
+                    ),
+                );
+            } else if self.team.len() > MAX_TEAM_PEOPLE {
+                fail(
+                    "team",
+                    format!("Who covers which role can be set for up to {MAX_TEAM_PEOPLE} people."),
+                );
+            } else if ids.len() != self.team.len() || ids.iter().any(|i| i.trim().is_empty()) {
+                fail("team", "Every team member needs their own id.".into());
+            } else if self
+                .team
+                .iter()
+                .any(|m| m.name.is_empty() || m.name.chars().count() > 80)
+            {
+                fail(
+                    "team",
+                    "Give every team member a name under 80 characters.".into(),
+                );
+            } else if self.team.iter().any(|m| m.roles.is_empty()) {
+                fail("team", "Every team member needs at least one role.".into());
+            }
         }
         if errors.is_empty() {
             Ok(self)

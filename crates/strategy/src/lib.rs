@@ -28,7 +28,7 @@ pub use error::{Error, Result};
 pub use export::ExportFormat;
 pub use initiative::{Initiative, InitiativeDraft};
 pub use operation::{OPERATIONS, OperationInfo, OperationKind, OperationResult};
-pub use program::Program;
+pub use program::{Program, TeamMember, VariantId};
 pub use provider::{ProviderChoice, Providers, Spending};
 pub use run_all::RunAll;
 pub use workspace::{Workspace, WorkspaceConfig};

@@ -136,6 +136,35 @@ pub struct PlaybookTask {
     pub units: u32,
     /// Task ids that must finish first.
     pub depends_on: Vec<String>,
+    /// How much the initiative needs it (what a fitted plan may defer).
+    pub priority: Priority,
+}
+
+/// How much a task is needed: a fitted plan defers could, then should tasks, never musts.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Deferred first.
+    Could,
+    /// Deferred when deferring could tasks is not enough.
+    Should,
+    /// Never deferred: without it the initiative does not deliver.
+    #[default]
+    Must,
+}
+
+impl Priority {
+    /// The word users see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Must => "must",
+            Priority::Should => "should",
+            Priority::Could => "could",
+        }
+    }
 }
 
 /// A repeated unit of growth (a store, a clinic, a hub…).
@@ -264,7 +293,7 @@ pub struct CanvasSeed {
 }
 
 /// The playbook files, compiled in.
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 19] = [
     (
         "food_beverage_retail",
         include_str!("../playbooks/food_beverage_retail.json"),
@@ -285,6 +314,37 @@ const FILES: [(&str, &str); 9] = [
     ),
     ("education", include_str!("../playbooks/education.json")),
     ("logistics", include_str!("../playbooks/logistics.json")),
+    (
+        "community_project",
+        include_str!("../playbooks/community_project.json"),
+    ),
+    (
+        "research_project",
+        include_str!("../playbooks/research_project.json"),
+    ),
+    ("event", include_str!("../playbooks/event.json")),
+    ("hospitality", include_str!("../playbooks/hospitality.json")),
+    (
+        "building_renovation",
+        include_str!("../playbooks/building_renovation.json"),
+    ),
+    (
+        "office_relocation",
+        include_str!("../playbooks/office_relocation.json"),
+    ),
+    (
+        "product_launch",
+        include_str!("../playbooks/product_launch.json"),
+    ),
+    (
+        "marketing_campaign",
+        include_str!("../playbooks/marketing_campaign.json"),
+    ),
+    ("mobile_app", include_str!("../playbooks/mobile_app.json")),
+    (
+        "it_migration",
+        include_str!("../playbooks/it_migration.json"),
+    ),
     ("general", include_str!("../playbooks/general.json")),
 ];
 

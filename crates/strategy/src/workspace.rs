@@ -13,6 +13,7 @@ use crate::export::{self, Export, ExportFormat};
 use crate::initiative::Initiative;
 use crate::operation::{OperationKind, OperationResult, ResultError, WEB_RESEARCH};
 use crate::probe::ProbeSettings;
+use crate::program::VariantId;
 use crate::provider::{ProviderChoice, Providers, SharedSpending, Spending};
 use crate::research::{
     BmcInput, BmcResearch, FiveWhys, FiveWhysInput, ResearchJobs, ResearchReport, ResearchSettings,
@@ -160,16 +161,50 @@ impl Workspace {
         &self.initiatives
     }
 
-    /// The result of a completed job of one of the operations.
+    /// The result of a completed job of one of the operations; a program with the plan
+    /// variant the user adopted.
     pub async fn result(&self, id: JobId) -> Result<OperationResult> {
         let snapshot = self.engine.get(id).await?;
-        Ok(OperationResult::from_job(&snapshot.job)?)
+        let result = OperationResult::from_job(&snapshot.job)?;
+        self.with_choice(id, result).await
+    }
+
+    /// A program result with the variant chosen for job `id` adopted (other results as they are).
+    async fn with_choice(&self, id: JobId, result: OperationResult) -> Result<OperationResult> {
+        let OperationResult::Program(program) = result else {
+            return Ok(result);
+        };
+        let chosen = self.initiatives.chosen_variant(&id.to_string()).await?;
+        let program = match chosen {
+            Some(variant) => match (*program).clone().with_chosen(variant) {
+                Some(adopted) => adopted,
+                None => *program,
+            },
+            None => *program,
+        };
+        Ok(OperationResult::Program(Box::new(program)))
+    }
+
+    /// Adopts `variant` as the plan of the program job `id` made; the program with it.
+    pub async fn choose_variant(&self, id: JobId, variant: VariantId) -> Result<OperationResult> {
+        let snapshot = self.engine.get(id).await?;
+        let OperationResult::Program(program) = OperationResult::from_job(&snapshot.job)? else {
+            return Err(Error::NotAProgram(id.to_string()));
+        };
+        let adopted = program
+            .with_chosen(variant)
+            .ok_or_else(|| Error::NoSuchVariant(variant.label().to_owned()))?;
+        self.initiatives
+            .choose_variant(&id.to_string(), variant)
+            .await?;
+        Ok(OperationResult::Program(Box::new(adopted)))
     }
 
     /// A completed job's result in `format`, with its title and a file name for it.
     pub async fn export(&self, id: JobId, format: ExportFormat) -> Result<Export> {
         let job = self.engine.get(id).await?.job;
         let result = OperationResult::from_job(&job)?;
+        let result = self.with_choice(id, result).await?;
         let usage = self.engine.usage(id).await?;
         let text = export::render(&result, &job.title, format, &usage)?;
         Ok(Export {

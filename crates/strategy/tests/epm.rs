@@ -41,7 +41,7 @@ fn model_answers(initiative: strategy::Initiative) -> impl Fn(&support::Received
 }
 
 #[tokio::test]
-async fn offline_generation_runs_eight_steps_and_stores_the_program() {
+async fn offline_generation_runs_every_step_and_stores_the_program() {
     let (_dir, workspace, initiative) = support::workspace_with_initiative().await;
     let done = support::program(&workspace, &initiative).await;
     assert_eq!(
@@ -64,7 +64,7 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
         .collect();
     assert_eq!(
         partials.iter().map(|p| p.index).collect::<Vec<_>>(),
-        (0..8).collect::<Vec<_>>()
+        (0..STEPS.len() as u32).collect::<Vec<_>>()
     );
     assert!(
         partials[1].summary.contains("workstreams"),
@@ -76,9 +76,12 @@ async fn offline_generation_runs_eight_steps_and_stores_the_program() {
     assert_eq!(program.source.engine, "offline");
     assert!(program.source.label.contains("offline"));
     assert_eq!(program.initiative, initiative);
-    assert!(program.workstreams.len() >= 5);
-    assert_eq!(program.stage_gates.len(), program.workstreams.len());
-    assert!(!program.schedule.critical_path.is_empty());
+    assert!(program.plan.workstreams.len() >= 5);
+    assert_eq!(
+        program.plan.stage_gates.len(),
+        program.plan.workstreams.len()
+    );
+    assert!(!program.plan.schedule.critical_path.is_empty());
 
     // Exports: Markdown with every section, JSON that reads back to the same program.
     let exported = OperationResult::Program(Box::new(program.clone()));
@@ -237,7 +240,7 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
         assert_eq!(server.count("resources"), 1);
         assert_eq!(server.count("risks"), 2);
         assert_eq!(server.count("measures"), 1);
-        assert_eq!(done.steps.len(), 8);
+        assert_eq!(done.steps.len(), STEPS.len());
         // Partials are not duplicated by the resume: one per step.
         let indices: Vec<u32> = done
             .partials
@@ -248,7 +251,7 @@ fn a_crash_mid_generation_resumes_without_asking_the_model_again() {
                     .index
             })
             .collect();
-        assert_eq!(indices, (0..8).collect::<Vec<_>>());
+        assert_eq!(indices, (0..STEPS.len() as u32).collect::<Vec<_>>());
         workspace.engine().shutdown(Duration::from_secs(2)).await;
     });
 }

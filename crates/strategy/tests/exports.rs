@@ -293,7 +293,7 @@ async fn a_program_exports_as_markdown_and_every_result_as_the_json_it_is_stored
     ];
     let program: Program = result(&runs[0]);
     let md = markdown(&workspace, &runs[0]).await;
-    let schedule = &program.schedule;
+    let schedule = &program.plan.schedule;
     assert!(
         schedule.schedules_built >= 1
             && schedule.shortest_possible_weeks >= schedule.critical_path_weeks
@@ -308,7 +308,7 @@ async fn a_program_exports_as_markdown_and_every_result_as_the_json_it_is_stored
     );
     // A program stored before the search recorded nothing: it says it was one pass.
     let mut older = program.clone();
-    older.schedule.schedules_built = 0;
+    older.plan.schedule.schedules_built = 0;
     let old_md = render(OperationResult::Program(Box::new(older)), "older");
     assert!(old_md.contains("Levelled in one pass"), "{old_md}");
     assert_eq!(
@@ -361,19 +361,19 @@ async fn the_program_export_escapes_what_the_initiative_and_the_model_wrote() {
     program.analysis.industry = evil.into();
     program.analysis.assumptions = vec![evil.into()];
     program.analysis.success_factors = vec![evil.into()];
-    program.warnings = vec![evil.into()];
-    program.workstreams[0].name = evil.into();
-    program.workstreams[0].description = evil.into();
-    program.workstreams[0].milestone = evil.into();
-    program.tasks[0].name = evil.into();
-    program.tasks[0].role = evil.into();
-    program.resources[0].name = evil.into();
-    program.risks[0].title = evil.into();
-    program.risks[0].mitigation = evil.into();
+    program.plan.warnings = vec![evil.into()];
+    program.plan.workstreams[0].name = evil.into();
+    program.plan.workstreams[0].description = evil.into();
+    program.plan.workstreams[0].milestone = evil.into();
+    program.plan.tasks[0].name = evil.into();
+    program.plan.tasks[0].role = evil.into();
+    program.plan.resources[0].name = evil.into();
+    program.plan.risks[0].title = evil.into();
+    program.plan.risks[0].mitigation = evil.into();
     program.kpis[0].name = evil.into();
     program.kpis[0].unit = evil.into();
-    program.stage_gates[0].name = evil.into();
-    program.stage_gates[0].criteria = vec![evil.into()];
+    program.plan.stage_gates[0].name = evil.into();
+    program.plan.stage_gates[0].criteria = vec![evil.into()];
     let md = render(OperationResult::Program(Box::new(program)), "Program");
 
     assert!(!md.contains("[click]("), "no link survives: {md}");

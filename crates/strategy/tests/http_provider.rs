@@ -161,13 +161,11 @@ async fn semantic_problems_are_sent_back_for_repair() {
     let init = initiative(coffee_draft());
     let good = offline_answer(&init, "outline");
     let mut outline: serde_json::Value = serde_json::from_str(&good).expect("json");
-    // A cycle: the first task now depends on the last one of the same workstream.
-    let last = outline["workstreams"][0]["tasks"]
-        .as_array()
-        .and_then(|t| t.last())
-        .map(|t| t["id"].clone())
-        .expect("task");
-    outline["workstreams"][0]["tasks"][0]["depends_on"] = serde_json::json!([last]);
+    // A cycle: the first two tasks now depend on each other.
+    let first = outline["workstreams"][0]["tasks"][0]["id"].clone();
+    let second = outline["workstreams"][0]["tasks"][1]["id"].clone();
+    outline["workstreams"][0]["tasks"][0]["depends_on"] = serde_json::json!([second]);
+    outline["workstreams"][0]["tasks"][1]["depends_on"] = serde_json::json!([first]);
     let bad = outline.to_string();
     let server = ChatServer::start(move |_, n| {
         Reply::Stream(if n == 1 { bad.clone() } else { good.clone() })

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use strategy::plan::{Network, RiskOrigin};
 use strategy::playbook::{self, Tier};
 use strategy::provider::{OfflineProvider, OfflineScale};
-use strategy::{InitiativeDraft, Program, epm};
+use strategy::program::PlanVariant;
+use strategy::{InitiativeDraft, Program, VariantId, epm};
 use support::{coffee_draft, initiative};
 use tokio_util::sync::CancellationToken;
 
@@ -34,11 +35,12 @@ fn draft(name: &str, description: &str) -> InitiativeDraft {
 #[test]
 fn every_playbook_is_complete_and_consistent() {
     let all = playbook::all().expect("playbooks parse");
-    assert_eq!(all.len(), 9);
+    assert_eq!(all.len(), 19);
     let ids: HashSet<&str> = all.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids.len(), 9);
+    assert_eq!(ids.len(), 19);
     assert!(ids.contains(playbook::GENERAL));
     let mut fact_ids = HashSet::new();
+    let mut cause_ids = HashSet::new();
     for p in all {
         assert!(
             p.workstreams
@@ -94,6 +96,26 @@ fn every_playbook_is_complete_and_consistent() {
             })
             .collect();
         Network::build(&tasks).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        // A fitted plan can defer any should or could task without orphaning a kept one.
+        let priority: std::collections::HashMap<&str, playbook::Priority> = p
+            .workstreams
+            .iter()
+            .flat_map(|w| &w.tasks)
+            .map(|t| (t.id.as_str(), t.priority))
+            .collect();
+        for t in p.workstreams.iter().flat_map(|w| &w.tasks) {
+            for d in &t.depends_on {
+                assert!(
+                    priority[d.as_str()] >= t.priority,
+                    "{}: {} depends on lower-priority {d}",
+                    p.id,
+                    t.id
+                );
+            }
+        }
+        for c in &p.causes {
+            assert!(cause_ids.insert(c.id.clone()), "cause id {} twice", c.id);
+        }
     }
 }
 
@@ -196,10 +218,12 @@ async fn industries_give_different_programs() {
         "A B2B SaaS platform for invoice approval, sold by subscription to finance teams.",
     ))
     .await;
-    let names =
-        |p: &Program| -> HashSet<String> { p.workstreams.iter().map(|w| w.name.clone()).collect() };
-    let roles =
-        |p: &Program| -> HashSet<String> { p.resources.iter().map(|r| r.id.clone()).collect() };
+    let names = |p: &Program| -> HashSet<String> {
+        p.plan.workstreams.iter().map(|w| w.name.clone()).collect()
+    };
+    let roles = |p: &Program| -> HashSet<String> {
+        p.plan.resources.iter().map(|r| r.id.clone()).collect()
+    };
     assert!(
         names(&cafe).is_disjoint(&names(&saas)),
         "{:?} vs {:?}",
@@ -241,24 +265,30 @@ async fn a_bigger_budget_and_team_give_a_bigger_program() {
     })
     .await;
     assert!(
-        big.workstreams.len() > small.workstreams.len() + 3,
+        big.plan.workstreams.len() > small.plan.workstreams.len() + 3,
         "{} vs {}",
-        big.workstreams.len(),
-        small.workstreams.len()
+        big.plan.workstreams.len(),
+        small.plan.workstreams.len()
     );
-    assert!(big.tasks.len() > small.tasks.len());
-    let people = |p: &Program| p.resources.iter().map(|r| r.headcount).sum::<u32>();
+    assert!(big.plan.tasks.len() > small.plan.tasks.len());
+    let people = |p: &Program| p.plan.resources.iter().map(|r| r.headcount).sum::<u32>();
     assert!(
         people(&big) >= 30 && people(&small) < 12,
         "{} vs {}",
         people(&big),
         people(&small)
     );
-    assert!(big.budget.total > 3.0 * small.budget.total);
+    assert!(big.plan.budget.total > 3.0 * small.plan.budget.total);
     // More stores are opened one after another: "Open store 2", "Open store 3"…
-    assert!(big.workstreams.iter().any(|w| w.name == "Open store 2"));
+    assert!(
+        big.plan
+            .workstreams
+            .iter()
+            .any(|w| w.name == "Open store 2")
+    );
     assert!(
         !small
+            .plan
             .workstreams
             .iter()
             .any(|w| w.name.starts_with("Open store"))
@@ -277,26 +307,28 @@ async fn a_short_horizon_is_reported_not_squeezed() {
         ..coffee_draft()
     })
     .await;
-    // The work takes as long as it takes.
+    // The full scope takes as long as it takes.
+    let full = |p: &Program| variant(p, VariantId::FullWithHires).plan.clone();
+    let (relaxed_full, tight_full) = (full(&relaxed), full(&tight));
     assert_eq!(
-        tight.schedule.critical_path_weeks,
-        relaxed.schedule.critical_path_weeks
+        tight_full.schedule.critical_path_weeks,
+        relaxed_full.schedule.critical_path_weeks
     );
     assert_eq!(
-        tight.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>(),
-        relaxed.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>()
+        tight_full.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>(),
+        relaxed_full.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>()
     );
     assert!(
-        relaxed.schedule.critical_path_fits
-            && relaxed.warnings.iter().all(|w| !w.contains("horizon"))
+        relaxed_full.schedule.critical_path_fits
+            && relaxed_full.warnings.iter().all(|w| !w.contains("horizon"))
     );
-    assert!(!tight.schedule.critical_path_fits);
+    assert!(!tight_full.schedule.critical_path_fits);
     assert!(
-        tight.warnings[0].contains("critical path"),
+        tight_full.warnings[0].contains("critical path"),
         "{:?}",
-        tight.warnings
+        tight_full.warnings
     );
-    let top = &tight.risks[0];
+    let top = &tight_full.risks[0];
     assert_eq!(top.origin, RiskOrigin::Computed);
     assert!(
         top.title.contains("does not fit the 4-month horizon"),
@@ -304,12 +336,27 @@ async fn a_short_horizon_is_reported_not_squeezed() {
         top.title
     );
     assert_eq!(top.score, 25);
+    // The adopted plan defers what it can instead of squeezing durations, and says what
+    // the musts still need.
+    let fitted = variant(&tight, VariantId::Fitted);
+    assert!(!fitted.deferred.is_empty());
+    for t in &fitted.plan.tasks {
+        let same = tight_full.tasks.iter().find(|f| f.id == t.id).expect("kept task");
+        assert!(t.weeks >= same.weeks, "{} squeezed", t.id);
+    }
+    let shortfall = fitted.shortfall.as_ref().expect("musts do not fit 4 months");
+    assert!(shortfall.weeks > tight.plan.schedule.horizon_weeks);
+    assert!(shortfall.summary.contains("must tasks"), "{}", shortfall.summary);
+}
+
+fn variant(p: &Program, id: VariantId) -> &PlanVariant {
+    p.variants.iter().find(|v| v.id == id).expect("variant")
 }
 
 #[tokio::test]
 async fn the_numbers_add_up() {
     let p = generate(coffee_draft()).await;
-    let b = &p.budget;
+    let b = &p.plan.budget;
     let ws_sum: f64 = b.by_workstream.iter().map(|l| l.total).sum();
     assert!((ws_sum - (b.labour + b.non_labour)).abs() < 0.01);
     let role_sum: f64 = b.by_role.iter().map(|l| l.cost).sum();
@@ -318,7 +365,7 @@ async fn the_numbers_add_up() {
     assert!((last.cumulative - (b.labour + b.non_labour)).abs() < 0.01);
     assert!((b.total - (b.labour + b.non_labour + b.contingency)).abs() < 0.01);
     // Risks are ordered by score after the computed leaders; ids follow the order.
-    for (i, r) in p.risks.iter().enumerate() {
+    for (i, r) in p.plan.risks.iter().enumerate() {
         assert_eq!(r.id, format!("R{}", i + 1));
         assert_eq!(r.score, r.probability * r.impact);
     }
@@ -326,7 +373,7 @@ async fn the_numbers_add_up() {
     let pb = playbook::by_id("food_beverage_retail")
         .expect("ok")
         .expect("playbook");
-    for r in &p.resources {
+    for r in &p.plan.resources {
         let usd = pb
             .roles
             .iter()
@@ -336,8 +383,9 @@ async fn the_numbers_add_up() {
         assert_eq!(r.monthly_rate, (usd * 0.92).round());
     }
     // Stage gates fall at each workstream's last week.
-    for g in &p.stage_gates {
+    for g in &p.plan.stage_gates {
         let w = p
+            .plan
             .workstreams
             .iter()
             .find(|w| w.id == g.workstream)

@@ -15,6 +15,21 @@ pub async fn get_result(state: State<'_, AppState>, id: String) -> IpcResult<Ope
     Ok(state.workspace.result(job_id(&id)?).await?)
 }
 
+/// Adopts one of a generated program's plan variants as its plan (stored, so exports and
+/// later views use it); returns the program with it.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn choose_variant(
+    state: State<'_, AppState>,
+    id: String,
+    variant: strategy::VariantId,
+) -> IpcResult<OperationResult> {
+    Ok(state
+        .workspace
+        .choose_variant(job_id(&id)?, variant)
+        .await?)
+}
+
 /// A finished job's result as a Markdown document or as pretty JSON.
 #[tauri::command(root = "ipc_args")]
 #[specta::specta]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Artefact, ArtefactKind, Context};
 use crate::plan::{Network, PlanTask, RiskInput};
+use crate::playbook::Priority;
 
 /// The first read of the initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +85,9 @@ pub struct TaskPlan {
     pub units: u32,
     /// Task ids that must finish first.
     pub depends_on: Vec<String>,
+    /// How much the initiative needs it (absent in outlines made before priorities: must).
+    #[serde(default)]
+    pub priority: Priority,
 }
 
 impl Outline {

@@ -13,7 +13,10 @@ pub use budget::{
 };
 pub use cpm::{CpmRow, CpmSchedule, critical_path};
 pub use gates::{Milestone, StageGate, stage_gates};
-pub use level::{LEVELLING_METHOD, Levelled, level, level_single_pass};
+pub use level::{
+    LEVELLING_METHOD, Levelled, MAX_TEAM_PEOPLE, level, level_single_pass, level_team,
+    level_team_quick,
+};
 pub use network::Network;
 pub use risk::{Risk, RiskInput, RiskOrigin, Severity, score_risks};
 
@@ -72,6 +75,14 @@ pub enum PlanError {
         units: u32,
         /// People the role has.
         headcount: u32,
+    },
+    /// A team too large to plan person by person.
+    #[error("a team of {people} is too large to plan person by person (at most {most})")]
+    TeamTooLarge {
+        /// People in the team.
+        people: u32,
+        /// The most planned person by person.
+        most: u32,
     },
 }
 

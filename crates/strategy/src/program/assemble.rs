@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 
 use super::{
-    PROGRAM_FORMAT, Program, ProgramWorkstream, ResourceLine, Schedule, ScheduleSummary,
-    ScheduledTask,
+    PROGRAM_FORMAT, PersonLine, PlanVariant, Program, ProgramPlan, ProgramWorkstream, ResourceLine,
+    Schedule, ScheduleSummary, ScheduledTask, TeamMember, VariantId,
 };
 use crate::artefact::{Analysis, Kpi, Outline, Resources};
 use crate::initiative::Initiative;
@@ -29,7 +29,29 @@ fn last_day(start: NaiveDate, start_week: u32, finish_week: u32) -> NaiveDate {
     }
 }
 
-/// Everything the assembly needs, as the earlier steps produced it.
+/// Everything one plan is made of, as the planning steps produced it.
+pub struct PlanParts<'a> {
+    /// The initiative.
+    pub initiative: &'a Initiative,
+    /// The tasks kept.
+    pub outline: &'a Outline,
+    /// Roles and rates.
+    pub resources: &'a Resources,
+    /// Both schedules.
+    pub schedule: &'a Schedule,
+    /// The money.
+    pub budget: &'a Budget,
+    /// The scored register.
+    pub risks: Vec<Risk>,
+    /// Gates at workstream finishes.
+    pub stage_gates: Vec<StageGate>,
+    /// What the user must see first.
+    pub warnings: Vec<String>,
+    /// The people, when levelled person by person (`schedule.levelled.people` indexes it).
+    pub team: &'a [TeamMember],
+}
+
+/// Everything the program needs besides its plans.
 pub struct Parts<'a> {
     /// The initiative.
     pub initiative: &'a Initiative,
@@ -37,37 +59,51 @@ pub struct Parts<'a> {
     pub source: Source,
     /// Step 1.
     pub analysis: &'a Analysis,
-    /// Step 2.
-    pub outline: &'a Outline,
-    /// Step 3.
-    pub resources: &'a Resources,
-    /// Step 4.
-    pub schedule: &'a Schedule,
-    /// Step 5.
-    pub budget: &'a Budget,
-    /// Step 6.
-    pub risks: &'a [Risk],
     /// Step 7.
     pub kpis: &'a [Kpi],
-    /// Step 7.
-    pub stage_gates: &'a [StageGate],
-    /// From step 6.
-    pub warnings: &'a [String],
+    /// The plans to choose between.
+    pub variants: Vec<PlanVariant>,
+    /// The one adopted until the user picks another.
+    pub recommended: VariantId,
 }
 
-/// Puts the program together.
-pub fn assemble(parts: Parts<'_>) -> Program {
-    let Parts {
+/// Puts the program together, adopting the recommended variant's plan; `None` when there
+/// is no such variant.
+pub fn assemble(parts: Parts<'_>) -> Option<Program> {
+    let plan = parts
+        .variants
+        .iter()
+        .find(|v| v.id == parts.recommended)?
+        .plan
+        .clone();
+    Some(Program {
+        format: PROGRAM_FORMAT,
+        initiative: parts.initiative.clone(),
+        source: parts.source,
+        analysis: parts.analysis.clone(),
+        plan,
+        kpis: parts.kpis.to_vec(),
+        variants: parts.variants,
+        chosen: Some(parts.recommended),
+    })
+}
+
+/// Puts one plan together: tasks with their dates, workstreams with their costs, the roles
+/// and people with their load.
+pub fn assemble_plan(parts: PlanParts<'_>) -> ProgramPlan {
+    let PlanParts {
         initiative,
         outline,
         schedule,
         budget,
         resources,
+        team,
         ..
     } = parts;
     let start = initiative.start_date;
     let cpm = &schedule.cpm;
     let lev = &schedule.levelled;
+    let person_name = |p: &u32| team.get(*p as usize).map(|m| m.name.clone());
     let tasks: Vec<ScheduledTask> = outline
         .tasks()
         .enumerate()
@@ -79,6 +115,12 @@ pub fn assemble(parts: Parts<'_>) -> Program {
             units: t.units,
             weeks: t.weeks,
             depends_on: t.depends_on.clone(),
+            priority: t.priority,
+            people: lev
+                .people
+                .get(i)
+                .map(|ps| ps.iter().filter_map(person_name).collect())
+                .unwrap_or_default(),
             early_start: cpm.rows[i].early_start,
             early_finish: cpm.rows[i].early_finish,
             late_start: cpm.rows[i].late_start,
@@ -119,17 +161,24 @@ pub fn assemble(parts: Parts<'_>) -> Program {
         })
         .collect();
     let horizon_weeks = initiative.horizon_weeks();
-    let resources = resources
+    let span = f64::from(lev.makespan.max(1));
+    let resources_lines = resources
         .roles
         .iter()
         .map(|r| {
             let load = lev.load.get(&r.id);
             let person_weeks: u32 = load.map_or(0, |l| l.iter().sum());
-            let capacity = f64::from(r.headcount) * f64::from(lev.makespan.max(1));
+            // Levelled person by person, a role has as many people as cover it.
+            let headcount = if team.is_empty() {
+                r.headcount
+            } else {
+                team.iter().filter(|m| m.roles.contains(&r.id)).count() as u32
+            };
+            let capacity = f64::from(headcount.max(1)) * span;
             ResourceLine {
                 id: r.id.clone(),
                 name: r.name.clone(),
-                headcount: r.headcount,
+                headcount,
                 monthly_rate: r.monthly_rate,
                 person_weeks,
                 peak: load.and_then(|l| l.iter().copied().max()).unwrap_or(0),
@@ -137,11 +186,25 @@ pub fn assemble(parts: Parts<'_>) -> Program {
             }
         })
         .collect();
-    Program {
-        format: PROGRAM_FORMAT,
-        initiative: initiative.clone(),
-        source: parts.source,
-        analysis: parts.analysis.clone(),
+    let people = team
+        .iter()
+        .enumerate()
+        .map(|(p, m)| {
+            let mine: Vec<usize> = (0..tasks.len())
+                .filter(|&i| lev.people.get(i).is_some_and(|ps| ps.contains(&(p as u32))))
+                .collect();
+            let weeks_booked: u32 = mine.iter().map(|&i| tasks[i].weeks).sum();
+            PersonLine {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                roles: m.roles.clone(),
+                tasks: mine.len() as u32,
+                weeks_booked,
+                utilisation: ((f64::from(weeks_booked) / span) * 1000.0).round() / 1000.0,
+            }
+        })
+        .collect();
+    ProgramPlan {
         workstreams,
         schedule: ScheduleSummary {
             critical_path_weeks: cpm.duration,
@@ -156,11 +219,11 @@ pub fn assemble(parts: Parts<'_>) -> Program {
             schedules_built: lev.schedules_built,
         },
         tasks,
-        resources,
+        resources: resources_lines,
+        team: people,
         budget: budget.clone(),
-        risks: parts.risks.to_vec(),
-        kpis: parts.kpis.to_vec(),
-        stage_gates: parts.stage_gates.to_vec(),
-        warnings: parts.warnings.to_vec(),
+        risks: parts.risks,
+        stage_gates: parts.stage_gates,
+        warnings: parts.warnings,
     }
 }

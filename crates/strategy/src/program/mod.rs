@@ -5,7 +5,10 @@
 
 mod assemble;
 mod compute;
+mod fit;
 mod risks;
+mod team;
+mod variant;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -13,14 +16,18 @@ use serde::{Deserialize, Serialize};
 use crate::artefact::{Analysis, Kpi};
 use crate::initiative::Initiative;
 use crate::plan::{Budget, CpmSchedule, Levelled, Risk, StageGate};
+use crate::playbook::Priority;
 use crate::provider::Source;
 
-pub use assemble::{Parts, assemble};
+pub use assemble::{Parts, PlanParts, assemble, assemble_plan};
 pub use compute::{budget, contingency_rate, gates, schedule};
+pub use fit::{Fitting, HiresPlan, fit};
 pub use risks::{ComputedRisks, computed_risks, risk_register};
+pub use team::{TeamMember, complete_team, derive_team};
+pub use variant::{Deferral, Hire, PlanVariant, Shortfall, VariantId, VariantSummary};
 
-/// Version of the program format, bumped when its shape changes.
-pub const PROGRAM_FORMAT: u32 = 1;
+/// Version of the program format, bumped when its shape changes (2: variants).
+pub const PROGRAM_FORMAT: u32 = 2;
 
 /// The executable program for an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,24 +41,76 @@ pub struct Program {
     pub source: Source,
     /// The first read of the initiative.
     pub analysis: Analysis,
+    /// The plan adopted: the chosen variant's (see `chosen`).
+    #[serde(flatten)]
+    pub plan: ProgramPlan,
+    /// KPIs with targets.
+    pub kpis: Vec<Kpi>,
+    /// The plans the user can choose between (empty in programs made before variants).
+    #[serde(default)]
+    pub variants: Vec<PlanVariant>,
+    /// Which variant `plan` is (absent in programs made before variants).
+    #[serde(default)]
+    pub chosen: Option<VariantId>,
+}
+
+impl Program {
+    /// The program with `variant`'s plan adopted; `None` when it has no such variant.
+    pub fn with_chosen(mut self, variant: VariantId) -> Option<Program> {
+        let plan = self.variants.iter().find(|v| v.id == variant)?.plan.clone();
+        self.plan = plan;
+        self.chosen = Some(variant);
+        Some(self)
+    }
+
+    /// The variant adopted, if the program has variants.
+    pub fn chosen_variant(&self) -> Option<&PlanVariant> {
+        let chosen = self.chosen?;
+        self.variants.iter().find(|v| v.id == chosen)
+    }
+}
+
+/// One complete plan: what is done when, by whom, for how much, and what could go wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProgramPlan {
     /// Workstreams with their dates and costs.
     pub workstreams: Vec<ProgramWorkstream>,
     /// Tasks with unconstrained and levelled dates.
     pub tasks: Vec<ScheduledTask>,
     /// Overall dates and the critical path.
     pub schedule: ScheduleSummary,
-    /// The team.
+    /// The roles.
     pub resources: Vec<ResourceLine>,
+    /// The people, when the plan is levelled person by person (empty otherwise).
+    #[serde(default)]
+    pub team: Vec<PersonLine>,
     /// The money.
     pub budget: Budget,
     /// Risks, most serious first.
     pub risks: Vec<Risk>,
-    /// KPIs with targets.
-    pub kpis: Vec<Kpi>,
     /// Go/no-go reviews at workstream milestones.
     pub stage_gates: Vec<StageGate>,
     /// Problems the user must see first (horizon or budget overrun…).
     pub warnings: Vec<String>,
+}
+
+/// One person of the team with their roles and load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PersonLine {
+    /// Id within the team.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role ids they cover, main role first.
+    pub roles: Vec<String>,
+    /// Tasks they work on.
+    pub tasks: u32,
+    /// Weeks of work booked.
+    pub weeks_booked: u32,
+    /// Booked share of the levelled schedule, 0–1.
+    pub utilisation: f64,
 }
 
 /// One workstream in the program.
@@ -100,6 +159,12 @@ pub struct ScheduledTask {
     pub weeks: u32,
     /// Predecessor ids.
     pub depends_on: Vec<String>,
+    /// How much the initiative needs it.
+    #[serde(default)]
+    pub priority: Priority,
+    /// Names of the people booked on it (empty when the plan is levelled by role).
+    #[serde(default)]
+    pub people: Vec<String>,
     /// Critical-path dates (weeks), unconstrained by headcount.
     pub early_start: u32,
     /// Earliest finish.

@@ -19,13 +19,15 @@ pub struct ComputedRisks {
     pub warnings: Vec<String>,
 }
 
-/// Risks the numbers themselves reveal, and the warnings that go with them.
+/// Risks the numbers themselves reveal, and the warnings that go with them; `people` is
+/// how many the plan staffs.
 pub fn computed_risks(
     initiative: &Initiative,
     outline: &Outline,
     resources: &Resources,
     schedule: &Schedule,
     budget: &Budget,
+    people: u32,
 ) -> ComputedRisks {
     let mut leading = Vec::new();
     let mut others = Vec::new();
@@ -131,7 +133,6 @@ pub fn computed_risks(
         });
     }
 
-    let people: u32 = resources.roles.iter().map(|r| r.headcount).sum();
     if people > initiative.team_size {
         warnings.push(format!(
             "The plan staffs {people} people; the team has {}. The difference must be hired or contracted.",

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use sqlx::{Connection, SqliteConnection};
 
-use super::{INITIATIVE_COLUMNS, InitiativeStore, classify, now_ms};
+use super::{InitiativeStore, LEGACY_INITIATIVE_COLUMNS, classify, now_ms};
 use crate::error::{Error, Result};
 
 /// What [`InitiativeStore::import_legacy`] found and did.
@@ -121,8 +121,8 @@ async fn import(conn: &mut SqliteConnection, engine_db: &Path) -> Result<LegacyI
         return Ok(LegacyImport::NothingToImport);
     }
     let sql = format!(
-        "INSERT INTO main.initiatives ({INITIATIVE_COLUMNS})
-         SELECT {INITIATIVE_COLUMNS} FROM legacy.initiatives WHERE true
+        "INSERT INTO main.initiatives ({LEGACY_INITIATIVE_COLUMNS})
+         SELECT {LEGACY_INITIATIVE_COLUMNS} FROM legacy.initiatives WHERE true
          ON CONFLICT (id) DO NOTHING"
     );
     let initiatives = sqlx::query(&sql).execute(&mut *tx).await?.rows_affected();

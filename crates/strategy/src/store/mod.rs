@@ -17,6 +17,7 @@ use sqlx::{Row, Sqlite};
 
 use crate::error::{Error, Result};
 use crate::initiative::{Initiative, InitiativeDraft};
+use crate::program::{TeamMember, VariantId};
 
 pub use legacy::LegacyImport;
 
@@ -28,7 +29,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How long a write waits for another connection's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-const INITIATIVE_COLUMNS: &str = "id, name, description, industry, budget_minor, currency, horizon_months, team_size, start_date, constraints, created_at, updated_at";
+const INITIATIVE_COLUMNS: &str = "id, name, description, industry, budget_minor, currency, horizon_months, team_size, start_date, constraints, team, created_at, updated_at";
+/// The columns of the engine's file from before strategy had its own (no team mapping).
+const LEGACY_INITIATIVE_COLUMNS: &str = "id, name, description, industry, budget_minor, currency, horizon_months, team_size, start_date, constraints, created_at, updated_at";
 
 /// Reads and writes initiatives and documents in strategy's own database file.
 #[derive(Clone, Debug)]
@@ -106,8 +109,8 @@ impl InitiativeStore {
         let now = now_ms();
         let id = uuid::Uuid::now_v7().to_string();
         let insert = sqlx::query(
-            "INSERT INTO initiatives (name, description, industry, budget_minor, currency, horizon_months, team_size, start_date, constraints, updated_at, id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO initiatives (name, description, industry, budget_minor, currency, horizon_months, team_size, start_date, constraints, team, updated_at, id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         );
         bind_fields(insert, &draft, now)
             .bind(&id)
@@ -145,7 +148,7 @@ impl InitiativeStore {
         let now = now_ms();
         let update = sqlx::query(
             "UPDATE initiatives SET name = ?, description = ?, industry = ?, budget_minor = ?, currency = ?,
-                    horizon_months = ?, team_size = ?, start_date = ?, constraints = ?, updated_at = ?
+                    horizon_months = ?, team_size = ?, start_date = ?, constraints = ?, team = ?, updated_at = ?
              WHERE id = ? RETURNING created_at",
         );
         let row = bind_fields(update, &draft, now)
@@ -160,6 +163,31 @@ impl InitiativeStore {
             created_at,
             now,
         ))
+    }
+
+    /// Records `variant` as the plan adopted for the program of job `job_id`.
+    pub async fn choose_variant(&self, job_id: &str, variant: VariantId) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO program_choices (job_id, variant, chosen_at) VALUES (?, ?, ?)
+             ON CONFLICT (job_id) DO UPDATE SET variant = excluded.variant, chosen_at = excluded.chosen_at",
+        )
+        .bind(job_id)
+        .bind(variant.as_str())
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The variant adopted for the program of job `job_id`, if the user picked one.
+    pub async fn chosen_variant(&self, job_id: &str) -> Result<Option<VariantId>> {
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT variant FROM program_choices WHERE job_id = ?")
+                .bind(job_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        // The table's CHECK admits only known ids; anything else reads as no choice.
+        Ok(stored.as_deref().and_then(VariantId::parse))
     }
 
     /// Deletes an initiative with its documents; `false` if there was none.
@@ -214,6 +242,7 @@ fn bind_fields<'q>(
         .bind(draft.team_size)
         .bind(draft.start_date.to_string())
         .bind(constraints_json(&draft.constraints))
+        .bind(team_json(&draft.team))
         .bind(now)
 }
 
@@ -223,6 +252,11 @@ fn to_minor(amount: f64) -> i64 {
 
 fn constraints_json(constraints: &[String]) -> String {
     serde_json::Value::from(constraints.to_vec()).to_string()
+}
+
+fn team_json(team: &[TeamMember]) -> String {
+    // A list of plain records always serialises.
+    serde_json::to_string(team).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn parse(row: &SqliteRow) -> Result<Initiative> {
@@ -237,6 +271,9 @@ fn parse(row: &SqliteRow) -> Result<Initiative> {
     let constraints: String = row.try_get("constraints")?;
     let constraints: Vec<String> =
         serde_json::from_str(&constraints).map_err(|e| corrupt(format!("constraints: {e}")))?;
+    let team: String = row.try_get("team")?;
+    let team: Vec<TeamMember> =
+        serde_json::from_str(&team).map_err(|e| corrupt(format!("team: {e}")))?;
     let budget_minor: i64 = row.try_get("budget_minor")?;
     Ok(Initiative {
         name: row.try_get("name")?,
@@ -248,6 +285,7 @@ fn parse(row: &SqliteRow) -> Result<Initiative> {
         team_size: row.try_get("team_size")?,
         start_date,
         constraints,
+        team,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         id,

@@ -63,6 +63,7 @@ pub fn initiative_from_prompt(prompt: &str) -> Option<Initiative> {
         } else {
             constraints.split("; ").map(str::to_owned).collect()
         },
+        team: Vec::new(),
     };
     let draft = draft.validate().ok()?;
     Some(Initiative::from_draft(

@@ -15,5 +15,6 @@ pub fn coffee_draft() -> InitiativeDraft {
         team_size: 7,
         start_date: NaiveDate::from_ymd_opt(2027, 1, 4).expect("a valid date"),
         constraints: vec!["Open before the summer season".into()],
+        team: Vec::new(),
     }
 }

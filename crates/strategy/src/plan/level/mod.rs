@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{CpmSchedule, Network, PlanError, PlanTask};
-use sgs::{Problem, Schedule, Timeline};
+use sgs::{MAX_PEOPLE, Pool, Problem, Schedule, Timeline};
 
 /// How the levelled schedule is found, in words for exports and the program page.
 pub const LEVELLING_METHOD: &str = "serial schedule generation over several priority rules, sampled task orders and a local search, each schedule improved by forward–backward justification";
@@ -33,7 +33,14 @@ pub struct Levelled {
     /// Schedules built to find this one (0 in results made before it was recorded).
     #[serde(default)]
     pub schedules_built: u32,
+    /// Indices of the people booked on each task, when levelled person by person (empty
+    /// when levelled by role headcount).
+    #[serde(default)]
+    pub people: Vec<Vec<u32>>,
 }
+
+/// Most people [`level_team`] plans person by person.
+pub const MAX_TEAM_PEOPLE: usize = MAX_PEOPLE;
 
 /// The levelled schedule: the shortest of a bounded, deterministic search (see
 /// [`LEVELLING_METHOD`]); never longer than one pass by least late start, never shorter
@@ -57,6 +64,90 @@ pub fn level(
     ))
 }
 
+/// The levelled schedule for a named team: each person can do the roles listed for them
+/// (`people[p]`), works on one task at a time, and a task needing `units` people gets that
+/// many who can do its role for its whole duration. Same search as [`level`].
+pub fn level_team(
+    tasks: &[PlanTask],
+    network: &Network,
+    cpm: &CpmSchedule,
+    people: &[Vec<String>],
+) -> Result<Levelled, PlanError> {
+    level_people(tasks, network, cpm, people, Effort::Search)
+}
+
+/// [`level_team`] in one pass by least late start, justified: a quick estimate for
+/// comparing many candidate plans (never shorter than the search's result).
+pub fn level_team_quick(
+    tasks: &[PlanTask],
+    network: &Network,
+    cpm: &CpmSchedule,
+    people: &[Vec<String>],
+) -> Result<Levelled, PlanError> {
+    level_people(tasks, network, cpm, people, Effort::OnePass)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    Search,
+    OnePass,
+}
+
+fn level_people(
+    tasks: &[PlanTask],
+    network: &Network,
+    cpm: &CpmSchedule,
+    people: &[Vec<String>],
+    effort: Effort,
+) -> Result<Levelled, PlanError> {
+    if people.len() > MAX_PEOPLE {
+        return Err(PlanError::TeamTooLarge {
+            people: people.len() as u32,
+            most: MAX_PEOPLE as u32,
+        });
+    }
+    let mut headcount: HashMap<String, u32> = HashMap::new();
+    for roles in people {
+        for role in roles {
+            *headcount.entry(role.clone()).or_default() += 1;
+        }
+    }
+    let (mut problem, role_names) = problem(tasks, network, cpm, &headcount)?;
+    // Most specialised first, then by index: generalists stay free for the roles only
+    // they cover.
+    let qualified = role_names
+        .iter()
+        .map(|role| {
+            let mut who: Vec<usize> = (0..people.len())
+                .filter(|&p| people[p].iter().any(|r| r == role))
+                .collect();
+            who.sort_by_key(|&p| (people[p].len(), p));
+            who
+        })
+        .collect();
+    problem.pool = Pool::People {
+        qualified,
+        people: people.len(),
+    };
+    let lower_bound = cpm.duration.max(problem.resource_bound());
+    if effort == Effort::OnePass {
+        let mut timeline = Timeline::new(&problem.pool);
+        let first = sgs::forward(&problem, &search::single_pass_list(&problem), &mut timeline);
+        let (schedule, passes) = sgs::justify(&problem, first, &mut timeline);
+        let built = u32::try_from(passes + 1).unwrap_or(u32::MAX);
+        return Ok(result(&problem, &role_names, schedule, lower_bound, built));
+    }
+    let found = search::search(&problem, lower_bound);
+    let built = u32::try_from(found.passes).unwrap_or(u32::MAX);
+    Ok(result(
+        &problem,
+        &role_names,
+        found.schedule,
+        lower_bound,
+        built,
+    ))
+}
+
 /// One pass of the serial scheme by least late start, then least slack: the levelling
 /// Charter used before the search (kept for the benchmark's comparison).
 pub fn level_single_pass(
@@ -67,7 +158,7 @@ pub fn level_single_pass(
 ) -> Result<Levelled, PlanError> {
     let (problem, role_names) = problem(tasks, network, cpm, headcount)?;
     let lower_bound = cpm.duration.max(problem.resource_bound());
-    let mut timeline = Timeline::new(role_names.len());
+    let mut timeline = Timeline::new(&problem.pool);
     let schedule = sgs::forward(&problem, &search::single_pass_list(&problem), &mut timeline);
     Ok(result(&problem, &role_names, schedule, lower_bound, 1))
 }
@@ -113,7 +204,7 @@ fn problem<'a>(
         weeks: tasks.iter().map(|t| t.weeks).collect(),
         units: tasks.iter().map(|t| t.units).collect(),
         role,
-        capacity,
+        pool: Pool::Roles(capacity),
         preds: &network.preds,
         succs: &network.succs,
         rank,
@@ -140,6 +231,15 @@ fn result(
             rows[problem.role[i]][w as usize] += problem.units[i];
         }
     }
+    let people = schedule
+        .assigned
+        .iter()
+        .map(|&bits| {
+            (0..MAX_PEOPLE as u32)
+                .filter(|p| bits & (1 << p) != 0)
+                .collect()
+        })
+        .collect();
     Levelled {
         start: schedule.start,
         finish,
@@ -147,5 +247,6 @@ fn result(
         load: role_names.iter().cloned().zip(rows).collect(),
         lower_bound,
         schedules_built,
+        people,
     }
 }

@@ -215,7 +215,7 @@ pub(super) fn search(p: &Problem, lower_bound: u32) -> Found {
         };
     }
     let n = p.len();
-    let mut timeline = Timeline::new(p.capacity.len());
+    let mut timeline = Timeline::new(&p.pool);
     let mut passes = 0usize;
     let mut best: Option<(Schedule, Vec<usize>)> = None;
     let mut consider =

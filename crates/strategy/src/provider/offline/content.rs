@@ -160,6 +160,7 @@ impl OfflineScale {
             role: t.role.clone(),
             units: t.units.max(1),
             depends_on: t.depends_on.iter().filter_map(|d| map_dep(d)).collect(),
+            priority: t.priority,
         }
     }
 

@@ -53,6 +53,24 @@ fn units_per_usd(currency: &str) -> Option<f64> {
     Some(rate)
 }
 
+/// Multiplier on task durations for a budget `scale` times the reference: smaller
+/// programmes do smaller versions of each task.
+fn duration_factor(scale: f64) -> f64 {
+    scale.powf(0.2).clamp(0.7, 1.3)
+}
+
+/// Multiplier on non-labour costs for a budget `scale` times the reference: below the
+/// reference, spend shrinks nearly in step with the budget (a small clinic fits out a
+/// smaller space), above it more slowly.
+fn spend_factor(scale: f64) -> f64 {
+    let factor = if scale < 1.0 {
+        scale.powf(0.75)
+    } else {
+        scale.sqrt()
+    };
+    factor.clamp(0.25, 3.0)
+}
+
 /// How the offline engine reads an initiative: the playbook it chose and the factors it
 /// sizes the plan by.
 #[derive(Debug, Clone)]
@@ -130,8 +148,8 @@ impl OfflineScale {
             fx,
             known_currency,
             budget_usd,
-            duration_factor: scale.powf(0.2).clamp(0.85, 1.3),
-            spend_factor: scale.sqrt().clamp(0.6, 3.0),
+            duration_factor: duration_factor(scale),
+            spend_factor: spend_factor(scale),
             team_size: initiative.team_size,
             currency: initiative.currency.clone(),
         })
