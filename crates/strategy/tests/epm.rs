@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use jobs::{JobChange, JobStatus, Snapshot, StepStatus, WatchItem};
+use strategy::VariantId;
 use strategy::epm::{STEPS, StepResult};
 use strategy::export::{self, ExportFormat};
 use strategy::operation::EPM_GENERATION;
@@ -147,6 +148,14 @@ async fn a_model_generation_streams_progress_and_labels_its_source() {
     assert_eq!(program.source.engine, "model");
     assert_eq!(program.source.model.as_deref(), Some("test-model"));
     assert!(program.analysis.playbook.is_none());
+    // The model's plan goes through the same fitting: three variants, the fitted one adopted.
+    let ids: Vec<VariantId> = program.variants.iter().map(|v| v.id).collect();
+    assert_eq!(ids, VariantId::ALL);
+    assert_eq!(program.chosen, Some(VariantId::Fitted));
+    assert_eq!(
+        program.plan, program.variants[0].plan,
+        "the adopted plan is the fitted variant's"
+    );
     assert!(
         messages
             .iter()

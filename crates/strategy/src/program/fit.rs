@@ -66,15 +66,7 @@ pub fn fit(
     let hires_variant = fitter.hires_variant(outline, hires);
     let everything = vec![true; team_outline.tasks().count()];
     let full = fitter.evaluate(&team_outline, &everything, Effort::Search)?;
-    let full_variant = fitter.variant(
-        VariantId::FullWithTeam,
-        &team_outline,
-        &everything,
-        &full,
-        Vec::new(),
-        None,
-        &notes,
-    );
+    let full_variant = fitter.variant(VariantId::FullWithTeam, &full, Vec::new(), None, &notes);
     let fitted_variant = fitter.fitted(&team_outline, &notes)?;
     Ok(Fitting {
         team: team.clone(),
@@ -267,12 +259,9 @@ impl Fitter<'_> {
     }
 
     /// A variant from an evaluated plan.
-    #[allow(clippy::too_many_arguments)]
     fn variant(
         &self,
         id: VariantId,
-        _outline: &Outline,
-        _keep: &[bool],
         plan: &Evaluated,
         deferred: Vec<Deferral>,
         shortfall: Option<Shortfall>,
@@ -464,17 +453,16 @@ impl Fitter<'_> {
                     continue;
                 }
                 keep[i] = true;
-                let trial = self.evaluate(outline, &keep, Effort::Quick)?;
-                let (b, h) = trial.fits(self.initiative);
+                let (b, h) = self
+                    .evaluate(outline, &keep, Effort::Quick)?
+                    .fits(self.initiative);
                 if b && h {
                     cut_order.remove(k);
-                    current = trial;
                 } else {
                     keep[i] = false;
                 }
             }
         }
-        let _ = current;
         let final_plan = self.evaluate(outline, &keep, Effort::Search)?;
         let deferred = cut_order
             .iter()
@@ -500,15 +488,7 @@ impl Fitter<'_> {
         } else {
             Some(self.shortfall(outline, &keep, &final_plan)?)
         };
-        Ok(self.variant(
-            VariantId::Fitted,
-            outline,
-            &keep,
-            &final_plan,
-            deferred,
-            shortfall,
-            notes,
-        ))
+        Ok(self.variant(VariantId::Fitted, &final_plan, deferred, shortfall, notes))
     }
 
     /// What the tasks that cannot be deferred need: their cost, their weeks with the team,
