@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use strategy::plan::{Network, RiskOrigin};
 use strategy::playbook::{self, Tier};
-use strategy::provider::{OfflineProvider, OfflineScale};
 use strategy::program::PlanVariant;
+use strategy::provider::{OfflineProvider, OfflineScale};
 use strategy::{InitiativeDraft, Program, VariantId, epm};
 use support::{coffee_draft, initiative};
 use tokio_util::sync::CancellationToken;
@@ -316,7 +316,11 @@ async fn a_short_horizon_is_reported_not_squeezed() {
     );
     assert_eq!(
         tight_full.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>(),
-        relaxed_full.tasks.iter().map(|t| t.weeks).collect::<Vec<_>>()
+        relaxed_full
+            .tasks
+            .iter()
+            .map(|t| t.weeks)
+            .collect::<Vec<_>>()
     );
     assert!(
         relaxed_full.schedule.critical_path_fits
@@ -341,12 +345,23 @@ async fn a_short_horizon_is_reported_not_squeezed() {
     let fitted = variant(&tight, VariantId::Fitted);
     assert!(!fitted.deferred.is_empty());
     for t in &fitted.plan.tasks {
-        let same = tight_full.tasks.iter().find(|f| f.id == t.id).expect("kept task");
+        let same = tight_full
+            .tasks
+            .iter()
+            .find(|f| f.id == t.id)
+            .expect("kept task");
         assert!(t.weeks >= same.weeks, "{} squeezed", t.id);
     }
-    let shortfall = fitted.shortfall.as_ref().expect("musts do not fit 4 months");
+    let shortfall = fitted
+        .shortfall
+        .as_ref()
+        .expect("musts do not fit 4 months");
     assert!(shortfall.weeks > tight.plan.schedule.horizon_weeks);
-    assert!(shortfall.summary.contains("must tasks"), "{}", shortfall.summary);
+    assert!(
+        shortfall.summary.contains("must tasks"),
+        "{}",
+        shortfall.summary
+    );
 }
 
 fn variant(p: &Program, id: VariantId) -> &PlanVariant {

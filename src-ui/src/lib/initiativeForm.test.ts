@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFields, parseFields } from "./initiativeForm";
+import { emptyFields, keepingTeam, parseFields } from "./initiativeForm";
 
 describe("parseFields", () => {
   it("lists every problem at once, each for its field", () => {
@@ -30,5 +30,27 @@ describe("parseFields", () => {
         constraints: ["open before summer", "keep the old sign"],
       },
     });
+  });
+});
+
+describe("keepingTeam", () => {
+  const team = [
+    { id: "p1", name: "Ana", roles: ["pm", "marketing"] },
+    { id: "p2", name: "Ben", roles: ["barista"] },
+  ];
+  const parsed = () => {
+    const result = parseFields({ ...emptyFields(), name: "Cafe", description: "A cafe by the harbour.", budget: "1000", currency: "EUR", horizon_months: "6", team_size: "2", start_date: "2027-01-04" });
+    if (!("draft" in result)) throw new Error("valid fields");
+    return result.draft;
+  };
+  const existing = { ...parsed(), id: "i1", industry: null, constraints: [], team, created_at: 0, updated_at: 0 };
+
+  it("keeps the mapping when the team size is unchanged", () => {
+    expect(keepingTeam(parsed(), existing).team).toEqual(team);
+  });
+
+  it("drops it when the size changes, and for a new initiative", () => {
+    expect(keepingTeam({ ...parsed(), team_size: 3 }, existing).team).toEqual([]);
+    expect(keepingTeam(parsed(), undefined).team).toEqual([]);
   });
 });

@@ -105,3 +105,11 @@ export function parseFields(f: InitiativeFields): { draft: InitiativeDraft } | {
     },
   };
 }
+
+/** The draft with the initiative's own team mapping kept when the team size is unchanged
+ * (editing the name must not lose who covers which role); a new size starts a new mapping,
+ * which the next plan derives. */
+export function keepingTeam(draft: InitiativeDraft, existing: Initiative | undefined): InitiativeDraft {
+  const team = existing && existing.team.length === draft.team_size ? existing.team : [];
+  return { ...draft, team };
+}

@@ -7,7 +7,7 @@ import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { toast } from "sonner";
 import { commands } from "../bindings";
 import { unwrap } from "../ipc";
-import { emptyFields, fieldsOf, parseFields, type FieldErrors, type InitiativeFields } from "../lib/initiativeForm";
+import { emptyFields, fieldsOf, keepingTeam, parseFields, type FieldErrors, type InitiativeFields } from "../lib/initiativeForm";
 import { keys, useInitiative } from "../lib/queries";
 import "./forms.css";
 
@@ -92,7 +92,7 @@ export function InitiativeFormPage() {
       return;
     }
     setErrors({});
-    save.mutate(parsed.draft);
+    save.mutate(keepingTeam(parsed.draft, editing ? existing.data : undefined));
   };
   const set = (name: keyof InitiativeFields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value }));
 

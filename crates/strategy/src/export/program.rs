@@ -48,12 +48,90 @@ pub(super) fn to_markdown(p: &Program) -> String {
         i.horizon_months,
         i.start_date
     );
+    plans(&mut md, p, cur);
     schedule(&mut md, p, cur);
     resources(&mut md, p, cur);
     budget(&mut md, p, cur);
     risks_and_kpis(&mut md, p);
     gates_and_analysis(&mut md, p);
     md
+}
+
+/// The variants side by side, which one is adopted, what the fitted one leaves out and
+/// what the musts need when even they do not fit.
+fn plans(md: &mut String, p: &Program, cur: &str) {
+    if p.variants.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## Plans
+"
+    );
+    if let Some(adopted) = p.chosen_variant() {
+        let _ = writeln!(
+            md,
+            "Adopted: **{}**. The others, for comparison:\n",
+            adopted.label
+        );
+    }
+    let _ = writeln!(
+        md,
+        "| Plan | Weeks | Cost | People | Tasks | Budget | Horizon | Team |\n|---|---:|---:|---:|---:|:---:|:---:|:---:|"
+    );
+    let yes = |b: bool| if b { "fits" } else { "**over**" };
+    for v in &p.variants {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            v.label,
+            v.summary.weeks,
+            money(v.summary.cost, cur),
+            v.summary.headcount,
+            v.summary.tasks,
+            yes(v.summary.fits_budget),
+            yes(v.summary.fits_horizon),
+            yes(v.summary.fits_team)
+        );
+    }
+    md.push('\n');
+    for v in &p.variants {
+        if !v.hires.is_empty() {
+            let hires: Vec<String> = v
+                .hires
+                .iter()
+                .map(|h| format!("{} × {}", h.people, inline(&h.name)))
+                .collect();
+            let _ = writeln!(md, "{}: hire {}.\n", v.label, hires.join(", "));
+        }
+        if let Some(shortfall) = &v.shortfall {
+            let _ = writeln!(md, "**{}:** {}\n", v.label, inline(&shortfall.summary));
+        }
+        if !v.deferred.is_empty() {
+            let _ = writeln!(
+                md,
+                "{} leaves for later:\n\n| Task | Workstream | Priority | Saves | Weeks saved |\n|---|---|---|---:|---:|",
+                v.label
+            );
+            for d in &v.deferred {
+                let milestone = if d.drops_workstream {
+                    " (its milestone is not reached)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    md,
+                    "| {} | {}{milestone} | {} | {} | {} |",
+                    inline(&d.name),
+                    inline(&d.workstream),
+                    d.priority.label(),
+                    money(d.saves, cur),
+                    d.saves_weeks
+                );
+            }
+            md.push('\n');
+        }
+    }
 }
 
 fn fits(yes: bool) -> &'static str {
@@ -170,6 +248,32 @@ fn resources(md: &mut String, p: &Program, cur: &str) {
             r.person_weeks,
             r.peak,
             r.utilisation * 100.0
+        );
+    }
+    if p.plan.team.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\nThe team:\n\n| Person | Covers | Tasks | Weeks booked | Utilisation |\n|---|---|---:|---:|---:|"
+    );
+    let role_name = |id: &str| {
+        p.plan
+            .resources
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| inline(id), |r| inline(&r.name))
+    };
+    for person in &p.plan.team {
+        let covers: Vec<String> = person.roles.iter().map(|r| role_name(r)).collect();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {:.0} % |",
+            inline(&person.name),
+            covers.join(", "),
+            person.tasks,
+            person.weeks_booked,
+            person.utilisation * 100.0
         );
     }
 }
