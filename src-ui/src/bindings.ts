@@ -454,12 +454,21 @@ export type Evidence = {
 	source: string,
 };
 
-/**  A format a result can be exported in; serialises as `markdown` or `json`. */
+/**
+ *  A format a result can be exported in; serialises as `markdown`, `json`, `ms_project`,
+ *  `csv` or `ical`.
+ */
 export type ExportFormat = 
 /**  A readable document. */
 "markdown" | 
 /**  The stored result, pretty-printed. */
-"json";
+"json" | 
+/**  A program's plan as Microsoft Project XML (MSPDI): tasks, links, resources, assignments. */
+"ms_project" | 
+/**  A program's tasks, one row each, for importing into an issue tracker. */
+"csv" | 
+/**  A program's stage gates and end as all-day calendar events. */
+"ical";
 
 /**  People to hire for a role. */
 export type Hire = {
@@ -469,6 +478,8 @@ export type Hire = {
 	name: string,
 	/**  How many. */
 	people: number,
+	/**  What their share of the role's booked work costs (before contingency). */
+	cost: number | null,
 };
 
 /**  A stored initiative. */

@@ -29,6 +29,7 @@ fn initiative(name: &str, description: &str, budget: f64, team: u32, months: u32
         team_size: team,
         start_date: NaiveDate::from_ymd_opt(2027, 1, 4).expect("date"),
         constraints: Vec::new(),
+        team: Vec::new(),
     };
     Initiative::from_draft("bench".into(), draft.validate().expect("valid"), 0, 0)
 }

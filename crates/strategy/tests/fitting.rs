@@ -117,6 +117,9 @@ fn a_hand_worked_fitting() {
         "build 4, then launch and docs one after the other"
     );
     assert_eq!(hires.hires.len(), 1, "{:?}", hires.hires);
+    // The one person's main role is dev (more work); ops is hired: 4 weeks × 1,200.
+    assert_eq!(hires.hires[0].role, "ops");
+    assert_eq!(hires.hires[0].cost, 4_800.0);
 
     let fitted = variant(&f, VariantId::Fitted);
     let deferred: Vec<&str> = fitted.deferred.iter().map(|d| d.task.as_str()).collect();

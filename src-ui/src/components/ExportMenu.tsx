@@ -1,5 +1,6 @@
-// Export actions: side-by-side buttons where there is room, one "Export" menu in a small
-// window (both are rendered; CSS shows the one that fits, so each stays keyboard-reachable).
+// Export actions: side-by-side buttons where there is room (further formats in a "More
+// formats" menu beside them), one "Export" menu with every format in a small window (both are
+// rendered; CSS shows the one that fits, so each stays keyboard-reachable).
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { ChevronDown, Download } from "lucide-react";
 
@@ -9,7 +10,12 @@ export interface ExportChoice {
   onSelect: () => void;
 }
 
-export function ExportMenu({ choices, disabled }: { choices: ExportChoice[]; disabled?: boolean }) {
+/** The menu item's words: the choice's without the leading "Export ". */
+function itemLabel(c: ExportChoice): string {
+  return c.label.replace(/^Export /, "");
+}
+
+export function ExportMenu({ choices, more = [], disabled }: { choices: ExportChoice[]; more?: ExportChoice[]; disabled?: boolean }) {
   return (
     <div className="export-actions">
       <div className="row export-buttons">
@@ -18,6 +24,24 @@ export function ExportMenu({ choices, disabled }: { choices: ExportChoice[]; dis
             <Download size={14} aria-hidden /> {c.label}
           </button>
         ))}
+        {more.length > 0 && (
+          <Menu.Root>
+            <Menu.Trigger asChild>
+              <button type="button" className="btn" disabled={disabled}>
+                <Download size={14} aria-hidden /> More formats <ChevronDown size={14} aria-hidden />
+              </button>
+            </Menu.Trigger>
+            <Menu.Portal>
+              <Menu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
+                {more.map((c) => (
+                  <Menu.Item key={c.label} className="menu-item" onSelect={c.onSelect}>
+                    {itemLabel(c)}
+                  </Menu.Item>
+                ))}
+              </Menu.Content>
+            </Menu.Portal>
+          </Menu.Root>
+        )}
       </div>
       <Menu.Root>
         <Menu.Trigger asChild>
@@ -27,9 +51,9 @@ export function ExportMenu({ choices, disabled }: { choices: ExportChoice[]; dis
         </Menu.Trigger>
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
-            {choices.map((c) => (
+            {[...choices, ...more].map((c) => (
               <Menu.Item key={c.label} className="menu-item" onSelect={c.onSelect}>
-                {c.label.replace(/^Export /, "")}
+                {itemLabel(c)}
               </Menu.Item>
             ))}
           </Menu.Content>

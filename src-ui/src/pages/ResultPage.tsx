@@ -1,14 +1,16 @@
-// A finished job's result, full page, with exports to Markdown and JSON.
+// A finished job's result, full page, with exports to Markdown and JSON (and, for a program,
+// to MS Project XML, CSV for issue trackers and iCalendar).
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { commands } from "../bindings";
+import { commands, type ExportFormat } from "../bindings";
 import { unwrap } from "../ipc";
 import { RelativeTime } from "../components/Time";
 import { StatusBadge } from "../components/StatusBadge";
 import { InitiativeTrail } from "../components/Breadcrumb";
 import { ExportMenu } from "../components/ExportMenu";
-import { kindInfo } from "../lib/kinds";
+import { COMMON_EXPORTS, PROGRAM_EXPORTS, type ExportOption } from "../lib/exports";
+import { KINDS, kindInfo } from "../lib/kinds";
 import { keys } from "../lib/queries";
 import { isActive } from "../lib/status";
 import { JobResult } from "../results/ResultView";
@@ -18,7 +20,7 @@ export function ResultPage() {
   const { id = "" } = useParams();
   const snapshot = useQuery({ queryKey: keys.job(id), queryFn: () => unwrap(commands.getJob(id)) });
   const save = useMutation({
-    mutationFn: (format: "markdown" | "json") => unwrap(commands.saveExport(id, format)),
+    mutationFn: (format: ExportFormat) => unwrap(commands.saveExport(id, format)),
     onSuccess: (path) => {
       if (path) toast.success("Exported", { description: path });
     },
@@ -35,6 +37,9 @@ export function ResultPage() {
   }
   const job = snapshot.data.job;
   const info = kindInfo(job.kind);
+  // Not `info.operation`: a kind this version does not know falls back to "program".
+  const isProgram = KINDS.some((k) => k.kind === job.kind && k.operation === "program");
+  const choice = (o: ExportOption<ExportFormat>) => ({ label: o.label, onSelect: () => save.mutate(o.format) });
   return (
     <>
       {job.session_id && <InitiativeTrail sessionId={job.session_id} here={info.label} />}
@@ -56,10 +61,8 @@ export function ResultPage() {
         {job.result != null && (
           <ExportMenu
             disabled={save.isPending}
-            choices={[
-              { label: "Export Markdown", onSelect: () => save.mutate("markdown") },
-              { label: "Export JSON", onSelect: () => save.mutate("json") },
-            ]}
+            choices={COMMON_EXPORTS.map(choice)}
+            more={isProgram ? PROGRAM_EXPORTS.map(choice) : []}
           />
         )}
       </div>

@@ -21,6 +21,7 @@ const initiative: Initiative = {
   team_size: 7,
   start_date: "2027-01-04",
   constraints: [],
+  team: [],
   created_at: 1,
   updated_at: 1,
 };

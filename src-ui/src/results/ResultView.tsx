@@ -68,13 +68,15 @@ export interface ResultViewProps {
   result: OperationResult;
   /** Extra header controls for the program view (e.g. export buttons). */
   actions?: ReactNode;
+  /** The job it came from: with it, a program's plans can be adopted and its team edited. */
+  jobId?: string;
 }
 
 /** The finished result of a job, in the view for its operation. */
-export function ResultView({ result, actions }: ResultViewProps) {
+export function ResultView({ result, actions, jobId }: ResultViewProps) {
   switch (result.operation) {
     case "program":
-      return guarded(<ProgramView program={result.result} actions={actions} />, result);
+      return guarded(<ProgramView program={result.result} actions={actions} jobId={jobId} />, result);
     case "canvas":
       return guarded(<CanvasView canvas={result.result} />, result);
     case "five_whys":
@@ -89,7 +91,7 @@ export function JobResult({ id, actions }: { id: string; actions?: ReactNode }) 
   const result = useResult(id);
   if (result.isPending) return <div className="skeleton" style={{ height: 240 }} aria-busy="true" aria-label="Loading result" />;
   if (result.isError) return <Unreadable detail={result.error.message + "."} />;
-  return <ResultView result={result.data} actions={actions} />;
+  return <ResultView result={result.data} actions={actions} jobId={id} />;
 }
 
 /** One-line step summaries streamed while a program is generated (a re-sent step replaces its line). */

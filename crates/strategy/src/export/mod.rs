@@ -1,37 +1,62 @@
 //! Exports of operation results: Markdown for people (one module per result), JSON for
-//! tools; the format, file names and the Markdown helpers every export shares.
+//! tools, and a program's plan for other tools (MS Project XML, CSV for issue trackers,
+//! iCalendar); the format, file names and the Markdown helpers every export shares.
 
+mod calendar;
 mod canvas;
+mod mspdi;
 mod program;
 mod research;
+mod tracker;
 mod whys;
 
 use std::fmt::Write as _;
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
 use crate::code::{Code, ErrorCode};
 use crate::operation::OperationResult;
 use crate::plan::thousands;
+use crate::program::Program;
 use crate::provider::Source;
 
-/// A format a result can be exported in; serialises as `markdown` or `json`.
+/// A format a result can be exported in; serialises as `markdown`, `json`, `ms_project`,
+/// `csv` or `ical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// A readable document.
     Markdown,
     /// The stored result, pretty-printed.
     Json,
+    /// A program's plan as Microsoft Project XML (MSPDI): tasks, links, resources, assignments.
+    MsProject,
+    /// A program's tasks, one row each, for importing into an issue tracker.
+    Csv,
+    /// A program's stage gates and end as all-day calendar events.
+    Ical,
 }
 
 impl ExportFormat {
+    /// Every format, in the order a menu lists them.
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Markdown,
+        ExportFormat::Json,
+        ExportFormat::MsProject,
+        ExportFormat::Csv,
+        ExportFormat::Ical,
+    ];
+
     /// File extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Markdown => "md",
             ExportFormat::Json => "json",
+            ExportFormat::MsProject => "xml",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Ical => "ics",
         }
     }
 
@@ -40,7 +65,18 @@ impl ExportFormat {
         match self {
             ExportFormat::Markdown => "Markdown",
             ExportFormat::Json => "JSON",
+            ExportFormat::MsProject => "MS Project XML",
+            ExportFormat::Csv => "CSV for issue trackers",
+            ExportFormat::Ical => "iCalendar",
         }
+    }
+
+    /// Only a program can be exported in this format (it carries a plan).
+    pub fn program_only(self) -> bool {
+        matches!(
+            self,
+            ExportFormat::MsProject | ExportFormat::Csv | ExportFormat::Ical
+        )
     }
 }
 
@@ -53,13 +89,29 @@ pub enum ExportError {
     /// Serialising to JSON failed.
     #[error("the result could not be written as JSON: {0}")]
     Json(#[source] serde_json::Error),
+    /// The format holds a plan, and the result is not a program.
+    #[error("only a program can be exported as {format}")]
+    NotAProgram {
+        /// The format's label.
+        format: &'static str,
+    },
+    /// Writing the program in a plan format failed.
+    #[error("the program could not be written as {format}: {source}")]
+    Write {
+        /// The format's label.
+        format: &'static str,
+        /// What failed.
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl ExportError {
     /// Stable machine-readable code.
     pub fn code(&self) -> Code {
         match self {
-            ExportError::Json(_) => ErrorCode::Export.into(),
+            ExportError::Json(_) | ExportError::Write { .. } => ErrorCode::Export.into(),
+            ExportError::NotAProgram { .. } => jobs::ErrorCode::InvalidInput.into(),
         }
     }
 }
@@ -76,8 +128,10 @@ pub struct Export {
 }
 
 /// A result in `format`: a Markdown document (`title`, the job's title, is its heading; a
-/// program is headed by its initiative's name), or the stored JSON pretty-printed with the
-/// run's model calls under `model_usage` (tokens and cost per call, per step and in total).
+/// program is headed by its initiative's name), the stored JSON pretty-printed with the
+/// run's model calls under `model_usage` (tokens and cost per call, per step and in total),
+/// or a program's adopted plan as MS Project XML, CSV or iCalendar
+/// ([`ExportError::NotAProgram`] for any other result).
 pub fn render(
     result: &OperationResult,
     title: &str,
@@ -98,6 +152,28 @@ pub fn render(
             OperationResult::Canvas(c) => canvas::to_markdown(c, title),
             OperationResult::FiveWhys(w) => whys::to_markdown(w, title),
             OperationResult::Research(r) => research::to_markdown(r, title),
+        }),
+        ExportFormat::MsProject => plan_export(result, format, mspdi::to_mspdi),
+        ExportFormat::Csv => plan_export(result, format, tracker::to_csv),
+        ExportFormat::Ical => {
+            plan_export(result, format, |p| calendar::to_ics(p, chrono::Utc::now()))
+        }
+    }
+}
+
+/// A program written by `write`; any other result is refused.
+fn plan_export(
+    result: &OperationResult,
+    format: ExportFormat,
+    write: impl FnOnce(&Program) -> io::Result<String>,
+) -> Result<String, ExportError> {
+    match result {
+        OperationResult::Program(p) => write(p).map_err(|source| ExportError::Write {
+            format: format.label(),
+            source,
+        }),
+        _ => Err(ExportError::NotAProgram {
+            format: format.label(),
         }),
     }
 }

@@ -100,7 +100,14 @@ fn plans(md: &mut String, p: &Program, cur: &str) {
             let hires: Vec<String> = v
                 .hires
                 .iter()
-                .map(|h| format!("{} × {}", h.people, inline(&h.name)))
+                .map(|h| {
+                    format!(
+                        "{} × {} ({} of work)",
+                        h.people,
+                        inline(&h.name),
+                        money(h.cost, cur)
+                    )
+                })
                 .collect();
             let _ = writeln!(md, "{}: hire {}.\n", v.label, hires.join(", "));
         }

@@ -344,10 +344,18 @@ impl Fitter<'_> {
             .iter()
             .filter_map(|r| {
                 let have = seats.get(r.id.as_str()).copied().unwrap_or(0);
-                (r.headcount > have).then(|| Hire {
+                let role_cost = hires
+                    .budget
+                    .by_role
+                    .iter()
+                    .find(|line| line.role == r.id)
+                    .map_or(0.0, |line| line.cost);
+                let people = r.headcount.saturating_sub(have);
+                (people > 0).then(|| Hire {
                     role: r.id.clone(),
                     name: r.name.clone(),
-                    people: r.headcount - have,
+                    people,
+                    cost: (role_cost * f64::from(people) / f64::from(r.headcount.max(1))).round(),
                 })
             })
             .collect();

@@ -135,4 +135,6 @@ pub struct Hire {
     pub name: String,
     /// How many.
     pub people: u32,
+    /// What their share of the role's booked work costs (before contingency).
+    pub cost: f64,
 }

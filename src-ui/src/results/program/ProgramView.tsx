@@ -1,21 +1,25 @@
-// The generated program: a header, its warnings and summary cards, then one tab each for the
-// schedule (Gantt), resources, budget, risks, KPIs, stage gates and the analysis.
+// The generated program: a header, its plan variants (view or adopt one), its warnings and
+// summary cards, then one tab each for the schedule (Gantt), resources, budget, risks, KPIs,
+// stage gates and the analysis — all of the plan shown: the adopted one, or one viewed.
 import { useState, type ReactNode } from "react";
 import * as Tabs from "@radix-ui/react-tabs";
 import { TriangleAlert } from "lucide-react";
-import type { Program_Serialize } from "../../bindings";
+import type { Program_Serialize, VariantId } from "../../bindings";
 import { SourceLabel } from "../common";
 import { fmtDate } from "../format";
 import { AnalysisTab } from "./AnalysisTab";
 import { BudgetTab } from "./BudgetTab";
 import { GatesTab } from "./GatesTab";
 import { KpisTab } from "./KpisTab";
-import { MarkdownList, programNames } from "./parts";
+import { MarkdownList, programNames, variantsOf, withPlan } from "./parts";
 import { ResourcesTab } from "./ResourcesTab";
 import type { Cell } from "./RiskHeatMap";
 import { RisksTab } from "./RisksTab";
 import { ScheduleTab } from "./ScheduleTab";
 import { Summary } from "./Summary";
+import { seedTeam } from "./team/team";
+import { TeamEditor } from "./team/TeamEditor";
+import { Plans } from "./variants/Plans";
 import "../results.css";
 
 export type ProgramTab = "schedule" | "resources" | "budget" | "risks" | "kpis" | "gates" | "analysis";
@@ -26,6 +30,11 @@ export interface ProgramViewProps {
   actions?: ReactNode;
   /** The section shown first (default: the schedule). */
   defaultTab?: ProgramTab;
+  /**
+   * The job the program came from (the result page): with it, plans can be adopted and the
+   * team edited, which needs the query client and the router around the view.
+   */
+  jobId?: string;
 }
 
 function Warnings({ warnings }: { warnings: string[] }) {
@@ -41,7 +50,11 @@ function Warnings({ warnings }: { warnings: string[] }) {
   );
 }
 
-export function ProgramView({ program: p, actions, defaultTab = "schedule" }: ProgramViewProps) {
+export function ProgramView({ program: adopted, actions, defaultTab = "schedule", jobId }: ProgramViewProps) {
+  // A plan variant looked at without adopting it; the adopted plan when it is null (or adopted since).
+  const [viewing, setViewing] = useState<VariantId | null>(null);
+  const viewed = viewing && viewing !== adopted.chosen ? variantsOf(adopted).find((v) => v.id === viewing) : undefined;
+  const p = viewed ? withPlan(adopted, viewed.plan) : adopted;
   const names = programNames(p);
   const tab = { program: p, names };
   // The register's heat-map filter outlives switching tabs.
@@ -49,7 +62,12 @@ export function ProgramView({ program: p, actions, defaultTab = "schedule" }: Pr
   // `stack` spaces the panel's parts apart; `count` goes on the tab.
   const sections: { value: ProgramTab; label: string; count?: number; stack?: boolean; panel: ReactNode }[] = [
     { value: "schedule", label: "Schedule", panel: <ScheduleTab {...tab} /> },
-    { value: "resources", label: "Resources", stack: true, panel: <ResourcesTab {...tab} /> },
+    {
+      value: "resources",
+      label: "Resources",
+      stack: true,
+      panel: <ResourcesTab {...tab} teamEditor={jobId && seedTeam(adopted).length > 0 ? <TeamEditor program={adopted} /> : null} />,
+    },
     { value: "budget", label: "Budget", stack: true, panel: <BudgetTab {...tab} /> },
     { value: "risks", label: "Risks", count: p.risks.length, stack: true, panel: <RisksTab {...tab} cell={cell} onCell={setCell} /> },
     { value: "kpis", label: "KPIs", count: p.kpis.length, panel: <KpisTab {...tab} /> },
@@ -69,6 +87,7 @@ export function ProgramView({ program: p, actions, defaultTab = "schedule" }: Pr
         </div>
         {actions && <div className="row">{actions}</div>}
       </header>
+      <Plans program={adopted} currency={names.currency} viewing={viewing} onView={setViewing} jobId={jobId} />
       <Warnings warnings={p.warnings} />
       <Summary {...tab} />
 

@@ -1,6 +1,8 @@
-// The program's Resources tab: each role's people, rate and load, then the person-weeks each
-// role is booked month by month.
-import type { ResourceLine } from "../../bindings";
+// The program's Resources tab: the team person by person (when the plan is levelled by
+// person) with the way to change who covers which role, each role's people, rate and load,
+// then the person-weeks each role is booked month by month.
+import type { ReactNode } from "react";
+import type { PersonLine, ResourceLine } from "../../bindings";
 import { barPercent, fmtMonth, fmtNumber, fmtPercent } from "../format";
 import { DataTable, moneyColumn } from "./DataTable";
 import { MiniBar, type TabProps } from "./parts";
@@ -77,10 +79,46 @@ function MonthMatrix({ program: p, names: { roleName } }: TabProps) {
   );
 }
 
-export function ResourcesTab(props: TabProps) {
-  const { program: p, names } = props;
+/** The util column: a small bar and the share. */
+function Utilisation({ value }: { value: number | null }) {
+  return (
+    <span className="program-util">
+      <MiniBar percent={barPercent(value)} />
+      {fmtPercent(value)}
+    </span>
+  );
+}
+
+/** The people of the plan, with the roles they cover. */
+function YourTeam({ team, roleName }: { team: PersonLine[]; roleName: (id: string) => string }) {
+  return (
+    <DataTable<PersonLine>
+      caption="Your team"
+      rows={team}
+      rowKey={(m) => m.id}
+      columns={[
+        { header: "Person", cell: (m) => m.name },
+        { header: "Roles", cell: (m) => m.roles.map(roleName).join(", ") },
+        { header: "Tasks", num: true, cell: (m) => fmtNumber(m.tasks) },
+        { header: "Weeks booked", num: true, cell: (m) => fmtNumber(m.weeks_booked, 1) },
+        { header: "Utilisation", cell: (m) => <Utilisation value={m.utilisation} /> },
+      ]}
+    />
+  );
+}
+
+export function ResourcesTab(props: TabProps & { teamEditor?: ReactNode }) {
+  const { program: p, names, teamEditor } = props;
+  const team = Array.isArray(p.team) ? p.team : [];
   return (
     <>
+      {team.length > 0 && <YourTeam team={team} roleName={names.roleName} />}
+      {teamEditor && (
+        <div className="row">
+          {teamEditor}
+          {team.length === 0 && <span className="small muted">This plan staffs by role; the plans with your team name who does what.</span>}
+        </div>
+      )}
       <DataTable<ResourceLine>
         caption="By role"
         rows={p.resources}
@@ -91,15 +129,7 @@ export function ResourcesTab(props: TabProps) {
           moneyColumn("Monthly rate", names.currency, (r) => r.monthly_rate),
           { header: "Person-weeks", num: true, cell: (r) => fmtNumber(r.person_weeks, 1) },
           { header: "Peak", num: true, cell: (r) => fmtNumber(r.peak, 1) },
-          {
-            header: "Utilisation",
-            cell: (r) => (
-              <span className="program-util">
-                <MiniBar percent={barPercent(r.utilisation)} />
-                {fmtPercent(r.utilisation)}
-              </span>
-            ),
-          },
+          { header: "Utilisation", cell: (r) => <Utilisation value={r.utilisation} /> },
         ]}
       />
       <MonthMatrix {...props} />

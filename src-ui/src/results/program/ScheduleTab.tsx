@@ -5,13 +5,21 @@ import { Empty } from "../common";
 import { fmtDate, fmtNumber } from "../format";
 import { DataTable, moneyColumn } from "./DataTable";
 import { Gantt } from "./gantt/Gantt";
-import type { TabProps } from "./parts";
+import { variantsOf, type TabProps } from "./parts";
 
 export function ScheduleTab({ program: p, names: { currency, roleName } }: TabProps) {
   return (
     <section aria-label="Workstreams and Gantt chart" className="stack">
       {p.tasks.length ? (
-        <Gantt workstreams={p.workstreams} tasks={p.tasks} gates={p.stage_gates} schedule={p.schedule} roleName={roleName} />
+        <Gantt
+          workstreams={p.workstreams}
+          tasks={p.tasks}
+          gates={p.stage_gates}
+          schedule={p.schedule}
+          roleName={roleName}
+          // Programs made before plan variants have no priorities (every task reads as a must).
+          showPriority={variantsOf(p).length > 0}
+        />
       ) : (
         <Empty>No tasks were planned.</Empty>
       )}

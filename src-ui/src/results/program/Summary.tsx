@@ -2,11 +2,10 @@
 // available, headcount against the team, and the top risk.
 import type { ReactNode } from "react";
 import type { Program_Serialize as Program } from "../../bindings";
-import { Check, TriangleAlert } from "lucide-react";
 import { finite, money } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
 import { fmtNumber, fmtPercent } from "../format";
-import { SeverityBadge, byScore, type TabProps } from "./parts";
+import { Bad, Good, SeverityBadge, byScore, type TabProps } from "./parts";
 import { riskWords } from "./riskWords";
 
 function Stat({ label, value, children }: { label: string; value: ReactNode; children?: ReactNode }) {
@@ -16,22 +15,6 @@ function Stat({ label, value, children }: { label: string; value: ReactNode; chi
       <div className="program-stat-value">{value}</div>
       {children && <div className="program-stat-sub small">{children}</div>}
     </section>
-  );
-}
-
-function Good({ children }: { children: ReactNode }) {
-  return (
-    <span className="program-ok">
-      <Check size={13} aria-hidden="true" /> {children}
-    </span>
-  );
-}
-
-function Bad({ children }: { children: ReactNode }) {
-  return (
-    <span className="program-warn">
-      <TriangleAlert size={13} aria-hidden="true" /> {children}
-    </span>
   );
 }
 
@@ -46,7 +29,9 @@ export function lengthNote(s: Program["schedule"]): string {
 export function Summary({ program: p, names: { currency: cur } }: TabProps) {
   const s = p.schedule;
   const topRisk = byScore(p.risks)[0];
-  const headcount = p.resources.reduce((n, r) => n + (finite(r.headcount) ? r.headcount : 0), 0);
+  // Levelled person by person, a person covering two roles counts once (the roles' own
+  // headcounts would count them twice).
+  const headcount = p.team.length > 0 ? p.team.length : p.resources.reduce((n, r) => n + (finite(r.headcount) ? r.headcount : 0), 0);
   const team = p.initiative.team_size;
   const variance = p.budget.variance;
   return (

@@ -1,6 +1,9 @@
-// Pieces the program's tabs share: the names behind ids, the risk order, severity badges,
-// the small bars beside figures and lists of model-written lines.
-import type { Program_Serialize, Risk, Severity } from "../../bindings";
+// Pieces the program's tabs share: the names behind ids, the risk order, severity and
+// priority badges, fits/does-not-fit marks, the small bars beside figures and lists of
+// model-written lines.
+import type { ReactNode } from "react";
+import { Check, TriangleAlert } from "lucide-react";
+import type { PlanVariant_Serialize, Priority, ProgramPlan_Serialize, Program_Serialize, Risk, Severity } from "../../bindings";
 import { finite } from "../../lib/format";
 import { Markdown } from "../../markdown/Markdown";
 import { SEVERITY_WORD } from "./RiskHeatMap";
@@ -48,6 +51,58 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
       {word}
     </span>
   );
+}
+
+/** Something within the user's limits: a check, the words, in green. */
+export function Good({ children }: { children: ReactNode }) {
+  return (
+    <span className="program-ok">
+      <Check size={13} aria-hidden="true" /> {children}
+    </span>
+  );
+}
+
+/** Something past the user's limits: a warning sign, the words, in amber. */
+export function Bad({ children }: { children: ReactNode }) {
+  return (
+    <span className="program-warn">
+      <TriangleAlert size={13} aria-hidden="true" /> {children}
+    </span>
+  );
+}
+
+const PRIORITIES: readonly Priority[] = ["must", "should", "could"];
+
+/** A task's priority; missing or unknown reads as "must", as the engine reads it. */
+export function priorityOf(priority: Priority | null | undefined): Priority {
+  return priority && PRIORITIES.includes(priority) ? priority : "must";
+}
+
+/** How much the initiative needs a task, as a word in a badge (must, should, could). */
+export function PriorityBadge({ priority }: { priority: Priority | null | undefined }) {
+  const p = priorityOf(priority);
+  return <span className={`program-priority prio-${p}`}>{p}</span>;
+}
+
+/** The plans a program offers (none in programs made before plan variants). */
+export function variantsOf(program: Program_Serialize): PlanVariant_Serialize[] {
+  return Array.isArray(program.variants) ? program.variants : [];
+}
+
+/** `program` showing `plan` in place of its adopted one (what "View" on a plan variant shows). */
+export function withPlan(program: Program_Serialize, plan: ProgramPlan_Serialize): Program_Serialize {
+  return {
+    ...program,
+    workstreams: plan.workstreams,
+    tasks: plan.tasks,
+    schedule: plan.schedule,
+    resources: plan.resources,
+    team: plan.team,
+    budget: plan.budget,
+    risks: plan.risks,
+    stage_gates: plan.stage_gates,
+    warnings: plan.warnings,
+  };
 }
 
 /** A small bar `percent` (0–100) full. */

@@ -7,6 +7,7 @@ import { IconButton } from "../../../components/IconButton";
 import { Markdown, plainText } from "../../../markdown/Markdown";
 import { useDomId } from "../../common";
 import { fmtNumber } from "../../format";
+import { PriorityBadge, priorityOf } from "../parts";
 import { GanttChart } from "./GanttChart";
 import { GanttTable } from "./GanttTable";
 import { FOOT, HEAD, ROW, ZOOMS, ganttRows, nameColumnWidth, num, spanWeeks, weekWidth } from "./layout";
@@ -63,10 +64,12 @@ export interface GanttProps {
   gates: StageGate[];
   schedule: ScheduleSummary;
   roleName?: (id: string) => string;
+  /** Show each task's priority (must, should, could); programs made before priorities have none. */
+  showPriority?: boolean;
 }
 
 /** The schedule as a Gantt chart with a legend, zoom, dependency arrows and a table alternative. */
-export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => id }: GanttProps) {
+export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => id, showPriority = false }: GanttProps) {
   const uid = useDomId("gantt");
   const rows = ganttRows(workstreams, tasks, gates);
   const span = spanWeeks(schedule, tasks, gates);
@@ -151,6 +154,8 @@ export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => 
                   <span className="gantt-label-text">
                     <Markdown inline text={r.task.name} />
                   </span>
+                  {/* Only what a fitted plan may leave out is marked; most tasks are musts. */}
+                  {showPriority && priorityOf(r.task.priority) !== "must" && <PriorityBadge priority={r.task.priority} />}
                 </div>
               ),
             )}
@@ -171,9 +176,9 @@ export function Gantt({ workstreams, tasks, gates, schedule, roleName = (id) => 
             onKeyDown={onHandleKey}
           />
         </div>
-        <GanttChart uid={uid} rows={rows} tasks={tasks} gates={gates} schedule={schedule} span={span} weekPx={weekPx} arrows={arrows} roleName={roleName} />
+        <GanttChart uid={uid} rows={rows} tasks={tasks} gates={gates} schedule={schedule} span={span} weekPx={weekPx} arrows={arrows} roleName={roleName} showPriority={showPriority} />
       </div>
-      <GanttTable rows={rows} workstreams={workstreams} roleName={roleName} />
+      <GanttTable rows={rows} workstreams={workstreams} roleName={roleName} showPriority={showPriority} showPeople={tasks.some((t) => Array.isArray(t.people) && t.people.length > 0)} />
     </div>
   );
 }

@@ -4,17 +4,21 @@
 import type { ScheduledTask, ScheduleSummary, StageGate } from "../../../bindings";
 import { plainText } from "../../../markdown/Markdown";
 import { fmtDate, fmtMonthOf, fmtNumber, parseDate } from "../../format";
+import { priorityOf } from "../parts";
 import { FOOT, HEAD, PAD_RIGHT, ROW, dependencyArrows, gateLabel, monthMarks, num, weekLabelStep, type Row } from "./layout";
 
 const BAR = 14;
 
-function taskTitle(t: ScheduledTask, roleName: (id: string) => string): string {
+function taskTitle(t: ScheduledTask, roleName: (id: string) => string, showPriority: boolean): string {
+  const people = Array.isArray(t.people) ? t.people : [];
   const parts = [
     plainText(t.name),
     t.critical ? "critical path" : `slack ${fmtNumber(t.slack, 1)} wk`,
     `weeks ${fmtNumber(t.start_week, 1)}–${fmtNumber(t.finish_week, 1)}`,
     `${fmtDate(t.start_date)} → ${fmtDate(t.finish_date)}`,
     `${roleName(t.role)}${num(t.units, 1) > 1 ? ` × ${t.units}` : ""}`,
+    ...(people.length > 0 ? [people.join(", ")] : []),
+    ...(showPriority ? [`${priorityOf(t.priority)} have`] : []),
   ];
   return parts.join(" · ");
 }
@@ -33,9 +37,11 @@ export interface GanttChartProps {
   weekPx: number;
   arrows: boolean;
   roleName: (id: string) => string;
+  /** Say each task's priority in its tooltip (programs made before priorities have none). */
+  showPriority?: boolean;
 }
 
-export function GanttChart({ uid, rows, tasks, gates, schedule, span, weekPx, arrows, roleName }: GanttChartProps) {
+export function GanttChart({ uid, rows, tasks, gates, schedule, span, weekPx, arrows, roleName, showPriority = false }: GanttChartProps) {
   const hatch = `${uid}-hatch`;
   const arrowHead = `${uid}-arrow`;
   const width = Math.ceil(span * weekPx + PAD_RIGHT);
@@ -105,7 +111,7 @@ export function GanttChart({ uid, rows, tasks, gates, schedule, span, weekPx, ar
         const bw = Math.max(3, x(t.finish_week) - bx);
         return (
           <g key={r.key} className={t.critical ? "gantt-task is-critical" : "gantt-task"} data-task={t.id} data-critical={t.critical ? "true" : undefined}>
-            <title>{taskTitle(t, roleName)}</title>
+            <title>{taskTitle(t, roleName, showPriority)}</title>
             <rect
               x={bx + 0.5}
               y={top + (ROW - BAR) / 2}

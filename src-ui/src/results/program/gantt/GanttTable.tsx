@@ -2,9 +2,21 @@
 import type { ProgramWorkstream } from "../../../bindings";
 import { Markdown, plainText } from "../../../markdown/Markdown";
 import { fmtDate, fmtNumber } from "../../format";
+import { PriorityBadge } from "../parts";
 import type { Row } from "./layout";
 
-export function GanttTable({ rows, workstreams, roleName }: { rows: Row[]; workstreams: ProgramWorkstream[]; roleName: (id: string) => string }) {
+interface GanttTableProps {
+  rows: Row[];
+  workstreams: ProgramWorkstream[];
+  roleName: (id: string) => string;
+  /** A Priority column (must, should, could). */
+  showPriority?: boolean;
+  /** A People column: who is booked on each task (plans levelled person by person). */
+  showPeople?: boolean;
+}
+
+export function GanttTable({ rows, workstreams, roleName, showPriority = false, showPeople = false }: GanttTableProps) {
+  const columns = 8 + (showPriority ? 1 : 0) + (showPeople ? 1 : 0);
   return (
     <details className="gantt-table">
       <summary className="small">Schedule as a table</summary>
@@ -14,8 +26,10 @@ export function GanttTable({ rows, workstreams, roleName }: { rows: Row[]; works
           <thead>
             <tr>
               <th scope="col">Task</th>
+              {showPriority && <th scope="col">Priority</th>}
               <th scope="col">Workstream</th>
               <th scope="col">Role</th>
+              {showPeople && <th scope="col">People</th>}
               <th scope="col" className="num">
                 Weeks
               </th>
@@ -32,7 +46,7 @@ export function GanttTable({ rows, workstreams, roleName }: { rows: Row[]; works
               if (r.kind === "ws") {
                 return (
                   <tr key={r.key} className="gantt-table-ws">
-                    <th scope="rowgroup" colSpan={8}>
+                    <th scope="rowgroup" colSpan={columns}>
                       {r.name}
                       {r.gates.map((g) => (
                         <span key={g.id} className="small muted">
@@ -50,8 +64,14 @@ export function GanttTable({ rows, workstreams, roleName }: { rows: Row[]; works
                   <td>
                     <Markdown inline text={t.name} />
                   </td>
+                  {showPriority && (
+                    <td>
+                      <PriorityBadge priority={t.priority} />
+                    </td>
+                  )}
                   <td>{workstreams.find((w) => w.id === t.workstream)?.name ?? t.workstream}</td>
                   <td>{roleName(t.role)}</td>
+                  {showPeople && <td>{Array.isArray(t.people) && t.people.length > 0 ? t.people.join(", ") : <span className="muted">—</span>}</td>}
                   <td className="num">{fmtNumber(t.weeks, 1)}</td>
                   <td>
                     {fmtDate(t.start_date)} <span className="muted small">(wk {fmtNumber(t.start_week, 1)})</span>
