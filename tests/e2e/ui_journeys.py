@@ -121,7 +121,8 @@ def export_via_dialog(s, button, path, menu=None):
     if menu:
         s.click_text("button", menu)
         wait_for("the menu", lambda: s.find(".menu-item"), timeout=5)
-        s.click_text(".menu-item", button)
+        # Menu items drop the buttons' leading "Export ".
+        s.click_text(".menu-item", button.removeprefix("Export "))
     else:
         s.click_text("button", button)
 
