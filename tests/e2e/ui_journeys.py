@@ -52,6 +52,7 @@ from driver import (
 )
 from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date, run_all
 from journeys_pages import every_page
+from journeys_plans import plans_that_fit
 from journeys_scale import at_scale, small_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -609,6 +610,7 @@ def main():
             at_scale(session, checks, metrics, ARTIFACTS)
             small_window(session, iid, checks, ARTIFACTS)
             every_page(session, iid, checks, metrics, ARTIFACTS)
+            plans_that_fit(session, checks, ARTIFACTS)
     except (RuntimeError, OSError) as e:
         # A lost WebDriver (a timeout is an OSError) fails one check; the others still count.
         check(False, f"the journeys ran to the end ({e!r})")

@@ -264,15 +264,12 @@ fn resources(md: &mut String, p: &Program, cur: &str) {
         md,
         "\nThe team:\n\n| Person | Covers | Tasks | Weeks booked | Utilisation |\n|---|---|---:|---:|---:|"
     );
-    let role_name = |id: &str| {
-        p.plan
-            .resources
-            .iter()
-            .find(|r| r.id == id)
-            .map_or_else(|| inline(id), |r| inline(&r.name))
-    };
     for person in &p.plan.team {
-        let covers: Vec<String> = person.roles.iter().map(|r| role_name(r)).collect();
+        let covers: Vec<String> = person
+            .roles
+            .iter()
+            .map(|r| inline(p.plan.role_name(r)))
+            .collect();
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {:.0} % |",
@@ -305,12 +302,7 @@ fn budget(md: &mut String, p: &Program, cur: &str) {
         "By workstream:\n\n| Workstream | Labour | Non-labour | Total |\n|---|---:|---:|---:|"
     );
     for l in &b.by_workstream {
-        let name = p
-            .plan
-            .workstreams
-            .iter()
-            .find(|w| w.id == l.workstream)
-            .map_or(l.workstream.as_str(), |w| w.name.as_str());
+        let name = p.plan.workstream_name(&l.workstream);
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",

@@ -30,18 +30,8 @@ pub(super) fn to_csv(p: &Program) -> io::Result<String> {
         .from_writer(Vec::new());
     out.write_record(COLUMNS)?;
     for t in &p.plan.tasks {
-        let workstream = p
-            .plan
-            .workstreams
-            .iter()
-            .find(|w| w.id == t.workstream)
-            .map_or(t.workstream.as_str(), |w| w.name.as_str());
-        let role = p
-            .plan
-            .resources
-            .iter()
-            .find(|r| r.id == t.role)
-            .map_or(t.role.as_str(), |r| r.name.as_str());
+        let workstream = p.plan.workstream_name(&t.workstream);
+        let role = p.plan.role_name(&t.role);
         out.write_record([
             cell(&t.id),
             cell(&t.name),

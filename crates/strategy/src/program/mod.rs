@@ -95,6 +95,24 @@ pub struct ProgramPlan {
     pub warnings: Vec<String>,
 }
 
+impl ProgramPlan {
+    /// The display name of role `id` (the id itself when the plan has no such role).
+    pub fn role_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.resources
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(id, |r| r.name.as_str())
+    }
+
+    /// The display name of workstream `id` (the id itself when the plan has no such one).
+    pub fn workstream_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.workstreams
+            .iter()
+            .find(|w| w.id == id)
+            .map_or(id, |w| w.name.as_str())
+    }
+}
+
 /// One person of the team with their roles and load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -208,12 +208,7 @@ fn notes(p: &Program, row: &Row<'_>) -> String {
         ),
         Kind::Workstream(ws) => format!("{}\nMilestone: {}", ws.description, ws.milestone),
         Kind::Task(t) => {
-            let role = p
-                .plan
-                .resources
-                .iter()
-                .find(|r| r.id == t.role)
-                .map_or(t.role.as_str(), |r| r.name.as_str());
+            let role = p.plan.role_name(&t.role);
             let mut text = format!(
                 "Charter id: {}\nRole: {role} ({} at once)\nPriority: {}\nSlack: {} weeks",
                 t.id,

@@ -53,15 +53,14 @@ pub fn level(
 ) -> Result<Levelled, PlanError> {
     let (problem, role_names) = problem(tasks, network, cpm, headcount)?;
     let lower_bound = cpm.duration.max(problem.resource_bound());
-    let found = search::search(&problem, lower_bound);
+    Ok(searched(&problem, &role_names, lower_bound))
+}
+
+/// The search's schedule for `problem`, with its loads and how many schedules it built.
+fn searched(problem: &Problem, role_names: &[String], lower_bound: u32) -> Levelled {
+    let found = search::search(problem, lower_bound);
     let built = u32::try_from(found.passes).unwrap_or(u32::MAX);
-    Ok(result(
-        &problem,
-        &role_names,
-        found.schedule,
-        lower_bound,
-        built,
-    ))
+    result(problem, role_names, found.schedule, lower_bound, built)
 }
 
 /// The levelled schedule for a named team: each person can do the roles listed for them
@@ -137,15 +136,7 @@ fn level_people(
         let built = u32::try_from(passes + 1).unwrap_or(u32::MAX);
         return Ok(result(&problem, &role_names, schedule, lower_bound, built));
     }
-    let found = search::search(&problem, lower_bound);
-    let built = u32::try_from(found.passes).unwrap_or(u32::MAX);
-    Ok(result(
-        &problem,
-        &role_names,
-        found.schedule,
-        lower_bound,
-        built,
-    ))
+    Ok(searched(&problem, &role_names, lower_bound))
 }
 
 /// One pass of the serial scheme by least late start, then least slack: the levelling
