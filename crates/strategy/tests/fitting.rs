@@ -308,6 +308,10 @@ proptest! {
         let deferred: HashSet<&str> = fitted.deferred.iter().map(|d| d.task.as_str()).collect();
         prop_assert_eq!(kept.len() + deferred.len(), outline.tasks().count());
         check_people(fitted, &f.team);
+        // Hires are the people the full plan needs beyond the team, never more.
+        let hires = variant(&f, VariantId::FullWithHires);
+        let hired: u32 = hires.hires.iter().map(|h| h.people).sum();
+        prop_assert_eq!(hired, hires.summary.headcount.saturating_sub(team_size));
         check_people(variant(&f, VariantId::FullWithTeam), &f.team);
 
         // The full scope with hires is the plan made the way it was before variants.

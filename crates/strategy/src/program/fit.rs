@@ -338,27 +338,30 @@ impl Fitter<'_> {
                 *seats.entry(main.as_str()).or_default() += 1;
             }
         }
-        let hire_list: Vec<Hire> = self
-            .resources
-            .roles
-            .iter()
-            .filter_map(|r| {
-                let have = seats.get(r.id.as_str()).copied().unwrap_or(0);
-                let role_cost = hires
-                    .budget
-                    .by_role
-                    .iter()
-                    .find(|line| line.role == r.id)
-                    .map_or(0.0, |line| line.cost);
-                let people = r.headcount.saturating_sub(have);
-                (people > 0).then(|| Hire {
-                    role: r.id.clone(),
-                    name: r.name.clone(),
-                    people,
-                    cost: (role_cost * f64::from(people) / f64::from(r.headcount.max(1))).round(),
-                })
-            })
-            .collect();
+        // Only people beyond the team are hires; they go to the roles whose seats the
+        // team's main roles leave empty, in the plan's role order.
+        let mut to_hire = headcount.saturating_sub(self.initiative.team_size);
+        let mut hire_list: Vec<Hire> = Vec::new();
+        for r in &self.resources.roles {
+            let have = seats.get(r.id.as_str()).copied().unwrap_or(0);
+            let people = r.headcount.saturating_sub(have).min(to_hire);
+            if people == 0 {
+                continue;
+            }
+            to_hire -= people;
+            let role_cost = hires
+                .budget
+                .by_role
+                .iter()
+                .find(|line| line.role == r.id)
+                .map_or(0.0, |line| line.cost);
+            hire_list.push(Hire {
+                role: r.id.clone(),
+                name: r.name.clone(),
+                people,
+                cost: (role_cost * f64::from(people) / f64::from(r.headcount.max(1))).round(),
+            });
+        }
         let horizon = self.initiative.horizon_weeks();
         PlanVariant {
             id: VariantId::FullWithHires,

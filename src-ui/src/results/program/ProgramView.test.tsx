@@ -33,6 +33,20 @@ describe("ProgramView summary", () => {
     expect(top).toHaveTextContent("almost certain × severe (score 25)");
   });
 
+  it("keeps the four cards below the warnings for a program without plan variants, with no Plans row or top-risk line", () => {
+    const { container } = render(<ProgramView program={smallProgram()} />);
+    expect(screen.queryByRole("region", { name: "Plans" })).toBeNull();
+    expect(screen.queryByTestId("top-risk")).toBeNull();
+    const stats = container.querySelector(".program-stats");
+    expect([...(stats?.children ?? [])].map((c) => c.getAttribute("aria-label"))).toEqual(["Duration", "Budget", "Headcount", "Top risk"]);
+    // Warnings, then the cards, then the tabs — as before.
+    const warnings = screen.getByRole("region", { name: "Warnings" });
+    expect(warnings.nextElementSibling).toBe(stats);
+    expect(stats?.nextElementSibling).toHaveClass("program-tabs");
+    expect(screen.getByRole("region", { name: "Budget" })).toHaveTextContent(/45,?000 EUR under the 100,?000 EUR available/);
+    expect(screen.getByRole("region", { name: "Duration" })).toHaveTextContent("as short as the critical path");
+  });
+
   it("says quietly that the offline engine made it, and shows the warnings", () => {
     render(<ProgramView program={smallProgram()} />);
     expect(screen.getByText(/Made by Charter's built-in playbooks \(no AI model\)/)).toHaveAttribute("title", "Charter offline engine (test)");

@@ -1,7 +1,10 @@
-// The generated program: a header, its plan variants (view or adopt one), its warnings and
-// summary cards, then one tab each for the schedule (Gantt), resources, budget, risks, KPIs,
-// stage gates and the analysis — all of the plan shown: the adopted one, or one viewed.
-import { useState, type ReactNode } from "react";
+// The generated program: a header, its plan variants (view or adopt one) with the top risk of
+// the plan shown in one line below them, its warnings, then one tab each for the schedule
+// (Gantt), resources, budget, risks, KPIs, stage gates and the analysis — all of the plan shown:
+// the adopted one, or one viewed. A program made before plan variants shows its warnings and
+// the four summary cards instead (the Plans row takes the cards' place, so the chart still
+// shows in a small window).
+import { useRef, useState, type ReactNode } from "react";
 import * as Tabs from "@radix-ui/react-tabs";
 import { TriangleAlert } from "lucide-react";
 import type { Program_Serialize, VariantId } from "../../bindings";
@@ -16,7 +19,7 @@ import { ResourcesTab } from "./ResourcesTab";
 import type { Cell } from "./RiskHeatMap";
 import { RisksTab } from "./RisksTab";
 import { ScheduleTab } from "./ScheduleTab";
-import { Summary } from "./Summary";
+import { Summary, TopRiskLine } from "./Summary";
 import { seedTeam } from "./team/team";
 import { TeamEditor } from "./team/TeamEditor";
 import { Plans } from "./variants/Plans";
@@ -59,6 +62,14 @@ export function ProgramView({ program: adopted, actions, defaultTab = "schedule"
   const tab = { program: p, names };
   // The register's heat-map filter outlives switching tabs.
   const [cell, setCell] = useState<Cell | null>(null);
+  const [current, setCurrent] = useState<ProgramTab>(defaultTab);
+  const risksTab = useRef<HTMLButtonElement>(null);
+  /** The top risk's line opens the register (and moves the focus to its tab). */
+  const openRisks = () => {
+    setCurrent("risks");
+    risksTab.current?.focus();
+  };
+  const hasPlans = variantsOf(adopted).length > 0;
   // `stack` spaces the panel's parts apart; `count` goes on the tab.
   const sections: { value: ProgramTab; label: string; count?: number; stack?: boolean; panel: ReactNode }[] = [
     { value: "schedule", label: "Schedule", panel: <ScheduleTab {...tab} /> },
@@ -87,14 +98,29 @@ export function ProgramView({ program: adopted, actions, defaultTab = "schedule"
         </div>
         {actions && <div className="row">{actions}</div>}
       </header>
-      <Plans program={adopted} currency={names.currency} viewing={viewing} onView={setViewing} jobId={jobId} />
-      <Warnings warnings={p.warnings} />
-      <Summary {...tab} />
+      {hasPlans ? (
+        <>
+          <Plans
+            program={adopted}
+            currency={names.currency}
+            viewing={viewing}
+            onView={setViewing}
+            jobId={jobId}
+            footer={<TopRiskLine risks={p.risks} onOpen={openRisks} />}
+          />
+          <Warnings warnings={p.warnings} />
+        </>
+      ) : (
+        <>
+          <Warnings warnings={p.warnings} />
+          <Summary {...tab} />
+        </>
+      )}
 
-      <Tabs.Root defaultValue={defaultTab} className="program-tabs">
+      <Tabs.Root value={current} onValueChange={(v) => setCurrent(v as ProgramTab)} className="program-tabs">
         <Tabs.List className="program-tablist" aria-label="Program sections">
           {sections.map((s) => (
-            <Tabs.Trigger key={s.value} value={s.value} className="program-tab">
+            <Tabs.Trigger key={s.value} value={s.value} className="program-tab" ref={s.value === "risks" ? risksTab : undefined}>
               {s.label}
               {s.count != null && (
                 <>

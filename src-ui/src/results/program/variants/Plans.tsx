@@ -1,12 +1,15 @@
-// The "Plans" section at the top of a program: its plan variants side by side, what even the
-// musts need when they do not fit, a banner while a plan that is not adopted is viewed, and
-// what the fitted plan leaves out when it is the one shown.
+// The "Plans" section at the top of a program, compact so the schedule below still shows: a
+// header line, its plan variants as a row of three small cards, what even the musts need when
+// they do not fit, a one-line banner while a plan that is not adopted is viewed, and the plan
+// shown's details (its budget margin and length, what it leaves out, whom it hires) in one
+// disclosure, and a last line the page gives (the top risk).
+import type { ReactNode } from "react";
 import { Eye, TriangleAlert } from "lucide-react";
 import type { Program_Serialize as Program, VariantId } from "../../../bindings";
 import { useDomId } from "../../common";
 import { variantsOf } from "../parts";
-import { Deferred } from "./Deferred";
 import { PlanCard } from "./PlanCard";
+import { PlanDetails } from "./PlanDetails";
 import { useAdoptVariant, type Adopting } from "./useAdoptVariant";
 import { fullScope } from "./words";
 import "./variants.css";
@@ -20,6 +23,8 @@ export interface PlansProps {
   onView: (variant: VariantId | null) => void;
   /** The job the program came from: with it, plans can be adopted. */
   jobId?: string;
+  /** One more line at the section's end (the program's top risk). */
+  footer?: ReactNode;
 }
 
 const KNOWN: readonly VariantId[] = ["fitted", "full_with_hires", "full_with_team"];
@@ -28,7 +33,7 @@ const KNOWN: readonly VariantId[] = ["fitted", "full_with_hires", "full_with_tea
 function intro(ids: VariantId[]): string {
   const adopt = "the one you adopt drives every tab and export.";
   if (ids.length === KNOWN.length && KNOWN.every((id) => ids.includes(id))) {
-    return `Charter planned this three ways — cut to fit your budget, horizon and team, or every task with hires, or every task with your team as it is; ${adopt}`;
+    return `Charter planned this three ways — cut to fit, or every task with hires, or with your team as it is; ${adopt}`;
   }
   return `The plans Charter made for this initiative; ${adopt}`;
 }
@@ -46,8 +51,9 @@ function AdoptablePlans(props: PlansProps & { jobId: string }) {
   return <PlansSection {...props} adopting={adopting} />;
 }
 
-function PlansSection({ program: p, currency, viewing, onView, adopting }: PlansProps & { adopting?: Adopting }) {
+function PlansSection({ program: p, currency, viewing, onView, adopting, footer }: PlansProps & { adopting?: Adopting }) {
   const titleId = useDomId("plans");
+  const introId = useDomId("plans-intro");
   const variants = variantsOf(p);
   const viewed = viewing && viewing !== p.chosen ? (variants.find((v) => v.id === viewing) ?? null) : null;
   const shownId = viewed?.id ?? p.chosen;
@@ -55,10 +61,13 @@ function PlansSection({ program: p, currency, viewing, onView, adopting }: Plans
   const scope = fullScope(variants);
   const horizon = p.schedule.horizon_weeks;
   return (
-    <section className="plans" aria-labelledby={titleId}>
+    <section className="plans" aria-labelledby={titleId} aria-describedby={introId}>
       <div className="plans-head">
         <h2 id={titleId}>Plans</h2>
-        <p className="muted small">{intro(variants.map((v) => v.id))}</p>
+        {/* Hidden in a narrow window (it would take lines the chart needs), still the section's description. */}
+        <p id={introId} className="plans-intro muted small">
+          {intro(variants.map((v) => v.id))}
+        </p>
       </div>
       <ul className="plans-cards">
         {variants.map((v) => (
@@ -80,7 +89,7 @@ function PlansSection({ program: p, currency, viewing, onView, adopting }: Plans
         .filter((v) => v.shortfall)
         .map((v) => (
           <div key={v.id} className="banner warn plans-shortfall">
-            <TriangleAlert size={16} aria-hidden="true" />
+            <TriangleAlert size={14} aria-hidden="true" />
             <p>
               <strong>{v.label}:</strong> {v.shortfall?.summary}
             </p>
@@ -88,10 +97,9 @@ function PlansSection({ program: p, currency, viewing, onView, adopting }: Plans
         ))}
       {viewed && (
         <div className="banner info plans-viewing">
-          <Eye size={16} aria-hidden="true" />
+          <Eye size={14} aria-hidden="true" />
           <p role="status">
-            Viewing <strong>{viewed.label}</strong> — not adopted.{" "}
-            <span className="small muted">The tabs below show it; exports keep the adopted plan.</span>
+            Viewing <strong>{viewed.label}</strong> — not adopted. <span className="muted">The tabs below show it; exports keep the adopted plan.</span>
           </p>
           <span className="spacer" />
           {adopting && (
@@ -104,7 +112,8 @@ function PlansSection({ program: p, currency, viewing, onView, adopting }: Plans
           </button>
         </div>
       )}
-      {shown && (shown.deferred.length > 0 || shown.id === "fitted") && <Deferred variant={shown} currency={currency} />}
+      {shown && <PlanDetails variant={shown} currency={currency} />}
+      {footer}
     </section>
   );
 }

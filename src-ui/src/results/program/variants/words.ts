@@ -1,6 +1,6 @@
-// The plan variants in words: hires, tasks kept, what deferring saves. Pure, so the cards and
-// the tests read the same sentences.
-import type { Deferral, Hire, PlanVariant_Serialize as PlanVariant } from "../../../bindings";
+// The plan variants in words: hires, tasks kept, what deferring saves, the fits against the
+// user's limits. Pure, so the cards and the tests read the same sentences.
+import type { Deferral, Hire, PlanVariant_Serialize as PlanVariant, VariantSummary } from "../../../bindings";
 import { finite } from "../../../lib/format";
 import { fmtNumber } from "../../format";
 
@@ -19,16 +19,48 @@ export function weekWords(n: number): string {
   return `${fmtNumber(n, 1)} ${n === 1 ? "week" : "weeks"}`;
 }
 
+/** "43 wk": a duration where space is short (its full words go beside it for screen readers). */
+export function weekShort(n: number): string {
+  return `${fmtNumber(n, 1)} wk`;
+}
+
 /** How many hires, and which roles: "+2 hires: Nurse ×2" (`short` names at most `most` roles
- * and ends in "…" when there are more; `full` names them all). Null when nobody is hired. */
-export function hiresWords(hires: readonly Hire[], most = 3): { short: string; full: string } | null {
+ * and ends in "…" when there are more; `full` names them all; `count` is just "+2 hires").
+ * Null when nobody is hired. */
+export function hiresWords(hires: readonly Hire[], most = 3): { count: string; short: string; full: string } | null {
   const wanted = hires.filter((h) => finite(h.people) && h.people > 0);
   if (wanted.length === 0) return null;
   const total = wanted.reduce((n, h) => n + h.people, 0);
   const names = wanted.map((h) => (h.people > 1 ? `${h.name} ×${fmtNumber(h.people)}` : h.name));
-  const head = `+${fmtNumber(total)} ${total === 1 ? "hire" : "hires"}: `;
+  const count = `+${fmtNumber(total)} ${total === 1 ? "hire" : "hires"}`;
   const short = names.length > most ? `${names.slice(0, most - 1).join(", ")}…` : names.join(", ");
-  return { short: head + short, full: head + names.join(", ") };
+  return { count, short: `${count}: ${short}`, full: `${count}: ${names.join(", ")}` };
+}
+
+/** What the hires' share of the booked work costs in all (null when no amount is known). */
+export function hiresCost(hires: readonly Hire[]): number | null {
+  let cost: number | null = null;
+  for (const h of hires) if (finite(h.cost)) cost = (cost ?? 0) + h.cost;
+  return cost;
+}
+
+/** One limit a plan fits or not: a short word for the compact mark, a sentence for its name. */
+export interface Fit {
+  key: "budget" | "horizon" | "team";
+  ok: boolean;
+  short: string;
+  full: string;
+}
+
+/** How `s` stands against the budget, the `horizonWeeks` horizon and the team of `teamSize`. */
+export function fitsOf(s: VariantSummary, horizonWeeks: number, teamSize: number): Fit[] {
+  const horizon = `${fmtNumber(horizonWeeks)}-week horizon`;
+  const team = `team of ${fmtNumber(teamSize)}`;
+  return [
+    { key: "budget", ok: s.fits_budget, short: "budget", full: s.fits_budget ? "Fits the budget" : "Over the budget" },
+    { key: "horizon", ok: s.fits_horizon, short: "horizon", full: s.fits_horizon ? `Fits the ${horizon}` : `Longer than the ${horizon}` },
+    { key: "team", ok: s.fits_team, short: "team", full: s.fits_team ? `Fits your ${team}` : `Needs more than your ${team}` },
+  ];
 }
 
 /** The most tasks any variant keeps: the full scope. */
