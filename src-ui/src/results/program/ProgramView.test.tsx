@@ -74,14 +74,14 @@ describe("ProgramView summary", () => {
 describe("lengthNote", () => {
   const base = { ...harbourProgram.schedule };
   it("puts the levelled length beside the critical path, in words", () => {
-    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 44 })).toBe("with your team; 43 if every role were free");
+    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 44 })).toBe("as staffed; 43 if every role were free");
   });
   it("says so when no schedule with this team can be shorter", () => {
     expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 46 })).toBe(
-      "with your team; 43 if every role were free (none shorter with this team)",
+      "as staffed; 43 if every role were free (none shorter with these people)",
     );
     // A program levelled before the bound was recorded claims nothing.
-    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 0, schedules_built: 0 })).toBe("with your team; 43 if every role were free");
+    expect(lengthNote({ ...base, levelled_weeks: 46, critical_path_weeks: 43, shortest_possible_weeks: 0, schedules_built: 0 })).toBe("as staffed; 43 if every role were free");
   });
 });
 

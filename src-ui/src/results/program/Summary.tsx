@@ -24,8 +24,8 @@ function Stat({ label, value, children }: { label: string; value: ReactNode; chi
 export function lengthNote(s: Program["schedule"]): string {
   const free = s.critical_path_weeks;
   if (s.levelled_weeks <= free) return "as short as the critical path: no role holds it up";
-  const note = `with your team; ${fmtNumber(free)} if every role were free`;
-  return s.schedules_built > 0 && s.levelled_weeks <= s.shortest_possible_weeks ? `${note} (none shorter with this team)` : note;
+  const note = `as staffed; ${fmtNumber(free)} if every role were free`;
+  return s.schedules_built > 0 && s.levelled_weeks <= s.shortest_possible_weeks ? `${note} (none shorter with these people)` : note;
 }
 
 /** The budget against what is available: the margin under it, or how far over it is. */

@@ -283,7 +283,7 @@ describe("Plans", () => {
     expect(budget).toHaveTextContent(`${money(fitted.budget.total, "EUR")}, incl. 10 % contingency · ${money(fitted.budget.variance, "EUR")} under the ${money(650_000, "EUR")} available`);
     expect(within(budget).getByText(/under the/).closest(".program-ok")).not.toBeNull();
     const length = within(facts()).getByText("Length").parentElement!;
-    expect(length).toHaveTextContent("50 weeks, with your team; 43 if every role were free");
+    expect(length).toHaveTextContent("50 weeks, as staffed; 43 if every role were free");
     expect(length).toHaveTextContent(`50 weeks, ${lengthNote(fitted.schedule)}`);
     // Not on the cards: they stay one line of figures.
     expect(card("Fits your constraints")).not.toHaveTextContent("contingency");
