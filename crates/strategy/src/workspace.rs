@@ -171,33 +171,30 @@ impl Workspace {
 
     /// A program result with the variant chosen for job `id` adopted (other results as they are).
     async fn with_choice(&self, id: JobId, result: OperationResult) -> Result<OperationResult> {
-        let OperationResult::Program(program) = result else {
+        let OperationResult::Program(mut program) = result else {
             return Ok(result);
         };
-        let chosen = self.initiatives.chosen_variant(&id.to_string()).await?;
-        let program = match chosen {
-            Some(variant) => match (*program).clone().with_chosen(variant) {
-                Some(adopted) => adopted,
-                None => *program,
-            },
-            None => *program,
-        };
-        Ok(OperationResult::Program(Box::new(program)))
+        if let Some(variant) = self.initiatives.chosen_variant(&id.to_string()).await? {
+            // A choice the program has no variant for (none is stored so) leaves it as it is.
+            program.adopt(variant);
+        }
+        Ok(OperationResult::Program(program))
     }
 
     /// Adopts `variant` as the plan of the program job `id` made; the program with it.
     pub async fn choose_variant(&self, id: JobId, variant: VariantId) -> Result<OperationResult> {
         let snapshot = self.engine.get(id).await?;
-        let OperationResult::Program(program) = OperationResult::from_job(&snapshot.job)? else {
+        let OperationResult::Program(mut program) = OperationResult::from_job(&snapshot.job)?
+        else {
             return Err(Error::NotAProgram(id.to_string()));
         };
-        let adopted = program
-            .with_chosen(variant)
-            .ok_or_else(|| Error::NoSuchVariant(variant.label().to_owned()))?;
+        if !program.adopt(variant) {
+            return Err(Error::NoSuchVariant(variant.label().to_owned()));
+        }
         self.initiatives
             .choose_variant(&id.to_string(), variant)
             .await?;
-        Ok(OperationResult::Program(Box::new(adopted)))
+        Ok(OperationResult::Program(program))
     }
 
     /// A completed job's result in `format`, with its title and a file name for it.

@@ -3,6 +3,8 @@
 //! remove a must or a prerequisite of a kept task, people are never double-booked, and the
 //! full scope with hires is the plan Charter made before variants).
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -39,6 +41,20 @@ fn task(id: &str, weeks: u32, role: &str, deps: &[&str], priority: Priority) -> 
         units: 1,
         depends_on: deps.iter().map(|d| (*d).to_owned()).collect(),
         priority,
+    }
+}
+
+/// One workstream holding `tasks`.
+fn one_workstream(tasks: Vec<TaskPlan>) -> Outline {
+    Outline {
+        workstreams: vec![WorkstreamPlan {
+            id: "w".into(),
+            name: "Work".into(),
+            description: "All of it.".into(),
+            milestone: "Done".into(),
+            gate_criteria: vec!["Works".into()],
+            tasks,
+        }],
     }
 }
 
@@ -80,21 +96,12 @@ fn variant(f: &Fitting, id: VariantId) -> &PlanVariant {
 /// stays. One person does 8 weeks of work one task at a time: 8 weeks, inside 26.
 #[test]
 fn a_hand_worked_fitting() {
-    let outline = Outline {
-        workstreams: vec![WorkstreamPlan {
-            id: "w".into(),
-            name: "Work".into(),
-            description: "All of it.".into(),
-            milestone: "Done".into(),
-            gate_criteria: vec!["Works".into()],
-            tasks: vec![
-                task("w.build", 4, "dev", &[], Priority::Must),
-                task("w.launch", 2, "ops", &["w.build"], Priority::Must),
-                task("w.polish", 3, "dev", &["w.build"], Priority::Could),
-                task("w.docs", 2, "ops", &["w.build"], Priority::Should),
-            ],
-        }],
-    };
+    let outline = one_workstream(vec![
+        task("w.build", 4, "dev", &[], Priority::Must),
+        task("w.launch", 2, "ops", &["w.build"], Priority::Must),
+        task("w.polish", 3, "dev", &["w.build"], Priority::Could),
+        task("w.docs", 2, "ops", &["w.build"], Priority::Should),
+    ]);
     let resources = Resources {
         roles: vec![role("dev", 1, 5_200.0), role("ops", 1, 5_200.0)],
         costs: Vec::new(),
@@ -178,13 +185,7 @@ fn outline_strategy() -> impl Strategy<Value = (Outline, Resources)> {
                 .iter()
                 .enumerate()
                 .map(|(i, (weeks, r, units, p, deps))| {
-                    let mut depends_on: Vec<String> = if i == 0 {
-                        Vec::new()
-                    } else {
-                        deps.iter().map(|d| format!("t{}", d.index(i))).collect()
-                    };
-                    depends_on.sort();
-                    depends_on.dedup();
+                    let depends_on = support::earlier_ids(i, deps);
                     TaskPlan {
                         id: format!("t{i}"),
                         name: format!("Task {i}"),
@@ -328,19 +329,10 @@ proptest! {
 /// Choosing a variant adopts its plan; the program keeps every variant.
 #[test]
 fn choosing_a_variant_adopts_its_plan() {
-    let outline = Outline {
-        workstreams: vec![WorkstreamPlan {
-            id: "w".into(),
-            name: "Work".into(),
-            description: "All of it.".into(),
-            milestone: "Done".into(),
-            gate_criteria: Vec::new(),
-            tasks: vec![
-                task("w.a", 3, "dev", &[], Priority::Must),
-                task("w.b", 3, "dev", &[], Priority::Could),
-            ],
-        }],
-    };
+    let outline = one_workstream(vec![
+        task("w.a", 3, "dev", &[], Priority::Must),
+        task("w.b", 3, "dev", &[], Priority::Could),
+    ]);
     let resources = Resources {
         roles: vec![role("dev", 2, 5_200.0)],
         costs: Vec::new(),
@@ -364,10 +356,11 @@ fn choosing_a_variant_adopts_its_plan() {
         chosen: Some(VariantId::Fitted),
     };
     assert_eq!(program.plan.tasks.len(), 1);
-    let adopted = program
-        .clone()
-        .with_chosen(VariantId::FullWithHires)
-        .expect("variant");
+    let mut adopted = program.clone();
+    assert!(
+        adopted.adopt(VariantId::FullWithHires),
+        "the variant exists"
+    );
     assert_eq!(adopted.plan.tasks.len(), 2);
     assert_eq!(adopted.chosen, Some(VariantId::FullWithHires));
     assert_eq!(adopted.variants, program.variants);

@@ -1,5 +1,7 @@
 //! The planning core against networks worked out by hand, and its properties on random ones.
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -333,13 +335,7 @@ fn networks() -> impl Strategy<Value = (Vec<PlanTask>, HashMap<String, u32>)> {
                 .iter()
                 .enumerate()
                 .map(|(i, (weeks, role, units, deps))| {
-                    let mut depends_on: Vec<String> = if i == 0 {
-                        Vec::new()
-                    } else {
-                        deps.iter().map(|d| format!("t{}", d.index(i))).collect()
-                    };
-                    depends_on.sort();
-                    depends_on.dedup();
+                    let depends_on = support::earlier_ids(i, deps);
                     PlanTask {
                         id: format!("t{i}"),
                         weeks: *weeks,

@@ -55,12 +55,14 @@ pub struct Program {
 }
 
 impl Program {
-    /// The program with `variant`'s plan adopted; `None` when it has no such variant.
-    pub fn with_chosen(mut self, variant: VariantId) -> Option<Program> {
-        let plan = self.variants.iter().find(|v| v.id == variant)?.plan.clone();
-        self.plan = plan;
+    /// Adopts `variant`'s plan; false (and nothing changed) when there is no such variant.
+    pub fn adopt(&mut self, variant: VariantId) -> bool {
+        let Some(found) = self.variants.iter().find(|v| v.id == variant) else {
+            return false;
+        };
+        self.plan = found.plan.clone();
         self.chosen = Some(variant);
-        Some(self)
+        true
     }
 
     /// The variant adopted, if the program has variants.

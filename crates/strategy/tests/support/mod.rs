@@ -5,6 +5,7 @@
 
 mod answers;
 mod chat;
+pub mod exports;
 mod logs;
 mod paced;
 mod sample;
@@ -255,4 +256,16 @@ pub async fn wait_finished(workspace: &Workspace, id: JobId) -> Snapshot {
     tokio::time::timeout(Duration::from_secs(30), wait)
         .await
         .expect("job finished in time")
+}
+
+/// Dependencies of the `i`-th random task: ids of earlier tasks (`t0`…), picked by `picks`,
+/// sorted and without repeats, so every random network is acyclic.
+pub fn earlier_ids(i: usize, picks: &[proptest::sample::Index]) -> Vec<String> {
+    if i == 0 {
+        return Vec::new();
+    }
+    let mut ids: Vec<String> = picks.iter().map(|p| format!("t{}", p.index(i))).collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
