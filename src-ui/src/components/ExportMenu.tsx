@@ -15,6 +15,19 @@ function itemLabel(c: ExportChoice): string {
   return c.label.replace(/^Export /, "");
 }
 
+/** A dropdown's content: one item per choice. */
+function MenuItems({ choices }: { choices: ExportChoice[] }) {
+  return (
+    <Menu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
+      {choices.map((c) => (
+        <Menu.Item key={c.label} className="menu-item" onSelect={c.onSelect}>
+          {itemLabel(c)}
+        </Menu.Item>
+      ))}
+    </Menu.Content>
+  );
+}
+
 export function ExportMenu({ choices, more = [], disabled }: { choices: ExportChoice[]; more?: ExportChoice[]; disabled?: boolean }) {
   return (
     <div className="export-actions">
@@ -32,13 +45,7 @@ export function ExportMenu({ choices, more = [], disabled }: { choices: ExportCh
               </button>
             </Menu.Trigger>
             <Menu.Portal>
-              <Menu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
-                {more.map((c) => (
-                  <Menu.Item key={c.label} className="menu-item" onSelect={c.onSelect}>
-                    {itemLabel(c)}
-                  </Menu.Item>
-                ))}
-              </Menu.Content>
+              <MenuItems choices={more} />
             </Menu.Portal>
           </Menu.Root>
         )}
@@ -50,13 +57,7 @@ export function ExportMenu({ choices, more = [], disabled }: { choices: ExportCh
           </button>
         </Menu.Trigger>
         <Menu.Portal>
-          <Menu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
-            {[...choices, ...more].map((c) => (
-              <Menu.Item key={c.label} className="menu-item" onSelect={c.onSelect}>
-                {itemLabel(c)}
-              </Menu.Item>
-            ))}
-          </Menu.Content>
+          <MenuItems choices={[...choices, ...more]} />
         </Menu.Portal>
       </Menu.Root>
     </div>
