@@ -357,3 +357,33 @@ def search_for(s, text):
 def click_tab(s, name):
     # Radix tabs switch on mouse-down, so this needs WebDriver's real click, not el.click().
     return s.click_text("[role=tab]", name)
+
+
+def export_via_dialog(s, checks, button, path, menu=None):
+    """Clicks an export button (in the `menu` button's menu, if given) and answers the native
+    save dialog with `path`, as a user types a file name; returns the saved text or None."""
+    if os.path.exists(path):
+        os.remove(path)  # else the dialog asks whether to replace it
+    if menu:
+        s.click_text("button", menu)
+        checks.wait_for("the menu", lambda: s.find(".menu-item"), timeout=5)
+        # Menu items drop the buttons' leading "Export ".
+        s.click_text(".menu-item", button.removeprefix("Export "))
+    else:
+        s.click_text("button", button)
+
+    def dialog():
+        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Export"], capture_output=True, text=True)
+        return r.stdout.split()
+
+    windows = checks.wait_for("the save dialog", dialog, timeout=10)
+    if not checks.check(bool(windows), f"“{button}” opens the native save dialog"):
+        return None
+    subprocess.run(["xdotool", "windowfocus", "--sync", windows[0]], check=False)
+    subprocess.run(["xdotool", "key", "ctrl+a"], check=False)
+    subprocess.run(["xdotool", "type", "--delay", "15", path], check=False)
+    subprocess.run(["xdotool", "key", "Return"], check=False)
+    if not checks.check(bool(checks.wait_for("the export file", lambda: os.path.exists(path), timeout=10)), f"the export is saved where the user said ({os.path.basename(path)})"):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()

@@ -2,9 +2,13 @@
 budget and team, shows what it leaves out, and the user changes who covers which role and
 plans again with that team."""
 
+import csv
+import io
+import os
 import time
+import xml.etree.ElementTree as ET
 
-from driver import screenshot
+from driver import export_via_dialog, screenshot
 
 GARDEN = {
     "name": "Community garden",
@@ -88,3 +92,48 @@ def plans_that_fit(s, checks, artifacts):
     if check(bool(again), "the new program completes"):
         replanned = s.invoke("get_result", {"id": again["id"]})["result"]
         check(extra in replanned["team"][0]["roles"], f"the new plan uses the team as the user set it ({replanned['team'][0]['roles']})")
+
+
+def adopted_variant(s):
+    return s.js("return document.querySelector('section.plan-card.is-adopted')?.dataset.variant ?? null;")
+
+
+def pick_a_plan_and_export(s, checks, artifacts, exports, job_id):
+    """The user compares the three plans, adopts another one and hands it to a planning tool
+    as MS Project XML and CSV; the files hold the adopted plan's tasks and links."""
+    check, wait_for = checks.check, checks.wait_for
+    cards = wait_for("the plans", lambda: s.js("return [...document.querySelectorAll('section.plan-card')].map(c => c.dataset.variant);") or None)
+    check(cards == ["fitted", "full_with_hires", "full_with_team"], f"the program page shows the three plans side by side ({cards})")
+    check(adopted_variant(s) == "fitted", f"the plan that fits the constraints is adopted at first ({adopted_variant(s)})")
+    s.js("document.querySelector('section.plan-card').scrollIntoView({block: 'start'});")
+    time.sleep(0.5)
+    screenshot(artifacts, "j1-5-plans.png")
+    s.click("section.plan-card[data-variant=full_with_team] button[aria-label='View Full scope with your team']")
+    banner = wait_for("the viewing banner", lambda: "not adopted" in (s.text("main") or "") or None, timeout=5)
+    check(bool(banner), "viewing another plan says it is not adopted")
+    s.click("section.plan-card[data-variant=full_with_team] button[aria-label='Adopt Full scope with your team']")
+    moved = wait_for("the adopted mark", lambda: adopted_variant(s) == "full_with_team" or None, timeout=10)
+    check(bool(moved), "adopting “Full scope with your team” marks it adopted")
+    result = s.invoke("get_result", {"id": job_id})["result"]
+    check(result["chosen"] == "full_with_team", f"the choice is stored with the program ({result['chosen']})")
+    time.sleep(0.5)
+    screenshot(artifacts, "j1-6-adopted.png")
+    tasks = {t["id"]: t for t in result["tasks"]}
+    text = export_via_dialog(s, checks, "Export MS Project XML", os.path.join(exports, "harbour-program.xml"), menu="More formats")
+    if text:
+        ns = {"p": "http://schemas.microsoft.com/project"}
+        root = ET.fromstring(text)
+        rows = root.findall("p:Tasks/p:Task", ns)
+        leaves = [t for t in rows if (t.findtext("p:Summary", "0", ns) != "1")]
+        names = sorted(t.findtext("p:Name", "", ns) for t in leaves)
+        check(names == sorted(t["name"] for t in tasks.values()), f"the MS Project file holds the adopted plan's {len(tasks)} tasks ({len(leaves)})")
+        uid_name = {t.findtext("p:UID", "", ns): t.findtext("p:Name", "", ns) for t in rows}
+        links = sorted((uid_name.get(l.findtext("p:PredecessorUID", "", ns)), t.findtext("p:Name", "", ns)) for t in leaves for l in t.findall("p:PredecessorLink", ns))
+        expected = sorted((tasks[d]["name"], t["name"]) for t in tasks.values() for d in t["depends_on"])
+        check(links == expected, f"… with the same {len(expected)} dependencies")
+        people = {r.findtext("p:Name", "", ns) for r in root.findall("p:Resources/p:Resource", ns)}
+        check({p["name"] for p in result["team"]} <= people, "… and the team as its resources")
+    text = export_via_dialog(s, checks, "Export CSV (issue trackers)", os.path.join(exports, "harbour-program.csv"), menu="More formats")
+    if text:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        check(len(rows) == len(tasks), f"the CSV has one row per task ({len(rows)})")

@@ -36,6 +36,7 @@ import urllib.request
 
 from driver import (
     Checks,
+    export_via_dialog,
     SearchStub,
     click_tab,
     hide_by_closing,
@@ -52,7 +53,7 @@ from driver import (
 )
 from journeys_first_use import first_screen, jobs_tabs_and_trail, out_of_date, run_all
 from journeys_pages import every_page
-from journeys_plans import plans_that_fit
+from journeys_plans import pick_a_plan_and_export, plans_that_fit
 from journeys_scale import at_scale, small_window
 
 APP = os.path.abspath(sys.argv[1])
@@ -114,36 +115,6 @@ def initiative_id(s):
     return parts[1] if len(parts) >= 2 and parts[0] == "initiatives" else None
 
 
-def export_via_dialog(s, button, path, menu=None):
-    """Clicks an export button (in the `menu` button's menu, if given) and answers the native
-    save dialog with `path`, as a user types a file name; returns the saved text or None."""
-    if os.path.exists(path):
-        os.remove(path)  # else the dialog asks whether to replace it
-    if menu:
-        s.click_text("button", menu)
-        wait_for("the menu", lambda: s.find(".menu-item"), timeout=5)
-        # Menu items drop the buttons' leading "Export ".
-        s.click_text(".menu-item", button.removeprefix("Export "))
-    else:
-        s.click_text("button", button)
-
-    def dialog():
-        r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Export"], capture_output=True, text=True)
-        return r.stdout.split()
-
-    windows = wait_for("the save dialog", dialog, timeout=10)
-    if not check(bool(windows), f"“{button}” opens the native save dialog"):
-        return None
-    subprocess.run(["xdotool", "windowfocus", "--sync", windows[0]], check=False)
-    subprocess.run(["xdotool", "key", "ctrl+a"], check=False)
-    subprocess.run(["xdotool", "type", "--delay", "15", path], check=False)
-    subprocess.run(["xdotool", "key", "Return"], check=False)
-    if not check(bool(wait_for("the export file", lambda: os.path.exists(path), timeout=10)), f"the export is saved where the user said ({os.path.basename(path)})"):
-        return None
-    with open(path, encoding="utf-8") as f:
-        return f.read()
-
-
 def journey_1(s):
     """The user stays and watches the program being generated."""
     s.click("a[href='#/initiatives/new']")
@@ -197,62 +168,16 @@ def journey_1(s):
     check(bool(wait_for("the result page", lambda: s.find("button") and "Export Markdown" in (s.text("main") or ""))), "“View program” opens the program with its exports")
     time.sleep(0.5)
     screenshot(ARTIFACTS, "j1-4-program.png")
-    text = export_via_dialog(s, "Export Markdown", os.path.join(EXPORTS, "harbour-program.md"))
+    text = export_via_dialog(s, checks, "Export Markdown", os.path.join(EXPORTS, "harbour-program.md"))
     check(bool(text) and text.startswith("# Program: Harbour Coffee") and "## Risks" in text, "the Markdown export is the whole program")
     toast = wait_for("the export toast", lambda: s.js("return [...document.querySelectorAll('[data-sonner-toast]')].map(t => t.innerText).join(' | ');"), timeout=5)
     check(bool(toast) and "Exported" in toast, "a toast says where it went")
     time.sleep(max(0.0, finished_at + NOTIFY_HOLD_S + 2.0 - time.time()))
     notes = notifications_for(program["title"])
     check(not notes, f"… and by no native notification ({notes})")
-    pick_a_plan_and_export(s, program["id"])
+    pick_a_plan_and_export(s, checks, ARTIFACTS, EXPORTS, program["id"])
     return iid
 
-
-def adopted_variant(s):
-    return s.js("return document.querySelector('section.plan-card.is-adopted')?.dataset.variant ?? null;")
-
-
-def pick_a_plan_and_export(s, job_id):
-    """The user compares the three plans, adopts another one and hands it to a planning tool
-    as MS Project XML and CSV; the files hold the adopted plan's tasks and links."""
-    cards = wait_for("the plans", lambda: s.js("return [...document.querySelectorAll('section.plan-card')].map(c => c.dataset.variant);") or None)
-    check(cards == ["fitted", "full_with_hires", "full_with_team"], f"the program page shows the three plans side by side ({cards})")
-    check(adopted_variant(s) == "fitted", f"the plan that fits the constraints is adopted at first ({adopted_variant(s)})")
-    s.js("document.querySelector('section.plan-card').scrollIntoView({block: 'start'});")
-    time.sleep(0.5)
-    screenshot(ARTIFACTS, "j1-5-plans.png")
-    s.click("section.plan-card[data-variant=full_with_team] button[aria-label='View Full scope with your team']")
-    banner = wait_for("the viewing banner", lambda: "not adopted" in (s.text("main") or "") or None, timeout=5)
-    check(bool(banner), "viewing another plan says it is not adopted")
-    s.click("section.plan-card[data-variant=full_with_team] button[aria-label='Adopt Full scope with your team']")
-    moved = wait_for("the adopted mark", lambda: adopted_variant(s) == "full_with_team" or None, timeout=10)
-    check(bool(moved), "adopting “Full scope with your team” marks it adopted")
-    result = s.invoke("get_result", {"id": job_id})["result"]
-    check(result["chosen"] == "full_with_team", f"the choice is stored with the program ({result['chosen']})")
-    time.sleep(0.5)
-    screenshot(ARTIFACTS, "j1-6-adopted.png")
-    tasks = {t["id"]: t for t in result["tasks"]}
-    text = export_via_dialog(s, "Export MS Project XML", os.path.join(EXPORTS, "harbour-program.xml"), menu="More formats")
-    if text:
-        import xml.etree.ElementTree as ET
-        ns = {"p": "http://schemas.microsoft.com/project"}
-        root = ET.fromstring(text)
-        rows = root.findall("p:Tasks/p:Task", ns)
-        leaves = [t for t in rows if (t.findtext("p:Summary", "0", ns) != "1")]
-        names = sorted(t.findtext("p:Name", "", ns) for t in leaves)
-        check(names == sorted(t["name"] for t in tasks.values()), f"the MS Project file holds the adopted plan's {len(tasks)} tasks ({len(leaves)})")
-        uid_name = {t.findtext("p:UID", "", ns): t.findtext("p:Name", "", ns) for t in rows}
-        links = sorted((uid_name.get(l.findtext("p:PredecessorUID", "", ns)), t.findtext("p:Name", "", ns)) for t in leaves for l in t.findall("p:PredecessorLink", ns))
-        expected = sorted((tasks[d]["name"], t["name"]) for t in tasks.values() for d in t["depends_on"])
-        check(links == expected, f"… with the same {len(expected)} dependencies")
-        people = {r.findtext("p:Name", "", ns) for r in root.findall("p:Resources/p:Resource", ns)}
-        check({p["name"] for p in result["team"]} <= people, "… and the team as its resources")
-    text = export_via_dialog(s, "Export CSV (issue trackers)", os.path.join(EXPORTS, "harbour-program.csv"), menu="More formats")
-    if text:
-        import csv
-        import io
-        rows = list(csv.DictReader(io.StringIO(text)))
-        check(len(rows) == len(tasks), f"the CSV has one row per task ({len(rows)})")
 
 
 def journey_2(s, iid):
@@ -315,7 +240,7 @@ def journey_2(s, iid):
     check(bool(wait_for("the canvas", lambda: s.find(".canvas-grid, [class*=canvas]"))), "the banner's link opens the canvas")
     time.sleep(0.5)
     screenshot(ARTIFACTS, "j2-4-canvas.png")
-    text = export_via_dialog(s, "Export JSON", os.path.join(EXPORTS, "harbour-canvas.json"))
+    text = export_via_dialog(s, checks, "Export JSON", os.path.join(EXPORTS, "harbour-canvas.json"))
     try:
         blocks = json.loads(text or "null")["blocks"]
     except (ValueError, KeyError, TypeError):
