@@ -107,6 +107,9 @@ pub enum Error {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// Any other database error of the write connection.
+    #[error("database error: {0}")]
+    Write(#[source] rusqlite::Error),
     /// Applying the migrations failed.
     #[error("could not upgrade the job database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
@@ -131,7 +134,7 @@ impl Error {
             Error::Duplicate => ErrorCode::Duplicate,
             Error::Corrupt(_) => ErrorCode::Corrupt,
             Error::ShutDown => ErrorCode::ShutDown,
-            Error::Io { .. } | Error::Database(_) => ErrorCode::Storage,
+            Error::Io { .. } | Error::Database(_) | Error::Write(_) => ErrorCode::Storage,
             Error::Migrate(_) => ErrorCode::Migrate,
         }
     }
@@ -144,6 +147,7 @@ impl Error {
                 | Error::DiskFull
                 | Error::Locked
                 | Error::Database(_)
+                | Error::Write(_)
                 | Error::Io { .. }
         )
     }
@@ -151,25 +155,9 @@ impl Error {
     /// Classifies a database error by SQLite's primary result code.
     pub(crate) fn from_sqlx(err: sqlx::Error, path: &std::path::Path) -> Error {
         if let sqlx::Error::Database(db) = &err {
-            if db.kind() == sqlx::error::ErrorKind::UniqueViolation
-                && db.message().contains("unique_key")
-            {
-                return Error::Duplicate;
-            }
-            let primary = db
-                .code()
-                .and_then(|c| c.parse::<i64>().ok())
-                .map(|c| c & 0xff);
-            match primary {
-                Some(5) | Some(6) => return Error::Locked,
-                Some(8) => return Error::ReadOnly,
-                Some(13) => return Error::DiskFull,
-                Some(11) | Some(26) => {
-                    return Error::NotADatabase {
-                        path: path.to_path_buf(),
-                    };
-                }
-                _ => {}
+            let code = db.code().and_then(|c| c.parse::<i64>().ok());
+            if let Some(e) = classify_sqlite(code, db.message(), path) {
+                return e;
             }
         }
         if let sqlx::Error::Io(io) = &err
@@ -178,6 +166,36 @@ impl Error {
             return e;
         }
         Error::Database(err)
+    }
+
+    /// The typed error for a failure of the write connection.
+    pub(crate) fn from_sqlite(err: rusqlite::Error, path: &std::path::Path) -> Error {
+        if let rusqlite::Error::SqliteFailure(failure, message) = &err {
+            let message = message.as_deref().unwrap_or_default();
+            if let Some(e) = classify_sqlite(Some(i64::from(failure.extended_code)), message, path)
+            {
+                return e;
+            }
+        }
+        Error::Write(err)
+    }
+}
+
+/// Maps SQLite's result codes (extended or primary) that have a typed variant.
+fn classify_sqlite(code: Option<i64>, message: &str, path: &std::path::Path) -> Option<Error> {
+    const CONSTRAINT_UNIQUE: i64 = 2067;
+    let code = code?;
+    if code == CONSTRAINT_UNIQUE && message.contains("unique_key") {
+        return Some(Error::Duplicate);
+    }
+    match code & 0xff {
+        5 | 6 => Some(Error::Locked),
+        8 => Some(Error::ReadOnly),
+        13 => Some(Error::DiskFull),
+        11 | 26 => Some(Error::NotADatabase {
+            path: path.to_path_buf(),
+        }),
+        _ => None,
     }
 }
 

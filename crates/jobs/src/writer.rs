@@ -1,11 +1,12 @@
-//! The single writer task: owns the write connection and commits many queued
-//! writes per transaction (group commit).
+//! The single writer: a blocking thread that owns the write connection and commits
+//! many queued writes per transaction (group commit), each batch in one hand-off with
+//! the connection's cached statements.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{Connection, SqliteConnection};
+use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
@@ -57,14 +58,13 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `conn`; it ends when every handle is dropped.
-    pub(crate) fn spawn(
-        conn: SqliteConnection,
-        path: PathBuf,
-    ) -> (Writer, tokio::task::JoinHandle<()>) {
+    /// Starts the writer on `conn`, on a blocking thread; it ends when every handle is
+    /// dropped.
+    pub(crate) fn spawn(conn: Connection, path: PathBuf) -> (Writer, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::unbounded_channel();
         let stats = Arc::new(WriteStats::default());
-        let handle = tokio::spawn(run(conn, rx, path, stats.clone()));
+        let counters = stats.clone();
+        let handle = tokio::task::spawn_blocking(move || run(conn, rx, &path, &counters));
         (Writer { tx, stats }, handle)
     }
 
@@ -88,14 +88,14 @@ impl Writer {
     }
 }
 
-async fn run(
-    mut conn: SqliteConnection,
+fn run(
+    conn: Connection,
     mut rx: mpsc::UnboundedReceiver<Request>,
-    path: PathBuf,
-    stats: Arc<WriteStats>,
+    path: &std::path::Path,
+    stats: &WriteStats,
 ) {
     let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.recv().await {
+    while let Some(first) = rx.blocking_recv() {
         batch.push(first);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -103,15 +103,15 @@ async fn run(
                 Err(_) => break,
             }
         }
-        process(&mut conn, &mut batch, &path, &stats).await;
+        process(&conn, &mut batch, path, stats);
     }
-    if let Err(e) = conn.close().await {
+    if let Err((_, e)) = conn.close() {
         tracing::warn!(error = %e, "closing the job database");
     }
 }
 
-async fn process(
-    conn: &mut SqliteConnection,
+fn process(
+    conn: &Connection,
     batch: &mut Vec<Request>,
     path: &std::path::Path,
     stats: &WriteStats,
@@ -119,14 +119,14 @@ async fn process(
     let (solo, grouped): (Vec<Request>, Vec<Request>) =
         batch.drain(..).partition(|r| r.op.needs_own_statement());
     if !grouped.is_empty() {
-        match apply_all(conn, &grouped, stats).await {
+        match apply_all(conn, &grouped, stats) {
             Ok(results) => {
                 for (req, applied) in grouped.into_iter().zip(results) {
                     reply(req, applied.into_result());
                 }
             }
             Err(e) if grouped.len() == 1 => {
-                let err = Error::from_sqlx(e, path);
+                let err = Error::from_sqlite(e, path);
                 tracing::error!(error = %err, "job database write failed");
                 if let Some(req) = grouped.into_iter().next() {
                     reply(req, Err(err));
@@ -137,9 +137,9 @@ async fn process(
                 tracing::warn!(error = %e, ops = grouped.len(), "group commit failed; retrying writes one by one");
                 for req in grouped {
                     let one = std::slice::from_ref(&req);
-                    let res = match apply_all(conn, one, stats).await {
+                    let res = match apply_all(conn, one, stats) {
                         Ok(mut applied) => applied.pop().map_or(Ok(0), Applied::into_result),
-                        Err(e) => Err(Error::from_sqlx(e, path)),
+                        Err(e) => Err(Error::from_sqlite(e, path)),
                     };
                     if let Err(e) = &res
                         && e.is_storage()
@@ -152,31 +152,27 @@ async fn process(
         }
     }
     for req in solo {
-        let res = match req.op.apply(conn).await {
+        let res = match req.op.apply(conn) {
             Ok(applied) => applied.into_result(),
-            Err(e) => Err(Error::from_sqlx(e, path)),
+            Err(e) => Err(Error::from_sqlite(e, path)),
         };
         reply(req, res);
     }
 }
 
-async fn apply_all(
-    conn: &mut SqliteConnection,
+fn apply_all(
+    conn: &Connection,
     reqs: &[Request],
     stats: &WriteStats,
-) -> std::result::Result<Vec<Applied>, sqlx::Error> {
-    // Plain BEGIN/COMMIT/ROLLBACK rather than sqlx's transaction guard: when COMMIT fails
-    // (e.g. SQLITE_FULL) SQLite has already rolled back, sqlx's own ROLLBACK then fails and
-    // it would treat every later begin() as a nested savepoint that never commits.
+) -> rusqlite::Result<Vec<Applied>> {
+    // Plain BEGIN/COMMIT/ROLLBACK: when COMMIT fails (e.g. SQLITE_FULL) SQLite may already
+    // have rolled back, and the connection must be left outside any transaction either way.
     let autocommit = reqs.len() == 1 && reqs[0].op.is_single_statement();
     let outcome = if autocommit {
-        match reqs[0].op.apply(conn).await {
-            Ok(result) => Ok(vec![result]),
-            Err(e) => return Err(e),
-        }
+        reqs[0].op.apply(conn).map(|result| vec![result])
     } else {
-        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-        apply_and_commit(conn, reqs).await
+        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        apply_and_commit(conn, reqs)
     };
     match outcome {
         Ok(results) => {
@@ -197,8 +193,9 @@ async fn apply_all(
             Ok(results)
         }
         Err(e) => {
-            // May fail with "no transaction is active" when SQLite rolled back already.
-            if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
+            if !conn.is_autocommit()
+                && let Err(rollback) = conn.execute_batch("ROLLBACK")
+            {
                 tracing::debug!(error = %rollback, "rollback after a failed write");
             }
             Err(e)
@@ -206,15 +203,12 @@ async fn apply_all(
     }
 }
 
-async fn apply_and_commit(
-    conn: &mut SqliteConnection,
-    reqs: &[Request],
-) -> std::result::Result<Vec<Applied>, sqlx::Error> {
+fn apply_and_commit(conn: &Connection, reqs: &[Request]) -> rusqlite::Result<Vec<Applied>> {
     let mut results = Vec::with_capacity(reqs.len());
     for req in reqs {
-        results.push(req.op.apply(conn).await?);
+        results.push(req.op.apply(conn)?);
     }
-    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    conn.prepare_cached("COMMIT")?.execute([])?;
     Ok(results)
 }
 

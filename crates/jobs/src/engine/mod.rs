@@ -146,7 +146,7 @@ impl Engine {
                 resume: config.auto_resume && k.resumable(),
             })
             .collect();
-        let recovery = store::recover(&mut conn, &config.path, &owner, &rules, now_ms()).await?;
+        let recovery = store::recover(&mut conn, &config.path, &owner, &rules, now_ms())?;
         drop(rules);
         let reader = Reader::new(store::open_readers(&config).await?, config.path.clone());
         let eta = Arc::new(EtaModel::load(reader.step_stats().await?));

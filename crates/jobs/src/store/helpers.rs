@@ -3,47 +3,57 @@
 
 use std::str::FromStr;
 
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::write::Applied;
 use super::write::PauseRow;
 use crate::error::Error;
 use crate::model::{JobId, JobRecord, JobStatus, Pause, Usage};
 
+/// A write statement's result: rows changed.
+pub(super) type Rows = rusqlite::Result<u64>;
+
+/// Runs one write statement through the connection's statement cache.
+pub(super) fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Rows {
+    Ok(conn.prepare_cached(sql)?.execute(params)? as u64)
+}
+
+/// JSON text of a value stored in a column, or the encoding failure as a write error.
+pub(super) fn to_json(value: &impl serde::Serialize) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
 /// Drops a job's checkpoints (and their partials) from step `from` on: its kind's
 /// current version cannot read them.
-pub(super) async fn drop_steps_from(
-    conn: &mut SqliteConnection,
-    id: JobId,
-    from: u32,
-) -> std::result::Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM job_partials WHERE job_id = ?1 AND step_idx >= ?2")
-        .bind(id.to_string())
-        .bind(i64::from(from))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM job_steps WHERE job_id = ?1 AND idx >= ?2")
-        .bind(id.to_string())
-        .bind(i64::from(from))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+pub(super) fn drop_steps_from(conn: &Connection, id: JobId, from: u32) -> Rows {
+    let id = id.to_string();
+    let partials = exec(
+        conn,
+        "DELETE FROM job_partials WHERE job_id = ?1 AND step_idx >= ?2",
+        params![id, from],
+    )?;
+    let steps = exec(
+        conn,
+        "DELETE FROM job_steps WHERE job_id = ?1 AND idx >= ?2",
+        params![id, from],
+    )?;
+    Ok(partials + steps)
 }
 
 /// Turns "no row matched the guard" into the typed reason.
-pub(super) async fn guard(
-    conn: &mut SqliteConnection,
+pub(super) fn guard(
+    conn: &Connection,
     id: JobId,
     to: JobStatus,
     affected: u64,
-) -> std::result::Result<Applied, sqlx::Error> {
+) -> rusqlite::Result<Applied> {
     if affected > 0 {
         return Ok(Applied::Rows(affected));
     }
-    let current: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let current: Option<String> = conn
+        .prepare_cached("SELECT status FROM jobs WHERE id = ?1")?
+        .query_row([id.to_string()], |row| row.get(0))
+        .optional()?;
     Ok(Applied::Refused(match current {
         None => Error::NotFound(id),
         Some(s) => match JobStatus::from_str(&s) {
@@ -54,139 +64,127 @@ pub(super) async fn guard(
 }
 
 /// Stores one model call and adds it to its job's totals.
-pub(super) async fn insert_usage(
-    conn: &mut SqliteConnection,
+pub(super) fn insert_usage(
+    conn: &Connection,
     id: JobId,
     step_index: Option<u32>,
     usage: &Usage,
     at: i64,
-) -> std::result::Result<Applied, sqlx::Error> {
-    sqlx::query(
+) -> rusqlite::Result<Applied> {
+    let id = id.to_string();
+    exec(
+        conn,
         "INSERT INTO usage (job_id, step_idx, model, prompt_tokens, completion_tokens, \
-         estimated, latency_ms, cost_micros, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(step_index.map(i64::from))
-    .bind(&usage.model)
-    .bind(i64::from(usage.prompt_tokens))
-    .bind(i64::from(usage.completion_tokens))
-    .bind(usage.estimated)
-    .bind(i64::from(usage.latency_ms))
-    .bind(usage.cost_micros)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    let r = sqlx::query(
+         estimated, latency_ms, cost_micros, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            step_index,
+            usage.model,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.estimated,
+            usage.latency_ms,
+            usage.cost_micros,
+            at
+        ],
+    )?;
+    let rows = exec(
+        conn,
         "UPDATE jobs SET cost_micros = cost_micros + ?1, tokens = tokens + ?2 WHERE id = ?3",
-    )
-    .bind(usage.cost_micros)
-    .bind(i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens))
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(Applied::Rows(r.rows_affected()))
+        params![
+            usage.cost_micros,
+            i64::from(usage.prompt_tokens) + i64::from(usage.completion_tokens),
+            id
+        ],
+    )?;
+    Ok(Applied::Rows(rows))
 }
 
 /// Pauses a pending or running job.
-pub(super) async fn pause_job(
-    conn: &mut SqliteConnection,
-    p: &PauseRow,
-) -> std::result::Result<Applied, sqlx::Error> {
-    let pause = serde_json::to_string(&p.pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let r = sqlx::query(
+pub(super) fn pause_job(conn: &Connection, p: &PauseRow) -> rusqlite::Result<Applied> {
+    let rows = exec(
+        conn,
         "UPDATE jobs SET status = 'paused', pause = ?1, error = NULL, progress = ?2, message = ?3, \
          seq = max(seq, ?4), updated_at = ?5 WHERE id = ?6 AND status IN ('pending', 'running')",
-    )
-    .bind(pause)
-    .bind(p.progress.clamp(0.0, 100.0))
-    .bind(&p.message)
-    .bind(p.seq as i64)
-    .bind(p.at)
-    .bind(p.id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    guard(conn, p.id, JobStatus::Paused, r.rows_affected()).await
+        params![
+            to_json(&p.pause)?,
+            p.progress.clamp(0.0, 100.0),
+            p.message,
+            p.seq as i64,
+            p.at,
+            p.id.to_string()
+        ],
+    )?;
+    guard(conn, p.id, JobStatus::Paused, rows)
 }
 
 /// Replaces the pause of a paused job.
-pub(super) async fn set_pause(
-    conn: &mut SqliteConnection,
+pub(super) fn set_pause(
+    conn: &Connection,
     id: JobId,
     pause: &Pause,
     at: i64,
-) -> std::result::Result<Applied, sqlx::Error> {
-    let pause = serde_json::to_string(pause).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let r = sqlx::query(
+) -> rusqlite::Result<Applied> {
+    let rows = exec(
+        conn,
         "UPDATE jobs SET pause = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'paused'",
-    )
-    .bind(pause)
-    .bind(at)
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    guard(conn, id, JobStatus::Paused, r.rows_affected()).await
+        params![to_json(pause)?, at, id.to_string()],
+    )?;
+    guard(conn, id, JobStatus::Paused, rows)
 }
 
 /// Inserts a new job row.
-pub(super) async fn insert_job(
-    conn: &mut SqliteConnection,
-    job: &JobRecord,
-    owner: &str,
-) -> std::result::Result<Applied, sqlx::Error> {
-    let r = sqlx::query(
+pub(super) fn insert_job(conn: &Connection, job: &JobRecord, owner: &str) -> Rows {
+    exec(
+        conn,
         "INSERT INTO jobs (id, kind, title, status, progress, input, session_id, \
          attempt, seq, pinned, created_at, started_at, updated_at, owner, kind_version, \
          unique_key, spend_limit, forked_from, fork_step) \
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            job.id.to_string(),
+            job.kind,
+            job.title,
+            job.status.as_str(),
+            job.input.to_string(),
+            job.session_id,
+            job.attempt,
+            job.seq as i64,
+            job.created_at,
+            job.started_at,
+            job.updated_at,
+            owner,
+            job.kind_version,
+            job.unique_key,
+            job.spend_limit,
+            job.forked_from.map(|f| f.to_string()),
+            job.fork_step
+        ],
     )
-    .bind(job.id.to_string())
-    .bind(&job.kind)
-    .bind(&job.title)
-    .bind(job.status.as_str())
-    .bind(job.input.to_string())
-    .bind(&job.session_id)
-    .bind(i64::from(job.attempt))
-    .bind(job.seq as i64)
-    .bind(job.created_at)
-    .bind(job.started_at)
-    .bind(job.updated_at)
-    .bind(owner)
-    .bind(i64::from(job.kind_version))
-    .bind(&job.unique_key)
-    .bind(job.spend_limit)
-    .bind(job.forked_from.map(|f| f.to_string()))
-    .bind(job.fork_step.map(i64::from))
-    .execute(&mut *conn)
-    .await?;
-    Ok(Applied::Rows(r.rows_affected()))
 }
 
 /// Copies the completed checkpoints of `source`'s steps before `below`, with their
 /// partials, to `target`.
-pub(super) async fn copy_checkpoints(
-    conn: &mut SqliteConnection,
+pub(super) fn copy_checkpoints(
+    conn: &Connection,
     source: JobId,
     target: JobId,
     below: u32,
-) -> std::result::Result<Applied, sqlx::Error> {
-    let r = sqlx::query(
+) -> rusqlite::Result<Applied> {
+    let (source, target) = (source.to_string(), target.to_string());
+    let rows = exec(
+        conn,
         "INSERT INTO job_steps (job_id, idx, name, status, output, attempt, started_at, finished_at) \
          SELECT ?1, idx, name, status, output, attempt, started_at, finished_at FROM job_steps \
          WHERE job_id = ?2 AND status = 'completed' AND idx < ?3",
-    )
-    .bind(target.to_string())
-    .bind(source.to_string())
-    .bind(i64::from(below))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
+        params![target, source, below],
+    )?;
+    exec(
+        conn,
         "INSERT INTO job_partials (job_id, seq, step_idx, value, created_at) \
          SELECT ?1, seq, step_idx, value, created_at FROM job_partials WHERE job_id = ?2 \
          AND step_idx IN (SELECT idx FROM job_steps WHERE job_id = ?1)",
-    )
-    .bind(target.to_string())
-    .bind(source.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(Applied::Rows(r.rows_affected()))
+        params![target, source],
+    )?;
+    Ok(Applied::Rows(rows))
 }

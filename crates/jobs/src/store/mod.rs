@@ -38,8 +38,26 @@ fn connect_options(config: &EngineConfig) -> SqliteConnectOptions {
         .auto_vacuum(SqliteAutoVacuum::Incremental)
 }
 
-/// Opens the write connection, refuses newer schemas and applies migrations.
-pub(crate) async fn open_writer(config: &EngineConfig) -> Result<SqliteConnection> {
+/// Statements the write connection keeps prepared (every write op's SQL fits).
+const WRITE_STATEMENT_CACHE: usize = 64;
+
+/// Refuses newer schemas and applies migrations, then opens the write connection: a
+/// plain SQLite connection, so that the writer applies a whole batch in one blocking
+/// hand-off with its statements prepared once.
+pub(crate) async fn open_writer(config: &EngineConfig) -> Result<rusqlite::Connection> {
+    let path = &config.path;
+    migrate(config).await?;
+    let conn = rusqlite::Connection::open(path).map_err(|e| Error::from_sqlite(e, path))?;
+    conn.busy_timeout(config.busy_timeout)
+        .and_then(|()| conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"))
+        .map_err(|e| Error::from_sqlite(e, path))?;
+    conn.set_prepared_statement_cache_capacity(WRITE_STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// Creates the file if missing (in WAL mode with incremental auto-vacuum), refuses newer
+/// schemas and applies migrations.
+async fn migrate(config: &EngineConfig) -> Result<()> {
     let path = &config.path;
     let opts = connect_options(config).create_if_missing(true);
     let mut conn = SqliteConnection::connect_with(&opts)
@@ -55,7 +73,7 @@ pub(crate) async fn open_writer(config: &EngineConfig) -> Result<SqliteConnectio
         sqlx::migrate::MigrateError::Execute(inner) => Error::from_sqlx(inner, path),
         other => Error::Migrate(other),
     })?;
-    Ok(conn)
+    conn.close().await.map_err(|e| Error::from_sqlx(e, path))
 }
 
 /// Opens the pool of read-only connections used for queries (they inherit WAL from the file).

@@ -1,9 +1,10 @@
 //! The write side: every change the writer task applies, as one [`WriteOp`] each.
 
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, params};
 
 use super::helpers::{
-    copy_checkpoints, drop_steps_from, guard, insert_job, insert_usage, pause_job, set_pause,
+    copy_checkpoints, drop_steps_from, exec, guard, insert_job, insert_usage, pause_job, set_pause,
+    to_json,
 };
 use super::recover::reset_unfinished_work;
 use super::{ids_json, statuses_json};
@@ -69,6 +70,15 @@ impl Applied {
             Applied::Rows(n) => Ok(n),
             Applied::Refused(e) => Err(e),
         }
+    }
+}
+
+/// Rows changed by an op that names one job, or its absence as a refusal.
+fn found(id: JobId, rows: u64) -> Applied {
+    if rows == 0 {
+        Applied::Refused(Error::NotFound(id))
+    } else {
+        Applied::Rows(rows)
     }
 }
 
@@ -173,20 +183,17 @@ pub(crate) enum WriteOp {
 impl WriteOp {
     /// Applies the op inside the caller's transaction. A guard that does not match is
     /// [`Applied::Refused`], not a database error.
-    pub(crate) async fn apply(
-        &self,
-        conn: &mut SqliteConnection,
-    ) -> std::result::Result<Applied, sqlx::Error> {
+    pub(crate) fn apply(&self, conn: &Connection) -> rusqlite::Result<Applied> {
         match self {
-            WriteOp::Insert { job, owner } => insert_job(conn, job, owner).await,
+            WriteOp::Insert { job, owner } => insert_job(conn, job, owner).map(Applied::Rows),
             WriteOp::Fork {
                 job,
                 owner,
                 source,
                 below,
             } => {
-                insert_job(conn, job, owner).await?;
-                copy_checkpoints(conn, *source, job.id, *below).await
+                insert_job(conn, job, owner)?;
+                copy_checkpoints(conn, *source, job.id, *below)
             }
             WriteOp::MarkRunning {
                 id,
@@ -195,45 +202,35 @@ impl WriteOp {
                 at,
                 count_attempt,
             } => {
-                let r = sqlx::query(
+                let rows = exec(
+                    conn,
                     "UPDATE jobs SET status = 'running', attempt = attempt + ?5, started_at = ?1, \
                      updated_at = ?1, owner = ?2, seq = max(seq, ?3), finished_at = NULL, pause = NULL \
                      WHERE id = ?4 AND status = 'pending'",
-                )
-                .bind(at)
-                .bind(owner)
-                .bind(*seq as i64)
-                .bind(id.to_string())
-                .bind(i64::from(*count_attempt))
-                .execute(&mut *conn)
-                .await?;
-                guard(conn, *id, JobStatus::Running, r.rows_affected()).await
+                    params![at, owner, *seq as i64, id.to_string(), count_attempt],
+                )?;
+                guard(conn, *id, JobStatus::Running, rows)
             }
             WriteOp::Finish(f) => {
-                let from = statuses_json(&JobStatus::sources_of(f.to));
-                let error = match &f.error {
-                    Some(e) => Some(
-                        serde_json::to_string(e).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
-                    ),
-                    None => None,
-                };
-                let r = sqlx::query(
+                let error = f.error.as_ref().map(to_json).transpose()?;
+                let rows = exec(
+                    conn,
                     "UPDATE jobs SET status = ?1, result = ?2, error = ?3, progress = ?4, message = ?5, \
                      seq = max(seq, ?6), updated_at = ?7, finished_at = ?7, pause = NULL \
                      WHERE id = ?8 AND status IN (SELECT value FROM json_each(?9))",
-                )
-                .bind(f.to.as_str())
-                .bind(f.result.as_ref().map(serde_json::Value::to_string))
-                .bind(error)
-                .bind(f.progress.clamp(0.0, 100.0))
-                .bind(&f.message)
-                .bind(f.seq as i64)
-                .bind(f.at)
-                .bind(f.id.to_string())
-                .bind(from)
-                .execute(&mut *conn)
-                .await?;
-                guard(conn, f.id, f.to, r.rows_affected()).await
+                    params![
+                        f.to.as_str(),
+                        f.result.as_ref().map(serde_json::Value::to_string),
+                        error,
+                        f.progress.clamp(0.0, 100.0),
+                        f.message,
+                        f.seq as i64,
+                        f.at,
+                        f.id.to_string(),
+                        statuses_json(&JobStatus::sources_of(f.to))
+                    ],
+                )?;
+                guard(conn, f.id, f.to, rows)
             }
             WriteOp::Requeue {
                 id,
@@ -244,64 +241,60 @@ impl WriteOp {
                 keep_below,
                 kind_version,
             } => {
-                let r = sqlx::query(
+                let rows = exec(
+                    conn,
                     "UPDATE jobs SET status = 'pending', error = NULL, result = NULL, finished_at = NULL, \
                      seen_at = NULL, pause = NULL, owner = ?1, seq = max(seq, ?2), updated_at = ?3, \
                      kind_version = ?6 WHERE id = ?4 AND status IN (SELECT value FROM json_each(?5))",
-                )
-                .bind(owner)
-                .bind(*seq as i64)
-                .bind(at)
-                .bind(id.to_string())
-                .bind(statuses_json(from))
-                .bind(i64::from(*kind_version))
-                .execute(&mut *conn)
-                .await?;
-                let outcome = guard(conn, *id, JobStatus::Pending, r.rows_affected()).await?;
+                    params![
+                        owner,
+                        *seq as i64,
+                        at,
+                        id.to_string(),
+                        statuses_json(from),
+                        kind_version
+                    ],
+                )?;
+                let outcome = guard(conn, *id, JobStatus::Pending, rows)?;
                 if let Applied::Rows(_) = outcome {
                     if let Some(keep) = keep_below {
-                        drop_steps_from(conn, *id, *keep).await?;
+                        drop_steps_from(conn, *id, *keep)?;
                     }
-                    reset_unfinished_work(conn, &ids_json(&[*id])).await?;
+                    reset_unfinished_work(conn, &ids_json(&[*id]))?;
                 }
                 Ok(outcome)
             }
-            WriteOp::Pause(p) => pause_job(conn, p).await,
+            WriteOp::Pause(p) => pause_job(conn, p),
             WriteOp::Usage {
                 id,
                 step_index,
                 usage,
                 at,
-            } => insert_usage(conn, *id, *step_index, usage, *at).await,
+            } => insert_usage(conn, *id, *step_index, usage, *at),
             WriteOp::RaiseLimit { id, extra } => {
-                let r = sqlx::query(
+                let rows = exec(
+                    conn,
                     "UPDATE jobs SET spend_limit = coalesce(spend_limit, 0) + ?1 WHERE id = ?2",
-                )
-                .bind(*extra)
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await?;
-                if r.rows_affected() == 0 {
-                    return Ok(Applied::Refused(Error::NotFound(*id)));
-                }
-                Ok(Applied::Rows(r.rows_affected()))
+                    params![extra, id.to_string()],
+                )?;
+                Ok(found(*id, rows))
             }
-            WriteOp::SetPause { id, pause, at } => set_pause(conn, *id, pause, *at).await,
+            WriteOp::SetPause { id, pause, at } => set_pause(conn, *id, pause, *at),
             WriteOp::Progress(rows) => {
                 let mut n = 0;
                 for p in rows {
-                    let r = sqlx::query(
+                    n += exec(
+                        conn,
                         "UPDATE jobs SET progress = ?1, message = ?2, seq = max(seq, ?3), updated_at = ?4 \
                          WHERE id = ?5 AND status = 'running'",
-                    )
-                    .bind(p.progress.clamp(0.0, 100.0))
-                    .bind(&p.message)
-                    .bind(p.seq as i64)
-                    .bind(p.at)
-                    .bind(p.id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-                    n += r.rows_affected();
+                        params![
+                            p.progress.clamp(0.0, 100.0),
+                            p.message,
+                            p.seq as i64,
+                            p.at,
+                            p.id.to_string()
+                        ],
+                    )?;
                 }
                 Ok(Applied::Rows(n))
             }
@@ -313,30 +306,22 @@ impl WriteOp {
                 seq,
                 at,
             } => {
-                sqlx::query(
+                let id = id.to_string();
+                exec(
+                    conn,
                     "INSERT INTO job_steps (job_id, idx, name, status, output, attempt, started_at, finished_at) \
                      VALUES (?1, ?2, ?3, 'running', NULL, ?4, ?5, NULL) \
                      ON CONFLICT (job_id, idx) DO UPDATE SET name = excluded.name, status = 'running', \
                      output = NULL, attempt = excluded.attempt, started_at = excluded.started_at, finished_at = NULL",
-                )
-                .bind(id.to_string())
-                .bind(i64::from(*index))
-                .bind(name)
-                .bind(i64::from(*attempt))
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-                let r = sqlx::query(
+                    params![id, index, name, attempt, at],
+                )?;
+                let rows = exec(
+                    conn,
                     "UPDATE jobs SET current_step = ?1, seq = max(seq, ?2), updated_at = ?3 \
                      WHERE id = ?4 AND status = 'running'",
-                )
-                .bind(name)
-                .bind(*seq as i64)
-                .bind(at)
-                .bind(id.to_string())
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
+                    params![name, *seq as i64, at, id],
+                )?;
+                Ok(Applied::Rows(rows))
             }
             WriteOp::StepFinished {
                 id,
@@ -349,41 +334,31 @@ impl WriteOp {
                 started_at,
                 at,
             } => {
-                let r = sqlx::query(
+                let id = id.to_string();
+                let rows = exec(
+                    conn,
                     "UPDATE job_steps SET status = ?1, output = ?2, finished_at = ?3 \
                      WHERE job_id = ?4 AND idx = ?5",
-                )
-                .bind(status.as_str())
-                .bind(output)
-                .bind(at)
-                .bind(id.to_string())
-                .bind(i64::from(*index))
-                .execute(&mut *conn)
-                .await?;
-                sqlx::query("UPDATE jobs SET seq = max(seq, ?1), updated_at = ?2 WHERE id = ?3")
-                    .bind(*seq as i64)
-                    .bind(at)
-                    .bind(id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
+                    params![status.as_str(), output, at, id, index],
+                )?;
+                exec(
+                    conn,
+                    "UPDATE jobs SET seq = max(seq, ?1), updated_at = ?2 WHERE id = ?3",
+                    params![*seq as i64, at, id],
+                )?;
                 if *status == StepStatus::Completed {
                     // Keyed by index: step names may differ per run ("Reading <source>").
                     // The same running mean as `EtaModel::learn` keeps in memory.
                     let duration = (at - started_at).max(0) as f64;
-                    sqlx::query(
+                    exec(
+                        conn,
                         "INSERT INTO step_stats (kind, idx, name, samples, mean_ms) VALUES (?1, ?2, ?3, 1, ?4) \
                          ON CONFLICT (kind, idx) DO UPDATE SET samples = samples + 1, name = excluded.name, \
                          mean_ms = mean_ms + (excluded.mean_ms - mean_ms) / min(samples + 1, ?5)",
-                    )
-                    .bind(kind)
-                    .bind(i64::from(*index))
-                    .bind(name)
-                    .bind(duration)
-                    .bind(MEAN_WINDOW)
-                    .execute(&mut *conn)
-                    .await?;
+                        params![kind, index, name, duration, MEAN_WINDOW],
+                    )?;
                 }
-                Ok(Applied::Rows(r.rows_affected()))
+                Ok(Applied::Rows(rows))
             }
             WriteOp::Partial {
                 id,
@@ -391,71 +366,51 @@ impl WriteOp {
                 step_index,
                 value,
                 at,
-            } => {
-                let r = sqlx::query(
-                    "INSERT OR REPLACE INTO job_partials (job_id, seq, step_idx, value, created_at) \
-                     VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(id.to_string())
-                .bind(*seq as i64)
-                .bind(step_index.map(i64::from))
-                .bind(value)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
-            }
-            WriteOp::Delete(ids) => {
-                let r = sqlx::query(
-                    "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1)) \
-                     AND status NOT IN ('pending', 'running', 'paused')",
-                )
-                .bind(ids_json(ids))
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
-            }
-            WriteOp::MarkSeen { ids, at } => {
-                let r = sqlx::query(
-                    "UPDATE jobs SET seen_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) \
-                     AND seen_at IS NULL AND finished_at IS NOT NULL",
-                )
-                .bind(at)
-                .bind(ids_json(ids))
-                .execute(&mut *conn)
-                .await?;
-                Ok(Applied::Rows(r.rows_affected()))
-            }
+            } => exec(
+                conn,
+                "INSERT OR REPLACE INTO job_partials (job_id, seq, step_idx, value, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id.to_string(), *seq as i64, step_index, value, at],
+            )
+            .map(Applied::Rows),
+            WriteOp::Delete(ids) => exec(
+                conn,
+                "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1)) \
+                 AND status NOT IN ('pending', 'running', 'paused')",
+                [ids_json(ids)],
+            )
+            .map(Applied::Rows),
+            WriteOp::MarkSeen { ids, at } => exec(
+                conn,
+                "UPDATE jobs SET seen_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) \
+                 AND seen_at IS NULL AND finished_at IS NOT NULL",
+                params![at, ids_json(ids)],
+            )
+            .map(Applied::Rows),
             WriteOp::Pin { id, pinned, at } => {
-                let r = sqlx::query("UPDATE jobs SET pinned = ?1, updated_at = ?2 WHERE id = ?3")
-                    .bind(i64::from(*pinned))
-                    .bind(at)
-                    .bind(id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-                if r.rows_affected() == 0 {
-                    return Ok(Applied::Refused(Error::NotFound(*id)));
-                }
-                Ok(Applied::Rows(r.rows_affected()))
+                let rows = exec(
+                    conn,
+                    "UPDATE jobs SET pinned = ?1, updated_at = ?2 WHERE id = ?3",
+                    params![pinned, at, id.to_string()],
+                )?;
+                Ok(found(*id, rows))
             }
             WriteOp::Prune(cutoffs) => {
                 let mut n = 0;
                 for cutoff in cutoffs {
-                    let r = sqlx::query(
+                    n += exec(
+                        conn,
                         "DELETE FROM jobs WHERE status = ?1 AND finished_at < ?2 AND pinned = 0",
-                    )
-                    .bind(cutoff.status.as_str())
-                    .bind(cutoff.finished_before)
-                    .execute(&mut *conn)
-                    .await?;
-                    n += r.rows_affected();
+                        params![cutoff.status.as_str(), cutoff.finished_before],
+                    )?;
                 }
                 Ok(Applied::Rows(n))
             }
             WriteOp::Vacuum => {
-                sqlx::query("PRAGMA incremental_vacuum")
-                    .execute(&mut *conn)
-                    .await?;
+                // Each step of the pragma is a row; stepping through them frees the pages.
+                conn.prepare_cached("PRAGMA incremental_vacuum")?
+                    .query_map([], |_| Ok(()))?
+                    .collect::<rusqlite::Result<Vec<()>>>()?;
                 Ok(Applied::Rows(0))
             }
             WriteOp::Flush => Ok(Applied::Rows(0)),
