@@ -1,6 +1,9 @@
 """The Jobs page at scale (100,000 more jobs written straight into the app's database) and
 the main screens at 800×600: checks for the journeys, timings reported as metrics."""
 
+# Every other seeded job (all of them completed) carries this in its title: 50,000 to delete at once.
+ARCHIVED = "(archived)"
+
 import json
 import os
 import random
@@ -25,7 +28,8 @@ def seed_jobs(n):
         uid = f"{hexid[:8]}-{hexid[8:12]}-{hexid[12:16]}-{hexid[16:20]}-{hexid[20:]}"
         failed = i % 10 == 0
         error = json.dumps({"code": "timeout", "message": "the model did not answer in time", "retryable": True}) if failed else None
-        rows.append((uid, kinds[i % 4], f"Load test job {i}", "failed" if failed else "completed", 100.0, "{}", error, 1, created, created, created + 20_000, created + 20_000, created + 30_000))
+        title = f"Load test job {i} {ARCHIVED}" if i % 2 else f"Load test job {i}"
+        rows.append((uid, kinds[i % 4], title, "failed" if failed else "completed", 100.0, "{}", error, 1, created, created, created + 20_000, created + 20_000, created + 30_000))
     with db:
         db.executemany(
             "INSERT INTO jobs (id, kind, title, status, progress, input, error, attempt, created_at, started_at, updated_at, finished_at, seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -82,6 +86,7 @@ def at_scale(s, checks, metrics, artifacts):
     time.sleep(0.3)
     screenshot(artifacts, "j3-4-jobs-100k.png")
     scroll_5000(s, checks, metrics, rows)
+    delete_50000(s, checks, metrics, rows, artifacts)
 
 
 def scroll_5000(s, checks, metrics, rows):
@@ -149,6 +154,54 @@ def scroll_5000(s, checks, metrics, rows):
     # Entries, not jobs: the 500 identical failures among the 5,000 are one group (4,501 entries).
     check(bool(result.get("bottom")) and position == size and position >= 4_500,
           f"scrolled to the bottom of 5,000 jobs, the last entry is rendered ({position} of {size})")
+
+
+def delete_50000(s, checks, metrics, rows, artifacts):
+    """"Delete all shown" over the 50,000 archived jobs: the time until the page shows the
+    outcome, the frame gaps meanwhile, and how many times the page asked for the list again
+    (one refresh, not one per deleted job)."""
+    check, wait_for = checks.check, checks.wait_for
+    s.go(f"/jobs?tab=all&q={ARCHIVED}")
+    wait_for("the archived jobs", lambda: (s.js(f"return {rows};") or 0) >= 50)
+    before = s.invoke("job_counts", {"kind": None}) or {}
+    opened = s.js("document.querySelector('[data-testid=bulk-delete]')?.click(); return true;")
+    confirm = wait_for("the delete confirmation", lambda: s.js(
+        "return [...document.querySelectorAll('[role=alertdialog] button')].map(b => b.textContent.trim()).find(t => t.startsWith('Delete')) || null;"))
+    check(bool(opened and confirm), f"“Delete all shown” asks first ({confirm!r})")
+    measure = (
+        "const done = arguments[arguments.length - 1]; const t0 = performance.now();"
+        # The change hints the page hears, counted the way @tauri-apps/api listens.
+        "const internals = window.__TAURI_INTERNALS__; let hints = 0;"
+        "const handler = internals.transformCallback(() => { hints += 1; });"
+        "const listening = internals.invoke('plugin:event|listen', {event: 'jobs-changed', target: {kind: 'Any'}, handler});"
+        "const gaps = []; let last = null; let shownAt = null; let over = false;"
+        f"const shown = () => [...document.querySelectorAll('[data-sonner-toast]')].some(t => /Deleted 50\\D?000 jobs/.test(t.textContent)) && {rows} === 0;"
+        "const frame = (t) => { if (over) return; if (last != null) gaps.push(t - last); last = t;"
+        "  if (shownAt == null && shown()) shownAt = performance.now();"
+        # A second past the outcome: the hints the deletion causes have all arrived.
+        "  const now = performance.now();"
+        "  if ((shownAt != null && now - shownAt > 1000) || now - t0 > 60000) { over = true;"
+        "    listening.then((id) => internals.invoke('plugin:event|unlisten', {event: 'jobs-changed', eventId: id}));"
+        "    done({shown_ms: shownAt == null ? null : Math.round(shownAt - t0), gaps: gaps.map(Math.round), hints}); return; }"
+        "  requestAnimationFrame(frame); };"
+        "listening.then(() => { requestAnimationFrame(frame);"
+        "  [...document.querySelectorAll('[role=alertdialog] button')].find(b => b.textContent.trim().startsWith('Delete')).click(); });"
+    )
+    result = s.js_async(measure) or {}
+    gaps = sorted(result.get("gaps") or [0])
+    hints = result.get("hints")
+    metrics["bulk_delete_50k_shown_ms"] = result.get("shown_ms")
+    metrics["bulk_delete_50k_max_frame_gap_ms"] = gaps[-1]
+    metrics["bulk_delete_50k_p99_frame_gap_ms"] = gaps[int(0.99 * (len(gaps) - 1))]
+    metrics["bulk_delete_50k_change_hints"] = hints
+    check(result.get("shown_ms") is not None, f"the page says 50,000 jobs were deleted and lists none of them ({result.get('shown_ms')} ms)")
+    after = s.invoke("job_counts", {"kind": None}) or {}
+    gone = sum(before.values()) - sum(after.values()) if before and after else None
+    check(gone == 50_000, f"50,000 jobs are gone and the others kept ({sum(before.values())} → {sum(after.values())})")
+    # The shell coalesces change hints (at most four a second); one per deleted job would be 50,000.
+    check(hints is not None and 0 < hints <= 4 * ((result.get("shown_ms") or 0) / 1000 + 1) + 2,
+          f"the page hears a few change hints while 50,000 jobs go, not one per job ({hints})")
+    screenshot(artifacts, "j3-5-deleted-50k.png")
 
 
 def small_window(s, iid, checks, artifacts):
