@@ -50,10 +50,18 @@ struct Request {
     reply: Option<oneshot::Sender<Result<u64>>>,
 }
 
+/// What the writer thread is asked to do.
+enum Message {
+    /// Apply a write (with the others queued beside it).
+    Write(Request),
+    /// Apply what is queued before this, close the connection, then answer.
+    Stop(oneshot::Sender<()>),
+}
+
 /// Handle to the writer task; cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Writer {
-    tx: mpsc::UnboundedSender<Request>,
+    tx: mpsc::UnboundedSender<Message>,
     pub(crate) stats: Arc<WriteStats>,
 }
 
@@ -70,7 +78,11 @@ impl Writer {
 
     /// Queues a write without waiting for it (progress, step starts, partials).
     pub(crate) fn send(&self, op: WriteOp) {
-        if self.tx.send(Request { op, reply: None }).is_err() {
+        if self
+            .tx
+            .send(Message::Write(Request { op, reply: None }))
+            .is_err()
+        {
             tracing::warn!("job writer has stopped; a background write was dropped");
         }
     }
@@ -79,34 +91,58 @@ impl Writer {
     pub(crate) async fn commit(&self, op: WriteOp) -> Result<u64> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Request {
+            .send(Message::Write(Request {
                 op,
                 reply: Some(reply),
-            })
+            }))
             .map_err(|_| Error::ShutDown)?;
         rx.await.map_err(|_| Error::ShutDown)?
+    }
+
+    /// Applies every write queued so far, closes the connection and waits until it is
+    /// closed; later writes fail with [`Error::ShutDown`].
+    pub(crate) async fn stop(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.tx.send(Message::Stop(done)).is_ok() {
+            // An error means the thread had already ended: nothing left to wait for.
+            let _ = closed.await;
+        }
     }
 }
 
 fn run(
     conn: Connection,
-    mut rx: mpsc::UnboundedReceiver<Request>,
+    mut rx: mpsc::UnboundedReceiver<Message>,
     path: &std::path::Path,
     stats: &WriteStats,
 ) {
     let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(r) => batch.push(r),
-                Err(_) => break,
+    let mut stopped = None;
+    while stopped.is_none()
+        && let Some(first) = rx.blocking_recv()
+    {
+        let mut next = Some(first);
+        while let Some(message) = next.take() {
+            match message {
+                Message::Write(req) => batch.push(req),
+                Message::Stop(done) => {
+                    stopped = Some(done);
+                    break;
+                }
+            }
+            if batch.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
             }
         }
         process(&conn, &mut batch, path, stats);
     }
+    // Writes queued after a stop are dropped with the receiver: their callers see ShutDown.
+    drop(rx);
     if let Err((_, e)) = conn.close() {
         tracing::warn!(error = %e, "closing the job database");
+    }
+    if let Some(done) = stopped {
+        let _ = done.send(());
     }
 }
 

@@ -239,6 +239,41 @@ async fn a_second_engine_on_the_same_file_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_the_file_even_while_a_stubborn_job_and_the_handle_live_on() {
+    let (_dir, config) = temp_config();
+    let kind = Steps::new("steps");
+    let engine = open(&config, &kind).await;
+    let done = start(&engine, &kind, &StepsInput::named(&["quick"], 0)).await;
+    wait_finished(&engine, done).await;
+    let mut input = StepsInput::named(&["slow", "never"], 60_000);
+    input.steps[0].stubborn = true;
+    let stubborn = start(&engine, &kind, &input).await;
+    let k = kind.clone();
+    eventually(|| k.ran(stubborn).len() == 1).await;
+    engine.shutdown(std::time::Duration::from_millis(100)).await;
+    // Every connection is closed: the last one checkpointed the log and removed it.
+    let mut wal = config.path.clone().into_os_string();
+    wal.push("-wal");
+    assert!(
+        !std::path::Path::new(&wal).exists(),
+        "the write-ahead log is still there after shutdown"
+    );
+    // The engine value is still held; a new one opens the file and recovers the straggler.
+    let again = open(&config, &kind).await;
+    let report = again.recovery();
+    assert!(
+        report.resumed.contains(&stubborn) || report.interrupted.contains(&stubborn),
+        "the job still running at shutdown was recovered: {report:?}"
+    );
+    assert_eq!(
+        again.get(done).await.expect("get").job.status,
+        JobStatus::Completed
+    );
+    again.shutdown(std::time::Duration::from_secs(1)).await;
+    drop(engine);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_weak_handle_reaches_the_engine_but_does_not_keep_it_open() {
     let (_dir, config) = temp_config();
     let kind = Steps::new("steps");

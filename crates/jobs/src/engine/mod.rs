@@ -443,15 +443,19 @@ impl Engine {
             tracing::warn!(error = %e, "final flush of the job database failed");
         }
         self.inner.reader.close().await;
+        // Closed now rather than when the last handle goes: runners that outlived the grace
+        // hold some, and the file should be left checkpointed and free.
+        self.inner.writer.stop().await;
         let writer_task = self
             .inner
             .writer_task
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        // The writer ends once every handle is gone; runners that outlived the grace hold some.
-        if let Some(task) = writer_task {
-            task.abort();
+        if let Some(task) = writer_task
+            && let Err(e) = task.await
+        {
+            tracing::warn!(error = %e, "the job writer thread ended abnormally");
         }
         self.inner
             .lease
