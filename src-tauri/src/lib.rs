@@ -103,6 +103,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             preview_run_again,
             run_again,
             delete_jobs,
+            count_matching_jobs,
             delete_matching_jobs,
             retry_matching_jobs,
             mark_seen,

@@ -81,6 +81,11 @@ export const commands = {
 	/**  Deletes finished jobs; returns how many were deleted. */
 	deleteJobs: (ids: string[]) => typedError<number, IpcError>(__TAURI_INVOKE("delete_jobs", { ids })),
 	/**
+	 *  How many stored jobs match the filters, text and time included (paging fields ignored):
+	 *  the exact number a bulk action over the same filters will touch.
+	 */
+	countMatchingJobs: (query: JobQuery_Deserialize) => typedError<number, IpcError>(__TAURI_INVOKE("count_matching_jobs", { query })),
+	/**
 	 *  Deletes every finished job matching the filters (paging fields ignored; running and
 	 *  waiting jobs are skipped); returns how many were deleted.
 	 */

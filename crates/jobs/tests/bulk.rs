@@ -66,7 +66,21 @@ async fn delete_matching_deletes_finished_matches_only_and_skips_active_jobs() {
         q.kind = Some("steps".into());
         q.text = Some("BAKERY".into());
     });
+    // Counting says what a bulk action over the same query would touch, before it runs.
+    assert_eq!(engine.count_matching(&bakeries).await.unwrap(), 3);
+    let finished_bakeries = query(|q| {
+        q.kind = Some("steps".into());
+        q.text = Some("bakery".into());
+        q.statuses = vec![JobStatus::Completed, JobStatus::Failed];
+    });
+    assert_eq!(engine.count_matching(&finished_bakeries).await.unwrap(), 2);
+    let paged = query(|q| {
+        q.text = Some("bakery".into());
+        q.limit = Some(1);
+    });
+    assert_eq!(engine.count_matching(&paged).await.unwrap(), 4);
     assert_eq!(engine.delete_matching(&bakeries).await.unwrap(), 2);
+    assert_eq!(engine.count_matching(&finished_bakeries).await.unwrap(), 0);
     for gone in [bakery_done, bakery_failed] {
         assert!(matches!(engine.get(gone).await, Err(Error::NotFound(_))));
     }
@@ -284,6 +298,10 @@ async fn bulk_actions_stay_fast_at_100k_jobs() {
     let mut events = engine.events();
     let started = Instant::now();
     let completed = query(|q| q.statuses = vec![JobStatus::Completed]);
+    let needles = query(|q| q.text = Some("needle".into()));
+    assert_eq!(engine.count_matching(&needles).await.unwrap(), 10);
+    assert_eq!(engine.count_matching(&completed).await.unwrap(), 50_000);
+    let counted = started.elapsed();
     assert_eq!(
         engine.delete_matching(&completed).await.unwrap(),
         JOBS as u64 / 2
@@ -296,14 +314,13 @@ async fn bulk_actions_stay_fast_at_100k_jobs() {
     ));
 
     let started = Instant::now();
-    let needles = query(|q| q.text = Some("needle".into()));
     assert_eq!(
         engine.retry_matching(&needles).await.unwrap(),
         JOBS as u64 / 10_000
     );
     let retry_took = started.elapsed();
     eprintln!(
-        "delete_matching (50,000 of {JOBS}): {delete_took:?}; retry_matching (10 of 50,000): {retry_took:?}"
+        "count_matching (text, then status): {counted:?}; delete_matching (50,000 of {JOBS}): {delete_took:?}; retry_matching (10 of 50,000): {retry_took:?}"
     );
     assert!(delete_took < Duration::from_secs(30), "{delete_took:?}");
     assert!(retry_took < Duration::from_secs(5), "{retry_took:?}");

@@ -256,6 +256,16 @@ pub async fn delete_jobs(state: State<'_, AppState>, ids: Vec<String>) -> IpcRes
     ))
 }
 
+/// How many stored jobs match the filters, text and time included (paging fields ignored):
+/// the exact number a bulk action over the same filters will touch.
+#[tauri::command(root = "ipc_args")]
+#[specta::specta]
+pub async fn count_matching_jobs(state: State<'_, AppState>, query: JobQuery) -> IpcResult<u32> {
+    Ok(count(
+        state.workspace.engine().count_matching(&query).await?,
+    ))
+}
+
 /// Deletes every finished job matching the filters (paging fields ignored; running and
 /// waiting jobs are skipped); returns how many were deleted.
 #[tauri::command(root = "ipc_args")]

@@ -262,6 +262,48 @@ describe("JobsPage", () => {
     expect(mock.of("delete_matching_jobs")[0]!.query).toMatchObject({ statuses: ["completed"], kind: null, text: null });
   });
 
+  it("with a title search, asks the engine how many match before asking the user", async () => {
+    // The tab counts ignore the search: 148 completed in all, 37 of them match "bakery".
+    const mock = ipc({
+      list_jobs: () => page([done], "job-done", counts({ completed: 148 })),
+      count_matching_jobs: () => 37,
+      delete_matching_jobs: () => 37,
+    });
+    const user = userEvent.setup();
+    renderJobs("/jobs?tab=completed&q=bakery");
+    await screen.findByTestId("job-row");
+    await user.click(screen.getByRole("button", { name: "Delete all shown" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Delete 37 jobs?" });
+    expect(mock.of("count_matching_jobs")[0]!.query).toMatchObject({ statuses: ["completed"], text: "bakery" });
+    await user.click(within(dialog).getByRole("button", { name: "Delete 37 jobs" }));
+    await waitFor(() => expect(mock.of("delete_matching_jobs")).toHaveLength(1));
+    expect(mock.of("delete_matching_jobs")[0]!.query).toMatchObject({ statuses: ["completed"], text: "bakery" });
+  });
+
+  it("says there is nothing to delete when the engine counts no match, and falls back to a ceiling when it cannot count", async () => {
+    const info = vi.spyOn(toast, "info");
+    let answer: () => number = () => 0;
+    const mock = ipc({
+      list_jobs: () => page([done], "job-done", counts({ completed: 148 })),
+      count_matching_jobs: () => answer(),
+    });
+    const user = userEvent.setup();
+    renderJobs("/jobs?tab=completed&q=bakery");
+    await screen.findByTestId("job-row");
+    await user.click(screen.getByRole("button", { name: "Delete all shown" }));
+    await waitFor(() => expect(info).toHaveBeenCalledWith("Nothing to delete: no finished job matches"));
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+
+    answer = () => {
+      throw { code: "storage", message: "the job database is locked by another process" };
+    };
+    await user.click(screen.getByRole("button", { name: "Delete all shown" }));
+    expect(await screen.findByRole("alertdialog", { name: "Delete up to 148 jobs?" })).toBeInTheDocument();
+    expect(mock.of("count_matching_jobs")).toHaveLength(2);
+    expect(mock.of("delete_matching_jobs")).toHaveLength(0);
+    info.mockRestore();
+  });
+
   it("asks before a bulk delete with Cancel focused, and Escape deletes nothing", async () => {
     const mock = ipc({ list_jobs: () => page([done, failed], null, counts({ completed: 1, failed: 1 })), delete_matching_jobs: () => 2 });
     const user = userEvent.setup();

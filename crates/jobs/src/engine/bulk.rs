@@ -37,6 +37,12 @@ impl Engine {
         self.delete_stored(heads).await
     }
 
+    /// How many stored jobs match the query's filters, text and time included (`limit`
+    /// and `after` are ignored): the number a bulk action over the same query will touch.
+    pub async fn count_matching(&self, query: &JobQuery) -> Result<u64> {
+        self.inner.reader.count_matching(query).await
+    }
+
     /// Deletes every finished job matching the query's filters (`limit` and `after` are
     /// ignored), in chunks of one transaction each; active jobs are skipped. Returns how
     /// many were deleted; on a storage error the chunks before it stay deleted.

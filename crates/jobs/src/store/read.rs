@@ -165,6 +165,19 @@ impl Reader {
         rows.iter().map(matched_from_row).collect()
     }
 
+    /// How many jobs match the query's filters; `limit` and `after` are ignored.
+    pub(crate) async fn count_matching(&self, q: &JobQuery) -> Result<u64> {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT count(*) FROM jobs WHERE 1 = 1");
+        push_filters(&mut qb, q);
+        let n: i64 = qb
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// What the engine stream needs to announce these jobs (no input, result or error).
     pub(crate) async fn heads(&self, ids: &[JobId]) -> Result<Vec<JobHead>> {
         let rows = sqlx::query(

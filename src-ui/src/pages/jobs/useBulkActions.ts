@@ -1,6 +1,7 @@
 // "Retry all failed" and "Delete all shown": they act on everything the filters match, not only
 // the loaded pages, and ask first, saying how many jobs they will touch (the delete in its title
-// and on its button, so the number is read before the click).
+// and on its button, so the number is read before the click). The page's status counts do not
+// cover a title search or a time range; then the engine counts the matches before asking.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import {
@@ -30,6 +31,17 @@ function bulkCount(statuses: JobStatus[], filters: Filters, counts: StatusCounts
   if (!counts) return null;
   // The engine's counts cover kind but not text or time: exact without those, a ceiling with.
   return { n: countOf(counts, statuses), exact: !narrowsCounts(filters) };
+}
+
+/** The exact count from the engine when the page's own is a ceiling; the ceiling if that fails. */
+async function exactCount(c: BulkCount, query: JobQuery): Promise<BulkCount> {
+  if (c.exact) return c;
+  try {
+    return { n: await unwrap(commands.countMatchingJobs(query)), exact: true };
+  } catch {
+    // Asking with the ceiling beats not asking: the action itself still reports what it did.
+    return c;
+  }
 }
 
 /** "3 jobs that have finished", "up to 40 jobs that have finished". */
@@ -79,21 +91,31 @@ export function useBulkActions({ filters, counts, loaded, complete }: BulkScope,
   const retryCount = bulkCount(retryStatuses, filters, counts, loaded, complete);
   const deleteCount = bulkCount(deleteStatuses, filters, counts, loaded, complete);
 
-  const confirmRetryAll = () => {
+  const confirmRetryAll = async () => {
     if (!retryCount) return;
     const query: JobQuery = { ...toQuery(filters), statuses: retryStatuses };
+    const count = await exactCount(retryCount, query);
+    if (count.exact && count.n === 0) {
+      toast.info("Nothing to retry: no failed job matches");
+      return;
+    }
     ask({
       title: "Retry all failed jobs?",
-      description: `${howMany(retryCount, " that failed or were interrupted")}${hasFilters(filters) ? " and match the current filters" : ""} will run again, each resuming from its last completed step.`,
-      action: retryCount.exact ? `Retry ${jobsWord(retryCount.n)}` : "Retry them",
+      description: `${howMany(count, " that failed or were interrupted")}${hasFilters(filters) ? " and match the current filters" : ""} will run again, each resuming from its last completed step.`,
+      action: count.exact ? `Retry ${jobsWord(count.n)}` : "Retry them",
       dismiss: "Not now",
       onConfirm: () => retryAll.mutate(query),
     });
   };
-  const confirmDeleteAll = () => {
+  const confirmDeleteAll = async () => {
     if (!deleteCount) return;
     const query: JobQuery = { ...toQuery(filters), statuses: deleteStatuses };
-    const n = howMany(deleteCount, "");
+    const count = await exactCount(deleteCount, query);
+    if (count.exact && count.n === 0) {
+      toast.info("Nothing to delete: no finished job matches");
+      return;
+    }
+    const n = howMany(count, "");
     const scope = hasFilters(filters) || filters.tab !== "all" ? "finished jobs matching the current view" : "finished jobs";
     ask({
       title: `Delete ${n}?`,
@@ -105,7 +127,7 @@ export function useBulkActions({ filters, counts, loaded, complete }: BulkScope,
   };
 
   return {
-    retryAll: { available: (retryCount?.n ?? 0) > 0, pending: retryAll.isPending, confirm: confirmRetryAll },
-    deleteAll: { available: (deleteCount?.n ?? 0) > 0, pending: deleteAll.isPending, confirm: confirmDeleteAll },
+    retryAll: { available: (retryCount?.n ?? 0) > 0, pending: retryAll.isPending, confirm: () => void confirmRetryAll() },
+    deleteAll: { available: (deleteCount?.n ?? 0) > 0, pending: deleteAll.isPending, confirm: () => void confirmDeleteAll() },
   };
 }
