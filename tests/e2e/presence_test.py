@@ -143,13 +143,39 @@ def notification_clicks(session, initiative):
     return refused
 
 
+def relabelled_in_place(title):
+    """While a job runs its progress changes its tray label; the item keeps its menu id
+    (a new menu would renumber the items, and a click on its way would be lost)."""
+    def job_item(items):
+        return next(((i, label) for i, label, _ in items or [] if label.startswith(title)), None)
+
+    def rest(items):
+        return [label for _, label, _ in items or [] if not label.startswith(title)]
+
+    seen = {"items": wait_for("the running job in the tray", lambda: job_item(tray_menu_items(NOTES)) and tray_menu_items(NOTES), timeout=15)}
+
+    def progressed():
+        items = tray_menu_items(NOTES)
+        now, was = job_item(items), job_item(seen["items"])
+        if not now or not was:
+            return None
+        if rest(items) != rest(seen["items"]):
+            seen["items"] = items  # another line changed (a count): a new menu, compare from here
+            return None
+        return (was, now) if now[1] != was[1] else None
+
+    moved = wait_for("the running job's progress in the tray", progressed, timeout=30)
+    check(bool(moved) and moved[0][0] == moved[1][0], f"the tray relabels the running job in place as it progresses ({moved})")
+
+
 def tray_clicks(session, initiative, metrics):
     """Each tray item does what it says while a program runs; Quit asks, Cancel keeps
     everything running, Quit stops the engine. Returns the running program's id."""
     program = session.invoke("start_operation", {"initiativeId": initiative, "operation": {"type": "program"}})["id"]
     wait_for("the program to run", lambda: status(session, program) == "running", timeout=20)
-    hide_by_closing(checks)
     title = session.invoke("get_job", {"id": program})["job"]["title"]
+    relabelled_in_place(title)
+    hide_by_closing(checks)
     clicked = wait_for("the running job's tray item", lambda: tray_click(NOTES, lambda label: label.startswith(title)), timeout=15)
     check(bool(clicked), f"the tray lists the running job ({tray_menu_items(NOTES)})")
     lands_on(session, f"#/jobs/{program}", "the running job's tray item")

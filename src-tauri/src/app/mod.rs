@@ -10,6 +10,7 @@ mod notices;
 mod system_bus;
 mod throttle;
 mod tray;
+mod tray_menu;
 mod window;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,7 @@
 //! The tray icon: whether this desktop can show one, its menu (the running jobs, the
 //! notifications switch, quit), rebuilding it as jobs change, and what its items do.
 
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 #[cfg(target_os = "linux")]
 use std::time::Duration;
@@ -10,6 +11,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
+use super::tray_menu::{Change, Line, Shape, change};
 use super::{TRAY_AVAILABLE, save_settings_later, window};
 use crate::state::AppState;
 use crate::{Navigate, tray_text};
@@ -125,42 +127,87 @@ fn item(
     MenuItem::with_id(app, id, label, enabled, None::<&str>)
 }
 
-fn menu(
-    app: &AppHandle,
-    running: &[jobs::JobRecord],
-    unseen: u64,
-) -> tauri::Result<Menu<tauri::Wry>> {
-    let state = app.state::<AppState>();
+/// The menu shown now: what it says and its changing items, in the same order.
+struct ShownMenu {
+    shape: Shape,
+    items: Vec<MenuItem<tauri::Wry>>,
+}
+
+/// The menu last given to the tray icon.
+static SHOWN: Mutex<Option<ShownMenu>> = Mutex::new(None);
+
+/// What the menu should say: the running count, each running job, the unseen results.
+fn wanted(app: &AppHandle, running: &[jobs::JobRecord], unseen: u64) -> Shape {
+    let line = |id: &str, text: String| Line {
+        id: id.to_owned(),
+        text,
+    };
+    let mut lines = vec![line(COUNT, tray_text::running_line(running.len()))];
+    for job in running.iter().take(tray_text::MAX_TRAY_JOBS) {
+        lines.push(line(
+            &format!("{JOB_PREFIX}{}", job.id),
+            tray_text::job_line(job),
+        ));
+    }
+    if let Some(text) = tray_text::unseen_line(unseen) {
+        lines.push(line(UNSEEN, text));
+    }
+    let notifications = app.state::<AppState>().settings().notifications.enabled;
+    Shape {
+        lines,
+        notifications,
+    }
+}
+
+/// A new menu for `shape`, with its changing items.
+fn menu(app: &AppHandle, shape: Shape) -> tauri::Result<(Menu<tauri::Wry>, ShownMenu)> {
     let menu = Menu::new(app)?;
     menu.append(&item(app, OPEN, "Open Charter", true)?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
-    menu.append(&item(
-        app,
-        COUNT,
-        &tray_text::running_line(running.len()),
-        false,
-    )?)?;
-    for job in running.iter().take(tray_text::MAX_TRAY_JOBS) {
-        let id = format!("{JOB_PREFIX}{}", job.id);
-        menu.append(&item(app, &id, &tray_text::job_line(job), true)?)?;
-    }
-    if let Some(line) = tray_text::unseen_line(unseen) {
-        menu.append(&item(app, UNSEEN, &line, true)?)?;
+    let mut items = Vec::with_capacity(shape.lines.len());
+    for line in &shape.lines {
+        // The count line is a heading, not an action.
+        let entry = item(app, &line.id, &line.text, line.id != COUNT)?;
+        menu.append(&entry)?;
+        items.push(entry);
     }
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&item(app, JOBS, "Jobs…", true)?)?;
-    let enabled = state.settings().notifications.enabled;
     menu.append(&CheckMenuItem::with_id(
         app,
         NOTIFICATIONS,
         "Notifications",
         true,
-        enabled,
+        shape.notifications,
         None::<&str>,
     )?)?;
     menu.append(&PredefinedMenuItem::separator(app)?)?;
     menu.append(&item(app, QUIT, "Quit Charter", true)?)?;
-    Ok(menu)
+    Ok((menu, ShownMenu { shape, items }))
+}
+
+/// Brings the tray's menu to `shape`: relabelled in place when the same items remain.
+fn show(app: &AppHandle, tray: &tauri::tray::TrayIcon, shape: Shape) -> tauri::Result<()> {
+    let mut shown = SHOWN.lock().unwrap_or_else(|p| p.into_inner());
+    match change(shown.as_ref().map(|m| &m.shape), &shape) {
+        Change::Nothing => {}
+        Change::Relabel(lines) => {
+            if let Some(current) = shown.as_mut() {
+                for (index, text) in lines {
+                    if let Some(entry) = current.items.get(index) {
+                        entry.set_text(&text)?;
+                    }
+                }
+                current.shape = shape;
+            }
+        }
+        Change::Rebuild => {
+            let (menu, built) = menu(app, shape)?;
+            tray.set_menu(Some(menu))?;
+            *shown = Some(built);
+        }
+    }
+    Ok(())
 }
 
 /// Rebuilds the menu and tooltip from the jobs running now, and retitles the window.
@@ -182,13 +229,11 @@ pub(super) fn refresh(app: &AppHandle) {
             tracing::debug!(error = %e, "cannot count unseen results");
             0
         });
-        match menu(&app, &running, unseen) {
-            Ok(menu) => {
-                let _ = tray.set_menu(Some(menu));
-                let _ = tray.set_tooltip(Some(tray_text::tooltip(running.len())));
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot rebuild the tray menu"),
+        let shape = wanted(&app, &running, unseen);
+        if let Err(e) = show(&app, &tray, shape) {
+            tracing::warn!(error = %e, "cannot update the tray menu");
         }
+        let _ = tray.set_tooltip(Some(tray_text::tooltip(running.len())));
     });
 }
 
@@ -196,7 +241,7 @@ pub(super) fn refresh(app: &AppHandle) {
 pub(super) fn build(app: &tauri::App, handle: &AppHandle) -> tauri::Result<()> {
     TRAY_AVAILABLE.store(host_present(), Ordering::Relaxed);
     let running = handle.state::<AppState>().workspace.engine().running();
-    let menu = menu(handle, &running, 0)?;
+    let (menu, built) = menu(handle, wanted(handle, &running, 0))?;
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .menu(&menu)
         .tooltip(tray_text::tooltip(running.len()))
@@ -205,10 +250,13 @@ pub(super) fn build(app: &tauri::App, handle: &AppHandle) -> tauri::Result<()> {
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
-    if let Err(e) = tray.build(app) {
-        // No appindicator library: the app runs without a tray, and closing quits.
-        tracing::warn!(error = %e, "no tray icon");
-        TRAY_AVAILABLE.store(false, Ordering::Relaxed);
+    match tray.build(app) {
+        Ok(_) => *SHOWN.lock().unwrap_or_else(|p| p.into_inner()) = Some(built),
+        Err(e) => {
+            // No appindicator library: the app runs without a tray, and closing quits.
+            tracing::warn!(error = %e, "no tray icon");
+            TRAY_AVAILABLE.store(false, Ordering::Relaxed);
+        }
     }
     Ok(())
 }
