@@ -310,9 +310,20 @@ def screenshot_window(artifacts, name):
 
 
 def app_pid(app):
+    """The pid of `app` running on this test's desktop (the same binary may run on another)."""
     r = subprocess.run(["pgrep", "-f", "-x", app], capture_output=True, text=True)
-    pids = [int(p) for p in r.stdout.split()]
+    pids = [int(p) for p in r.stdout.split() if on_this_desktop(int(p))]
     return pids[0] if pids else None
+
+
+def on_this_desktop(pid):
+    """Whether process `pid` runs on this test's X display."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            env = f.read().split(b"\0")
+    except OSError:
+        return False
+    return f"DISPLAY={os.environ.get('DISPLAY', '')}".encode() in env
 
 
 def show_again(app, checks):
