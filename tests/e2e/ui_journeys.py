@@ -255,7 +255,8 @@ def journey_3(s, iid, search):
     s.invoke("update_settings", {"settings": settings})
     failed = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "research", "questions": ["coffee commuters"]}})["id"]
     wait_for("the research to fail", lambda: s.invoke("get_job", {"id": failed})["job"]["status"] == "failed", timeout=30)
-    running = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "program"}})["id"]
+    program = s.invoke("start_operation", {"initiativeId": iid, "operation": {"type": "program"}})["id"]
+    running = program
     s.go("/jobs")
     wait_for("the jobs page", lambda: s.find("[data-testid=job-row]"))
     badge = wait_for("the running badge", lambda: s.text("[data-testid=running-count]"))
@@ -310,6 +311,9 @@ def journey_3(s, iid, search):
     check(bool(wait_for("the row to say so", lambda: "Completed" in (s.text(row_failed) or ""))), "the row shows it as completed")
     time.sleep(0.3)
     screenshot(ARTIFACTS, "j3-3-after-actions.png")
+    # The program started for the running row is left alone; journey 4 starts a new one.
+    ended = wait_for("the program left running to finish", lambda: s.invoke("get_job", {"id": program})["job"]["status"] == "completed", timeout=60)
+    check(bool(ended), "the program left running on the Jobs page finishes by itself")
 
 
 def start_model_server():

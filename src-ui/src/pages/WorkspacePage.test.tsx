@@ -90,6 +90,44 @@ describe("WorkspacePage", () => {
     expect(within(screen.getByTestId("op-panel")).getAllByTestId("step")).toHaveLength(1);
   });
 
+  it("offers the start form only once it knows no program is running: no form that flashes and vanishes", async () => {
+    const running = job({ progress: 40, seq: 12 });
+    let answerLatest: (j: unknown) => void = () => undefined;
+    let answerWatch: (s: unknown) => void = () => undefined;
+    new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? new Promise((r) => (answerLatest = r)) : null),
+      watch_job: () => new Promise((r) => (answerWatch = r)),
+    });
+    render();
+    expect(await screen.findByRole("heading", { name: "Harbour Coffee" }, { timeout: 5000 })).toBeInTheDocument();
+    const panel = screen.getByTestId("op-panel");
+    expect(within(panel).getByTestId("op-form-pending")).toHaveAccessibleName("Looking for your latest program");
+    expect(within(panel).queryByRole("button", { name: /Generate program/ })).not.toBeInTheDocument();
+    // The newest job is known but not yet watched: still no form.
+    act(() => answerLatest(running));
+    await waitFor(() => expect(screen.getByTestId("banner-resumed")).toBeInTheDocument());
+    expect(within(panel).queryByRole("button", { name: /Generate program/ })).not.toBeInTheDocument();
+    act(() => answerWatch(snapshot(running)));
+    await waitFor(() => expect(screen.getByRole("progressbar", { name: "Program progress" })).toHaveAttribute("aria-valuenow", "40"));
+    expect(within(panel).queryByRole("button", { name: /Generate program/ })).not.toBeInTheDocument();
+    expect(within(panel).queryByTestId("op-form-pending")).not.toBeInTheDocument();
+  });
+
+  it("offers the start form once it knows no program has run yet", async () => {
+    let answerLatest: (j: unknown) => void = () => undefined;
+    new FakeBackend({
+      get_initiative: () => initiative,
+      latest_job: (args) => (args.kind === "epm_generation" ? new Promise((r) => (answerLatest = r)) : null),
+    });
+    render();
+    const panel = await screen.findByTestId("op-panel", {}, { timeout: 5000 });
+    expect(within(panel).queryByRole("button", { name: /Generate program/ })).not.toBeInTheDocument();
+    act(() => answerLatest(null));
+    expect(await within(panel).findByRole("button", { name: /Generate program/ })).toBeEnabled();
+    expect(within(panel).getByTestId("op-intro")).toBeInTheDocument();
+  });
+
   it("journey 2: a job that finished unseen says “Completed while you were away” with a link", async () => {
     const done = job({ kind: "bmc_research", status: "completed", progress: 100, seq: 20, seen_at: null, finished_at: Date.now() - 60_000, result: {} });
     const backend = new FakeBackend({

@@ -175,6 +175,9 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
     onError: (e: Error) => toast.error(e.message),
   });
   const active = isActive(job?.status);
+  // Until the newest job is known, the form is not offered: it would flash and vanish when a
+  // job of this kind turns out to be running (and a click on it would land on nothing).
+  const known = !recovery.loading && (recovery.latest == null || view != null || recovery.live.error != null);
   const resumeAt = view ? resumeStep(view.steps) : 1;
 
   return (
@@ -285,8 +288,12 @@ function OperationPanel({ info, recovery, initiativeId, initiative }: { info: Ki
           <ResultDigest id={job.id} />
         </div>
       )}
-      {!active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />}
-      {!job && !recovery.loading && (
+      {known ? (
+        !active && <StartForm info={info} busy={start.isPending} onStart={(op) => start.mutate(op)} />
+      ) : (
+        <div className="skeleton start-form-pending" aria-busy="true" aria-label={`Looking for your latest ${info.noun}`} data-testid="op-form-pending" />
+      )}
+      {!job && known && (
         <div className="op-intro small" data-testid="op-intro">
           <p>{info.produces}</p>
           <p className="muted">
