@@ -4,14 +4,15 @@
 //! exists once the app is built (start-up checks the two agree).
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-static GUARD: OnceLock<WorkerGuard> = OnceLock::new();
+/// Keeps the file writer's thread alive; taken by [`finish`] to flush it.
+static GUARD: Mutex<Option<WorkerGuard>> = Mutex::new(None);
 /// The folder chosen by [`folder`] from the platform's rule (not set for an override).
 static PLATFORM_FOLDER: OnceLock<PathBuf> = OnceLock::new();
 
@@ -82,7 +83,7 @@ pub fn init(dir: &Path) {
     let (file_layer, problem) = match file {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let _ = GUARD.set(guard);
+            *GUARD.lock().unwrap_or_else(PoisonError::into_inner) = Some(guard);
             (
                 Some(
                     tracing_subscriber::fmt::layer()
@@ -102,6 +103,12 @@ pub fn init(dir: &Path) {
     if let Some(e) = problem {
         tracing::warn!(error = %e, dir = %dir.display(), "cannot write log files; logging to stderr only");
     }
+}
+
+/// Writes out the lines still queued for the log file; for a process about to end early.
+pub fn finish() {
+    let guard = GUARD.lock().unwrap_or_else(PoisonError::into_inner).take();
+    drop(guard);
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 #[cfg(target_os = "linux")]
 mod freedesktop;
+#[cfg(target_os = "linux")]
+mod hand_off;
 mod keep_awake;
 pub(crate) mod launch;
 mod listener;
@@ -183,6 +185,18 @@ pub fn run() {
     let context = tauri::generate_context!();
     // Logging starts before anything else can fail, so start-up failures are logged too.
     logging::init(&logging::folder(&context.config().identifier));
+    // A second launch hands over before the event loop exists (see `hand_off`); the plugin
+    // below still owns the name and settles two launches at once.
+    #[cfg(target_os = "linux")]
+    if hand_off::to_running(
+        &context.config().identifier,
+        std::env::args().collect(),
+        current_dir(),
+    ) == hand_off::Launch::HandedOff
+    {
+        logging::finish();
+        return;
+    }
     let specta = crate::specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -236,4 +250,13 @@ pub fn run() {
             }
         }
     });
+}
+
+/// The working directory as text, as a second launch reports it (empty when unreadable).
+#[cfg(target_os = "linux")]
+fn current_dir() -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|d| d.to_str().map(str::to_owned))
+        .unwrap_or_default()
 }
