@@ -107,8 +107,7 @@ pub fn init(dir: &Path) {
 
 /// Writes out the lines still queued for the log file; for a process about to end early.
 pub fn finish() {
-    let guard = GUARD.lock().unwrap_or_else(PoisonError::into_inner).take();
-    drop(guard);
+    drop(GUARD.lock().unwrap_or_else(PoisonError::into_inner).take());
 }
 
 #[cfg(test)]

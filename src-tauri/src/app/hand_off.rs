@@ -50,11 +50,15 @@ pub fn nobody_running(error_name: Option<&str>) -> bool {
     )
 }
 
-/// Asks a running Charter on the session bus to take this launch (`args`, `cwd`), as the
-/// plugin's own second launch would.
-pub fn to_running(identifier: &str, args: Vec<String>, cwd: String) -> Launch {
+/// Asks a running Charter on the session bus to take this launch (its arguments and working
+/// folder), as the plugin's own second launch would.
+pub fn to_running(identifier: &str) -> Launch {
     let (name, path) = plugin_address(identifier);
-    let outcome = call(&name, &path, args, cwd);
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.to_str().map(str::to_owned))
+        .unwrap_or_default();
+    let outcome = call(&name, &path, std::env::args().collect(), cwd);
     match &outcome {
         Ok(()) => tracing::info!("Charter is already running: it took this launch"),
         Err(e) if nobody_running(e.as_deref()) => {}

@@ -188,12 +188,7 @@ pub fn run() {
     // A second launch hands over before the event loop exists (see `hand_off`); the plugin
     // below still owns the name and settles two launches at once.
     #[cfg(target_os = "linux")]
-    if hand_off::to_running(
-        &context.config().identifier,
-        std::env::args().collect(),
-        current_dir(),
-    ) == hand_off::Launch::HandedOff
-    {
+    if hand_off::to_running(&context.config().identifier) == hand_off::Launch::HandedOff {
         logging::finish();
         return;
     }
@@ -250,13 +245,4 @@ pub fn run() {
             }
         }
     });
-}
-
-/// The working directory as text, as a second launch reports it (empty when unreadable).
-#[cfg(target_os = "linux")]
-fn current_dir() -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|d| d.to_str().map(str::to_owned))
-        .unwrap_or_default()
 }
